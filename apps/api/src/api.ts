@@ -1,0 +1,131 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from './config/config.js';
+import { MIGRATIONS_DIR } from './config/paths.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrate, readMigrations } from './db/migrate.js';
+import { AssetRepository } from './repositories/asset.repository.js';
+import { EmbeddingRepository } from './repositories/embedding.repository.js';
+import { TagRepository } from './repositories/tag.repository.js';
+import { LibraryRepository } from './repositories/library.repository.js';
+import { JobRepository } from './repositories/job.repository.js';
+import { ApiKeyRepository } from './repositories/api-key.repository.js';
+import { LocalMediaStore } from './media/local-media-store.js';
+import { VectorIndexService, type IndexOpenReport } from './search/vector-index.service.js';
+import type { AnnIndexFactory, MediaEmbedder } from './search/ann-index.js';
+import { AuthService } from './services/auth.service.js';
+import { IngestService } from './services/ingest.service.js';
+import { SearchService } from './services/search.service.js';
+import { TaggingService, type TagAssetsInput } from './services/tagging.service.js';
+import { AssetService } from './services/asset.service.js';
+import { LibraryService } from './services/library.service.js';
+import { StatsService } from './services/stats.service.js';
+import { JobService } from './services/job.service.js';
+import type { Services } from './services/services.js';
+import { InProcessJobRunner } from './jobs/in-process-job-runner.js';
+import { BullMqJobRunner } from './jobs/bullmq-job-runner.js';
+import { TAG_ASSETS_JOB } from './schema/resolvers/tagging.resolver.js';
+
+/** Storage only: DB (migrated), repositories and key management. Enough for the CLIs. */
+export async function openStorage(config: Config, logger: Logger) {
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  try {
+    const applied = await migrate(db.sql, readMigrations(MIGRATIONS_DIR), db.engine === 'postgresql');
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const repos = {
+    assets: new AssetRepository(db.prisma),
+    embeddings: new EmbeddingRepository(db.prisma),
+    tags: new TagRepository(db.prisma),
+    libraries: new LibraryRepository(db.prisma),
+    jobs: new JobRepository(db.prisma),
+    apiKeys: new ApiKeyRepository(db.prisma),
+  };
+  return { db, repos, auth: new AuthService(repos.apiKeys) };
+}
+
+export interface Core {
+  db: Database;
+  services: Services;
+  embedder: MediaEmbedder;
+  index: VectorIndexService;
+  indexReport: IndexOpenReport[];
+  backfilled: number;
+  close(): Promise<void>;
+}
+
+export interface CoreDeps {
+  openEmbedder(config: Config): Promise<MediaEmbedder>;
+  indexFactory: AnnIndexFactory;
+}
+
+/** Migrated DB + model bundle + checked indexes + services: everything but HTTP. */
+export async function openCore(config: Config, logger: Logger, deps: CoreDeps): Promise<Core> {
+  const { db, repos, auth } = await openStorage(config, logger);
+  let embedder: MediaEmbedder | undefined;
+  let jobs: JobService | undefined;
+  try {
+    embedder = await deps.openEmbedder(config);
+    logger.info({ bundle: embedder.bundle, version: embedder.bundleVersion, dim: embedder.dim }, 'model bundle loaded');
+    const key = { bundle: embedder.bundle, bundleVersion: embedder.bundleVersion };
+    const index = new VectorIndexService(repos.embeddings, deps.indexFactory, key, embedder.dim, join(config.dataDir, 'index'), logger, config.indexSaveDelayMs);
+    const indexReport = await index.open();
+    logger.info({ indexes: indexReport }, 'vector indexes ready');
+
+    const media = new LocalMediaStore(join(config.dataDir, 'media'));
+    const ingest = new IngestService(repos.assets, repos.embeddings, repos.libraries, media, embedder, index, config.limits, logger);
+    const search = new SearchService(repos.assets, repos.embeddings, embedder, index, config.limits);
+    const tagging = new TaggingService(search, repos.assets, repos.tags, repos.libraries);
+    const runner = config.redisUrl ? new BullMqJobRunner(config.redisUrl, config.queueName) : new InProcessJobRunner();
+    jobs = new JobService(repos.jobs, runner, logger);
+    jobs.register(TAG_ASSETS_JOB, (input, progress) => tagging.tagAssets(input as TagAssetsInput, progress));
+    const services: Services = {
+      config,
+      auth,
+      ingest,
+      search,
+      tagging,
+      jobs,
+      assets: new AssetService(repos.assets, media, index, embedder.bundle, config.limits, logger),
+      libraries: new LibraryService(repos.libraries, repos.assets),
+      stats: new StatsService(repos.assets, repos.libraries, repos.tags, embedder, index),
+    };
+    const backfilled = await ingest.backfillEmbeddings((p) => readFile(p));
+    if (backfilled) logger.info({ backfilled }, 'embedded stored assets for the bundle in use');
+    await jobs.start();
+    const openedJobs = jobs;
+    const openedEmbedder = embedder;
+    return {
+      db,
+      services,
+      embedder,
+      index,
+      indexReport,
+      backfilled,
+      async close() {
+        await openedJobs.close();
+        await index.flush();
+        await openedEmbedder.close();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    await jobs?.close().catch(() => undefined);
+    await embedder?.close().catch(() => undefined);
+    await db.close();
+    throw err;
+  }
+}
+
+export function addressOf(server: Server): string {
+  const a = server.address() as AddressInfo;
+  const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+  return `http://${host}:${a.port}`;
+}

@@ -1,0 +1,136 @@
+import 'reflect-metadata';
+import { readFile, readdir } from 'node:fs/promises';
+import { extname, join, basename } from 'node:path';
+import { loadConfig } from '../config/config.js';
+import { createLogger } from '../logger.js';
+import { openCore, type Core } from '../api.js';
+import { defaultDeps } from '../server.js';
+import { parseArgs } from './args.util.js';
+import { ProgressBar } from './progress-bar.js';
+import type { IngestOptions } from '../services/ingest.service.js';
+import { errorCodeOf } from '../errors/error-code.util.js';
+
+const USAGE = 'usage: npm run ingest -- --corpus DIR | --dir FOLDER  [--library NAME] [--limit N]';
+const MEDIA_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.wav', '.mp3', '.ogg', '.oga', '.opus', '.flac']);
+
+interface CorpusItem {
+  index: number;
+  ytid?: string;
+  caption?: string;
+  tags?: string[];
+  split?: string;
+  files: { audio?: string; image?: string };
+}
+
+interface WorkItem {
+  path: string;
+  options: IngestOptions;
+}
+
+export async function runIngestCommand(argv: string[]): Promise<number> {
+  const { options } = parseArgs(argv);
+  const corpus = options.get('corpus');
+  const dir = options.get('dir');
+  if ((typeof corpus === 'string') === (typeof dir === 'string')) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const limit = options.has('limit') ? Number(options.get('limit')) : Infinity;
+  if (!(limit > 0)) {
+    process.stderr.write(`--limit must be a positive number\n${USAGE}\n`);
+    return 2;
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  let work: WorkItem[];
+  try {
+    work = typeof corpus === 'string' ? await corpusWork(corpus, limit) : await folderWork(String(dir), limit);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 1;
+  }
+  let core: Core;
+  try {
+    core = await openCore(config, logger, defaultDeps);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 1;
+  }
+  const counts = { created: 0, existing: 0, failed: 0 };
+  try {
+    const libraryName = options.get('library');
+    let libraryId: string | undefined;
+    if (typeof libraryName === 'string') {
+      const libs = await core.services.libraries.list();
+      libraryId = (libs.find((l) => l.name === libraryName) ?? (await core.services.libraries.create(libraryName))).id;
+    }
+    const bar = new ProgressBar(work.length, 'ingest');
+    for (const item of work) {
+      try {
+        const bytes = await readFile(item.path);
+        const result = await core.services.ingest.ingest(bytes, { ...item.options, libraryId });
+        counts[result.created ? 'created' : 'existing']++;
+      } catch (err) {
+        counts.failed++;
+        const code = errorCodeOf(err) ?? 'ERROR';
+        process.stderr.write(`\n${code} ${item.path}: ${(err as Error).message}\n`);
+      }
+      bar.tick();
+    }
+    bar.finish();
+  } finally {
+    await core.close();
+  }
+  const stats = `${counts.created} new, ${counts.existing} already present, ${counts.failed} failed`;
+  process.stderr.write(`ingested ${work.length} files: ${stats}\n`);
+  return counts.failed && counts.failed === work.length ? 1 : 0;
+}
+
+async function corpusWork(dir: string, limit: number): Promise<WorkItem[]> {
+  const manifestPath = join(dir, 'manifest.jsonl');
+  let text: string;
+  try {
+    text = await readFile(manifestPath, 'utf8');
+  } catch {
+    throw new Error(`no corpus at ${dir}: cannot read manifest.jsonl (build one with npm run corpus -- build --out ${dir})`);
+  }
+  const items = text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as CorpusItem;
+      } catch {
+        throw new Error(`${manifestPath}:${i + 1} is not JSON`);
+      }
+    })
+    .slice(0, limit);
+  const work: WorkItem[] = [];
+  for (const item of items) {
+    const common: IngestOptions = {
+      source: 'CORPUS',
+      caption: item.caption ?? null,
+      tags: item.tags ?? [],
+      tagOrigin: 'CORPUS',
+      pairKey: `immute:${item.index}`,
+      corpusIndex: item.index,
+      corpusSplit: item.split ?? null,
+    };
+    if (item.files.image) work.push({ path: join(dir, item.files.image), options: { ...common, title: `ImMuTe #${item.index} (image)` } });
+    if (item.files.audio) work.push({ path: join(dir, item.files.audio), options: { ...common, title: `ImMuTe #${item.index} (music)` } });
+  }
+  return work;
+}
+
+async function folderWork(dir: string, limit: number): Promise<WorkItem[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && MEDIA_EXTENSIONS.has(extname(e.name).toLowerCase()))
+    .map((e) => join(e.parentPath, e.name))
+    .sort()
+    .slice(0, limit)
+    .map((path) => ({
+      path,
+      options: { source: 'UPLOAD' as const, title: basename(path, extname(path)), caption: null, tags: [], pairKey: null, corpusIndex: null, corpusSplit: null },
+    }));
+}

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { REPO_ROOT } from './paths.js';
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  MUSE_MODEL: z.string().min(1).optional(),
+  MUSE_MODELS_DIR: z.string().min(1).optional(),
+  REDIS_URL: z.string().url().optional(),
+  MUSE_QUEUE_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('muse-jobs'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MUSE_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  MUSE_MAX_FILES: z.coerce.number().int().positive().default(1),
+  MUSE_MAX_AUDIO_SECONDS: z.coerce.number().positive().default(600),
+  MUSE_MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(40_000_000),
+  MUSE_MAX_RESULTS: z.coerce.number().int().positive().default(100),
+  MUSE_MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(8),
+  MUSE_MAX_QUERY_COMPLEXITY: z.coerce.number().int().positive().default(5000),
+  MUSE_READS_REQUIRE_KEY: flag.optional(),
+  MUSE_CORS_ORIGINS: z.string().optional(),
+  MUSE_INDEX_SAVE_DELAY_MS: z.coerce.number().int().min(0).default(500),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Limits {
+  maxUploadBytes: number;
+  maxFiles: number;
+  maxAudioSeconds: number;
+  maxImagePixels: number;
+  maxResults: number;
+  maxQueryDepth: number;
+  maxQueryComplexity: number;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  modelsDir: string;
+  modelName: string;
+  redisUrl?: string;
+  queueName: string;
+  logLevel: string;
+  limits: Limits;
+  /** Reads need a key with the `read` scope. Default: only when the server listens beyond loopback. */
+  readsRequireKey: boolean;
+  corsOrigins: string[];
+  indexSaveDelayMs: number;
+}
+
+export class ConfigError extends Error {}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${problems}`);
+  }
+  const e = parsed.data;
+  const modelsDir = resolve(e.MUSE_MODELS_DIR ?? join(REPO_ROOT, 'models'));
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    modelsDir,
+    modelName: e.MUSE_MODEL ?? readDefaultModelName(modelsDir),
+    redisUrl: e.REDIS_URL,
+    queueName: e.MUSE_QUEUE_NAME,
+    logLevel: e.LOG_LEVEL,
+    limits: {
+      maxUploadBytes: e.MUSE_MAX_UPLOAD_BYTES,
+      maxFiles: e.MUSE_MAX_FILES,
+      maxAudioSeconds: e.MUSE_MAX_AUDIO_SECONDS,
+      maxImagePixels: e.MUSE_MAX_IMAGE_PIXELS,
+      maxResults: e.MUSE_MAX_RESULTS,
+      maxQueryDepth: e.MUSE_MAX_QUERY_DEPTH,
+      maxQueryComplexity: e.MUSE_MAX_QUERY_COMPLEXITY,
+    },
+    readsRequireKey: e.MUSE_READS_REQUIRE_KEY ?? !LOOPBACK.has(e.HOST),
+    corsOrigins: (e.MUSE_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    indexSaveDelayMs: e.MUSE_INDEX_SAVE_DELAY_MS,
+  };
+}
+
+function readDefaultModelName(modelsDir: string): string {
+  try {
+    const name = readFileSync(join(modelsDir, 'default'), 'utf8').trim();
+    if (name) return name;
+  } catch {
+    // fall through to the error below
+  }
+  throw new ConfigError(`no model bundle: set MUSE_MODEL or write a bundle folder name into ${join(modelsDir, 'default')}`);
+}

@@ -1,0 +1,44 @@
+/** Stable codes clients see in `extensions.code`. Never rename one. */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNSUPPORTED_MEDIA'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'NOT_READY'
+  | 'INTERNAL_SERVER_ERROR';
+
+export abstract class AppException extends Error {
+  abstract readonly code: ErrorCode;
+  constructor(message: string, readonly details?: Record<string, unknown>) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadUserInputException extends AppException {
+  readonly code = 'BAD_USER_INPUT' as const;
+}
+export class UnsupportedMediaException extends AppException {
+  readonly code = 'UNSUPPORTED_MEDIA' as const;
+}
+export class PayloadTooLargeException extends AppException {
+  readonly code = 'PAYLOAD_TOO_LARGE' as const;
+}
+export class UnauthenticatedException extends AppException {
+  readonly code = 'UNAUTHENTICATED' as const;
+}
+export class ForbiddenException extends AppException {
+  readonly code = 'FORBIDDEN' as const;
+}
+export class NotFoundException extends AppException {
+  readonly code = 'NOT_FOUND' as const;
+}
+export class ConflictException extends AppException {
+  readonly code = 'CONFLICT' as const;
+}
+export class NotReadyException extends AppException {
+  readonly code = 'NOT_READY' as const;
+}

@@ -1,0 +1,60 @@
+import express from 'express';
+import cors from 'cors';
+import depthLimit from 'graphql-depth-limit';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { Core } from '../api.js';
+import type { ApiContext } from '../schema/context.js';
+import { formatGraphQLError } from '../errors/error-code.util.js';
+import { complexityLimitPlugin } from './complexity.plugin.js';
+import { uploadMiddleware } from './upload.middleware.js';
+import { mediaRoute } from './media.route.js';
+
+export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: Logger) {
+  const { services } = core;
+  const { limits } = services.config;
+  const apollo = new ApolloServer<ApiContext>({
+    schema,
+    csrfPrevention: true,
+    introspection: true,
+    formatError: (formatted, error) => formatGraphQLError(formatted, error, (err) => logger.error({ err }, 'unexpected error in a GraphQL operation')),
+    validationRules: [depthLimit(limits.maxQueryDepth)],
+    plugins: [complexityLimitPlugin(schema, limits.maxQueryComplexity)],
+    logger: { debug: () => undefined, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await core.db.sql.query('SELECT 1');
+      const stats = await services.stats.stats();
+      res.json({ status: 'ready', bundle: stats.bundle, indexes: stats.indexes });
+    } catch (err) {
+      res.status(503).json({ status: 'not ready', error: (err as Error).message });
+    }
+  });
+  app.get('/media/:assetId', mediaRoute(services));
+  app.use(
+    '/graphql',
+    cors(services.config.corsOrigins.length ? { origin: services.config.corsOrigins } : { origin: false }),
+    express.json({ limit: '1mb' }),
+    uploadMiddleware(limits),
+    expressMiddleware(apollo, {
+      context: async ({ req }): Promise<ApiContext> => ({
+        services,
+        principal: await services.auth.authenticate(req.headers.authorization),
+        readsRequireKey: services.config.readsRequireKey,
+        baseUrl: `${req.protocol}://${req.get('host')}`,
+      }),
+    }),
+  );
+  return { app, apollo };
+}

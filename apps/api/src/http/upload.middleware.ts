@@ -1,0 +1,25 @@
+import type { NextFunction, Request, Response } from 'express';
+import { processRequest } from 'graphql-upload-minimal';
+import type { Limits } from '../config/config.js';
+
+/**
+ * GraphQL multipart requests (https://github.com/jaydenseric/graphql-multipart-request-spec)
+ * with explicit limits; too many or too large files answer 413 with a GraphQL error body.
+ */
+export function uploadMiddleware(limits: Limits) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if (!req.is('multipart/form-data')) return next();
+    try {
+      req.body = await processRequest(req, res, {
+        maxFileSize: limits.maxUploadBytes,
+        maxFiles: limits.maxFiles,
+        maxFieldSize: 1_000_000,
+      });
+      next();
+    } catch (err) {
+      const status = (err as { status?: number }).status ?? 400;
+      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_USER_INPUT';
+      res.status(status === 413 ? 413 : 400).json({ errors: [{ message: (err as Error).message, extensions: { code } }] });
+    }
+  };
+}

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MediaStore } from './media-store.js';
+
+/** DATA_DIR/media/<sha256[0:2]>/<sha256>.<ext>, written to a temp name then renamed. */
+export class LocalMediaStore implements MediaStore {
+  constructor(private readonly root: string) {}
+
+  private pathOf(sha256: string, ext: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256) || !/^[a-z0-9]{1,8}$/.test(ext)) throw new Error(`bad media address ${sha256}.${ext}`);
+    return join(this.root, sha256.slice(0, 2), `${sha256}.${ext}`);
+  }
+
+  async put(sha256: string, ext: string, bytes: Uint8Array): Promise<boolean> {
+    const path = this.pathOf(sha256, ext);
+    if (await exists(path)) return false;
+    await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
+    const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await writeFile(tmp, bytes);
+      await rename(tmp, path);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    return true;
+  }
+
+  async locate(sha256: string, ext: string): Promise<string | null> {
+    const path = this.pathOf(sha256, ext);
+    return (await exists(path)) ? path : null;
+  }
+
+  async remove(sha256: string, ext: string): Promise<void> {
+    await rm(this.pathOf(sha256, ext), { force: true });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

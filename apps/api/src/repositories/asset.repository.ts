@@ -1,0 +1,156 @@
+import type { PrismaClient, Prisma } from '../generated/prisma/client.js';
+import type { AssetKind, AssetSource, TagOrigin } from '../generated/prisma/enums.js';
+
+export const assetWithTags = { tags: { include: { tag: true } } } satisfies Prisma.AssetInclude;
+export type AssetRow = Prisma.AssetGetPayload<{ include: typeof assetWithTags }>;
+
+export interface AssetFilterCriteria {
+  kind?: AssetKind;
+  sources?: AssetSource[];
+  /** every tag must be present (any origin) */
+  tags?: string[];
+  libraryId?: string;
+  text?: string;
+  pairKey?: string;
+}
+
+export interface NewAsset {
+  kind: AssetKind;
+  sha256: string;
+  mime: string;
+  ext: string;
+  bytes: number;
+  width?: number | null;
+  height?: number | null;
+  durationSeconds?: number | null;
+  sampleRate?: number | null;
+  channels?: number | null;
+  title?: string | null;
+  caption?: string | null;
+  source: AssetSource;
+  pairKey?: string | null;
+  corpusIndex?: number | null;
+  corpusSplit?: string | null;
+}
+
+export interface NewEmbedding {
+  bundle: string;
+  bundleVersion: string;
+  modality: AssetKind;
+  dim: number;
+  vector: Uint8Array<ArrayBuffer>;
+}
+
+export interface NewAssetTag {
+  name: string;
+  origin: TagOrigin;
+  score: number;
+}
+
+export class AssetRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  findById(id: string): Promise<AssetRow | null> {
+    return this.prisma.asset.findUnique({ where: { id }, include: assetWithTags });
+  }
+
+  findBySha256(sha256: string): Promise<AssetRow | null> {
+    return this.prisma.asset.findUnique({ where: { sha256 }, include: assetWithTags });
+  }
+
+  async findByIds(ids: string[]): Promise<Map<string, AssetRow>> {
+    const rows = await this.prisma.asset.findMany({ where: { id: { in: ids } }, include: assetWithTags });
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** Inserts the asset, its embedding, its tags and its library link in one transaction. */
+  async create(asset: NewAsset, embedding: NewEmbedding, tags: NewAssetTag[], libraryId?: string): Promise<{ asset: AssetRow; label: number }> {
+    return this.prisma.$transaction(async (tx) => {
+      const created = await tx.asset.create({ data: asset });
+      const emb = await tx.embedding.create({ data: { ...embedding, assetId: created.id }, select: { id: true } });
+      await addTags(tx, created.id, tags);
+      if (libraryId) await tx.libraryAsset.create({ data: { libraryId, assetId: created.id } });
+      const row = await tx.asset.findUniqueOrThrow({ where: { id: created.id }, include: assetWithTags });
+      return { asset: row, label: emb.id };
+    });
+  }
+
+  async addTags(assetId: string, tags: NewAssetTag[]): Promise<void> {
+    await this.prisma.$transaction(async (tx) => addTags(tx, assetId, tags));
+  }
+
+  async removeTag(assetId: string, name: string, origin?: TagOrigin): Promise<number> {
+    const res = await this.prisma.assetTag.deleteMany({ where: { assetId, tag: { name }, ...(origin ? { origin } : {}) } });
+    return res.count;
+  }
+
+  /** Deletes the asset (cascading to embeddings, tags, library links); returns the deleted row. */
+  async delete(id: string): Promise<{ asset: AssetRow; embeddings: { id: number; modality: AssetKind; bundle: string }[] } | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const asset = await tx.asset.findUnique({ where: { id }, include: assetWithTags });
+      if (!asset) return null;
+      const embeddings = await tx.embedding.findMany({ where: { assetId: id }, select: { id: true, modality: true, bundle: true } });
+      await tx.asset.delete({ where: { id } });
+      return { asset, embeddings };
+    });
+  }
+
+  page(filter: AssetFilterCriteria, take: number, afterId?: string): Promise<AssetRow[]> {
+    return this.prisma.asset.findMany({
+      where: toWhere(filter),
+      include: assetWithTags,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+      ...(afterId ? { cursor: { id: afterId }, skip: 1 } : {}),
+    });
+  }
+
+  count(filter: AssetFilterCriteria): Promise<number> {
+    return this.prisma.asset.count({ where: toWhere(filter) });
+  }
+
+  async countByKind(): Promise<Record<AssetKind, number>> {
+    const groups = await this.prisma.asset.groupBy({ by: ['kind'], _count: { _all: true } });
+    const out: Record<string, number> = { IMAGE: 0, AUDIO: 0 };
+    for (const g of groups) out[g.kind] = g._count._all;
+    return out as Record<AssetKind, number>;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.prisma.asset.count({ where: { id } })) > 0;
+  }
+
+  async idsInLibrary(libraryId: string): Promise<string[]> {
+    const rows = await this.prisma.libraryAsset.findMany({ where: { libraryId }, select: { assetId: true }, orderBy: { addedAt: 'asc' } });
+    return rows.map((r) => r.assetId);
+  }
+
+  async existingIds(ids: string[]): Promise<string[]> {
+    const rows = await this.prisma.asset.findMany({ where: { id: { in: ids } }, select: { id: true } });
+    return rows.map((r) => r.id);
+  }
+}
+
+export function toWhere(f: AssetFilterCriteria): Prisma.AssetWhereInput {
+  const and: Prisma.AssetWhereInput[] = [];
+  if (f.kind) and.push({ kind: f.kind });
+  if (f.sources?.length) and.push({ source: { in: f.sources } });
+  for (const name of f.tags ?? []) and.push({ tags: { some: { tag: { name } } } });
+  if (f.libraryId) and.push({ libraries: { some: { libraryId: f.libraryId } } });
+  if (f.pairKey) and.push({ pairKey: f.pairKey });
+  if (f.text) {
+    and.push({ OR: [{ title: { contains: f.text, mode: 'insensitive' } }, { caption: { contains: f.text, mode: 'insensitive' } }] });
+  }
+  return and.length ? { AND: and } : {};
+}
+
+async function addTags(tx: Prisma.TransactionClient, assetId: string, tags: NewAssetTag[]): Promise<void> {
+  for (const t of tags) {
+    const tag = await tx.tag.upsert({ where: { name: t.name }, create: { name: t.name }, update: {}, select: { id: true } });
+    await tx.assetTag.upsert({
+      where: { assetId_tagId_origin: { assetId, tagId: tag.id, origin: t.origin } },
+      create: { assetId, tagId: tag.id, origin: t.origin, score: t.score },
+      update: { score: t.score },
+    });
+  }
+}

@@ -1,0 +1,83 @@
+import type { PrismaClient } from '../generated/prisma/client.js';
+import type { AssetKind } from '../generated/prisma/enums.js';
+import { toWhere, type AssetFilterCriteria } from './asset.repository.js';
+
+export interface BundleKey {
+  bundle: string;
+  bundleVersion: string;
+}
+
+export interface StoredVector {
+  label: number;
+  assetId: string;
+  vector: Uint8Array;
+}
+
+export class EmbeddingRepository {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async labels(key: BundleKey, modality: AssetKind): Promise<number[]> {
+    const rows = await this.prisma.embedding.findMany({
+      where: { ...key, modality },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** Every vector of one (bundle, modality), in label order, a page at a time. */
+  async *vectors(key: BundleKey, modality: AssetKind, pageSize = 2000): AsyncGenerator<StoredVector[]> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.prisma.embedding.findMany({
+        where: { ...key, modality, id: { gt: after } },
+        select: { id: true, assetId: true, vector: true },
+        orderBy: { id: 'asc' },
+        take: pageSize,
+      });
+      if (rows.length === 0) return;
+      yield rows.map((r) => ({ label: r.id, assetId: r.assetId, vector: r.vector }));
+      after = rows[rows.length - 1].id;
+    }
+  }
+
+  async forAsset(key: BundleKey, assetId: string): Promise<StoredVector | null> {
+    const row = await this.prisma.embedding.findUnique({
+      where: { assetId_bundle_bundleVersion: { assetId, bundle: key.bundle, bundleVersion: key.bundleVersion } },
+      select: { id: true, assetId: true, vector: true },
+    });
+    return row ? { label: row.id, assetId: row.assetId, vector: row.vector } : null;
+  }
+
+  async assetIdsByLabel(labels: number[]): Promise<Map<number, string>> {
+    const rows = await this.prisma.embedding.findMany({ where: { id: { in: labels } }, select: { id: true, assetId: true } });
+    return new Map(rows.map((r) => [r.id, r.assetId]));
+  }
+
+  /** Labels of the assets that pass a filter, to restrict an index search. */
+  async labelsMatching(key: BundleKey, modality: AssetKind, filter: AssetFilterCriteria): Promise<number[]> {
+    const rows = await this.prisma.embedding.findMany({
+      where: { ...key, modality, asset: toWhere(filter) },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  async bundlesPresent(): Promise<{ bundle: string; bundleVersion: string; modality: AssetKind; count: number }[]> {
+    const groups = await this.prisma.embedding.groupBy({ by: ['bundle', 'bundleVersion', 'modality'], _count: { _all: true } });
+    return groups.map((g) => ({ bundle: g.bundle, bundleVersion: g.bundleVersion, modality: g.modality, count: g._count._all }));
+  }
+
+  async insert(assetId: string, key: BundleKey, modality: AssetKind, dim: number, vector: Uint8Array<ArrayBuffer>): Promise<number> {
+    const row = await this.prisma.embedding.create({ data: { assetId, ...key, modality, dim, vector }, select: { id: true } });
+    return row.id;
+  }
+
+  async assetsWithout(key: BundleKey, take: number): Promise<{ id: string }[]> {
+    return this.prisma.asset.findMany({
+      where: { embeddings: { none: { bundle: key.bundle, bundleVersion: key.bundleVersion } } },
+      select: { id: true },
+      take,
+    });
+  }
+}

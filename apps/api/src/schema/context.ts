@@ -1,0 +1,23 @@
+import type { AuthChecker } from 'type-graphql';
+import type { Principal, Scope } from '../services/auth.service.js';
+import type { Services } from '../services/services.js';
+import { ForbiddenException, UnauthenticatedException } from '../errors/app.exception.js';
+
+export interface ApiContext {
+  services: Services;
+  principal: Principal | null | 'invalid';
+  readsRequireKey: boolean;
+  /** scheme://host of this request, for absolute media URLs */
+  baseUrl: string;
+}
+
+/** `@Authorized('write')` etc. No key → UNAUTHENTICATED; a key without the scope → FORBIDDEN. */
+export const authChecker: AuthChecker<ApiContext> = ({ context }, roles) => {
+  const needed = (roles[0] ?? 'read') as Scope;
+  const { principal } = context;
+  if (principal === 'invalid') throw new UnauthenticatedException('the API key is not valid (send Authorization: Bearer <key>)');
+  if (needed === 'read' && !context.readsRequireKey) return true;
+  if (!principal) throw new UnauthenticatedException(`this operation needs an API key with the "${needed}" scope (Authorization: Bearer <key>)`);
+  if (!principal.scopes.has(needed)) throw new ForbiddenException(`this API key lacks the "${needed}" scope`);
+  return true;
+};

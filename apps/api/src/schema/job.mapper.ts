@@ -1,0 +1,18 @@
+import type { Job as JobRow } from '../repositories/job.repository.js';
+import type { Job } from './types/misc.type.js';
+import { JobStatus } from './types/enums.js';
+
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status as JobStatus,
+    progress: row.progress,
+    error: row.error,
+    result: row.result,
+    attempts: row.attempts,
+    createdAt: row.createdAt,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+  };
+}

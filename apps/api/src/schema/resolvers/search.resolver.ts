@@ -1,0 +1,67 @@
+import { Arg, Authorized, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
+import { SearchHit } from '../types/asset.type.js';
+import { AssetFilter } from '../types/inputs.js';
+import { AssetKind } from '../types/enums.js';
+import type { ApiContext } from '../context.js';
+import { readUpload } from '../upload.util.js';
+import { toAsset } from '../asset.mapper.js';
+import type { SearchHitResult } from '../../services/search.service.js';
+
+const perHit = ({ args, childComplexity }: { args: Record<string, unknown>; childComplexity: number }) =>
+  ((args.first as number | undefined) ?? 10) * (childComplexity + 1);
+
+@Resolver()
+export class SearchResolver {
+  @Authorized('read')
+  @Query(() => [SearchHit], { description: 'Music closest to an image (PNG, JPEG, WebP, GIF)', complexity: perHit })
+  async searchMusicByImage(
+    @Arg('image', () => GraphQLUpload) image: Promise<FileUpload>,
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Arg('filter', () => AssetFilter, { nullable: true }) filter: AssetFilter | undefined,
+    @Ctx() ctx: ApiContext,
+  ): Promise<SearchHit[]> {
+    const { search, config } = ctx.services;
+    search.checkFirst(first);
+    const { bytes } = await readUpload(image, config.limits.maxUploadBytes);
+    const query = await search.embedUpload(bytes, 'IMAGE');
+    return hits(await search.nearest(query, 'AUDIO', first, filter ?? {}), ctx);
+  }
+
+  @Authorized('read')
+  @Query(() => [SearchHit], {
+    description: 'Images closest to audio: a hummed or sung clip or a recording of any length (long clips are windowed and pooled)',
+    complexity: perHit,
+  })
+  async searchImagesByAudio(
+    @Arg('audio', () => GraphQLUpload) audio: Promise<FileUpload>,
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Arg('filter', () => AssetFilter, { nullable: true }) filter: AssetFilter | undefined,
+    @Ctx() ctx: ApiContext,
+  ): Promise<SearchHit[]> {
+    const { search, config } = ctx.services;
+    search.checkFirst(first);
+    const { bytes } = await readUpload(audio, config.limits.maxUploadBytes);
+    const query = await search.embedUpload(bytes, 'AUDIO');
+    return hits(await search.nearest(query, 'IMAGE', first, filter ?? {}), ctx);
+  }
+
+  @Authorized('read')
+  @Query(() => [SearchHit], { description: 'Nearest assets of `kind` to a stored asset (cross-modal when kinds differ); the asset itself is left out', complexity: perHit })
+  async similar(
+    @Arg('assetId', () => ID) assetId: string,
+    @Arg('kind', () => AssetKind) kind: AssetKind,
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Arg('filter', () => AssetFilter, { nullable: true }) filter: AssetFilter | undefined,
+    @Ctx() ctx: ApiContext,
+  ): Promise<SearchHit[]> {
+    const { search } = ctx.services;
+    search.checkFirst(first);
+    const query = await search.vectorOfAsset(assetId);
+    return hits(await search.nearest(query, kind, first, filter ?? {}), ctx);
+  }
+}
+
+function hits(results: SearchHitResult[], ctx: ApiContext): SearchHit[] {
+  return results.map((r) => ({ score: r.score, asset: toAsset(r.asset, ctx.baseUrl) }));
+}

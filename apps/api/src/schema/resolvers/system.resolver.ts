@@ -1,0 +1,22 @@
+import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Job, Stats } from '../types/misc.type.js';
+import { AssetKind } from '../types/enums.js';
+import type { ApiContext } from '../context.js';
+import { toJob } from '../job.mapper.js';
+
+@Resolver()
+export class SystemResolver {
+  @Authorized('read')
+  @Query(() => Job, { nullable: true, description: 'A job by id; poll it for progress' })
+  async job(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Job | null> {
+    const row = await ctx.services.jobs.get(id);
+    return row ? toJob(row) : null;
+  }
+
+  @Authorized('read')
+  @Query(() => Stats, { description: 'Counts per kind, index sizes and the model bundle in use' })
+  async stats(@Ctx() ctx: ApiContext): Promise<Stats> {
+    const s = await ctx.services.stats.stats();
+    return { ...s, indexes: s.indexes.map((i) => ({ modality: i.modality as AssetKind, size: i.size })) };
+  }
+}

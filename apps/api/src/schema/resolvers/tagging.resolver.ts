@@ -1,0 +1,52 @@
+import { Arg, Authorized, Ctx, Float, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
+import { TagSuggestion } from '../types/asset.type.js';
+import { Job } from '../types/misc.type.js';
+import type { ApiContext } from '../context.js';
+import { readUpload } from '../upload.util.js';
+import { BadUserInputException } from '../../errors/app.exception.js';
+import { toJob } from '../job.mapper.js';
+
+export const TAG_ASSETS_JOB = 'TAG_ASSETS';
+
+@Resolver()
+export class TaggingResolver {
+  @Authorized('read')
+  @Query(() => [TagSuggestion], {
+    description: 'Tags for an uploaded file or a stored asset, voted by its nearest neighbours of the other modality',
+  })
+  async suggestTags(
+    @Arg('file', () => GraphQLUpload, { nullable: true }) file: Promise<FileUpload> | undefined,
+    @Arg('assetId', () => ID, { nullable: true }) assetId: string | undefined,
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Ctx() ctx: ApiContext,
+  ): Promise<TagSuggestion[]> {
+    const { search, tagging, config } = ctx.services;
+    if (Boolean(file) === Boolean(assetId)) throw new BadUserInputException('give exactly one of file or assetId');
+    search.checkFirst(first);
+    const query = file
+      ? await search.embedUploadAnyKind((await readUpload(file, config.limits.maxUploadBytes)).bytes)
+      : await search.vectorOfAsset(assetId!);
+    return tagging.suggest(query, first);
+  }
+
+  @Authorized('write')
+  @Mutation(() => Job, { description: 'Suggests tags for many assets as a job; with apply, keeps those scoring at least minScore as PREDICTED tags' })
+  async tagAssets(
+    @Arg('assetIds', () => [ID], { nullable: true }) assetIds: string[] | undefined,
+    @Arg('libraryId', () => ID, { nullable: true }) libraryId: string | undefined,
+    @Arg('minScore', () => Float, { defaultValue: 0.5 }) minScore: number,
+    @Arg('apply', () => Boolean, { defaultValue: true }) apply: boolean,
+    @Arg('maxTagsPerAsset', () => Int, { defaultValue: 5 }) maxTagsPerAsset: number,
+    @Ctx() ctx: ApiContext,
+  ): Promise<Job> {
+    const { tagging, jobs, config } = ctx.services;
+    if (!(minScore >= 0 && minScore <= 1)) throw new BadUserInputException('minScore must be in [0, 1]');
+    if (maxTagsPerAsset < 1 || maxTagsPerAsset > config.limits.maxResults) {
+      throw new BadUserInputException(`maxTagsPerAsset must be between 1 and ${config.limits.maxResults}`);
+    }
+    const targets = await tagging.resolveTargets(assetIds, libraryId);
+    const job = await jobs.enqueue(TAG_ASSETS_JOB, { assetIds: targets, minScore, apply, maxTagsPerAsset });
+    return toJob(job);
+  }
+}

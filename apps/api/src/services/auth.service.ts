@@ -1,0 +1,62 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ApiKeyRepository } from '../repositories/api-key.repository.js';
+import { BadUserInputException } from '../errors/app.exception.js';
+
+export const SCOPES = ['read', 'write', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface Principal {
+  keyId: string;
+  scopes: Set<Scope>;
+}
+
+const KEY_PREFIX = 'muse_';
+
+export class AuthService {
+  constructor(private readonly keys: ApiKeyRepository) {}
+
+  /** Makes a key; the plain key is returned once and only its hash is stored. */
+  async createKey(name: string, scopes: string[]): Promise<{ key: string; id: string; prefix: string; scopes: Scope[] }> {
+    const valid = parseScopes(scopes);
+    const secret = randomBytes(24).toString('base64url');
+    const key = `${KEY_PREFIX}${secret}`;
+    const prefix = key.slice(0, KEY_PREFIX.length + 6);
+    const row = await this.keys.create({ name, prefix, hash: hashKey(key), scopes: valid });
+    return { key, id: row.id, prefix, scopes: valid };
+  }
+
+  /** Resolves an `Authorization: Bearer <key>` header; null when absent, throws nothing. */
+  async authenticate(header: string | undefined): Promise<Principal | null | 'invalid'> {
+    if (!header) return null;
+    const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (!match) return 'invalid';
+    const row = await this.keys.findActiveByHash(hashKey(match[1]));
+    if (!row) return 'invalid';
+    void this.keys.touch(row.id).catch(() => undefined);
+    const scopes = new Set(row.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)));
+    // admin implies write implies read
+    if (scopes.has('admin')) scopes.add('write');
+    if (scopes.has('write')) scopes.add('read');
+    return { keyId: row.id, scopes };
+  }
+
+  list() {
+    return this.keys.list();
+  }
+
+  revoke(idOrPrefix: string) {
+    return this.keys.revoke(idOrPrefix);
+  }
+}
+
+export function parseScopes(scopes: string[]): Scope[] {
+  const cleaned = [...new Set(scopes.map((s) => s.trim().toLowerCase()).filter(Boolean))];
+  if (cleaned.length === 0) throw new BadUserInputException(`give at least one scope (${SCOPES.join(', ')})`);
+  const unknown = cleaned.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (unknown.length) throw new BadUserInputException(`unknown scope(s) ${unknown.join(', ')}; use ${SCOPES.join(', ')}`);
+  return cleaned as Scope[];
+}
+
+function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}

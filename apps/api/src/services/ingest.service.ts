@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AssetSource, TagOrigin } from '../generated/prisma/enums.js';
+import type { AssetRepository, AssetRow } from '../repositories/asset.repository.js';
+import type { EmbeddingRepository } from '../repositories/embedding.repository.js';
+import type { LibraryRepository } from '../repositories/library.repository.js';
+import type { MediaStore } from '../media/media-store.js';
+import type { MediaEmbedder } from '../search/ann-index.js';
+import type { VectorIndexService } from '../search/vector-index.service.js';
+import type { Limits } from '../config/config.js';
+import { encodeVector } from '../search/vector-codec.util.js';
+import { NotFoundException, PayloadTooLargeException } from '../errors/app.exception.js';
+import { normaliseTagNames } from './tag-name.util.js';
+
+export interface IngestOptions {
+  source: AssetSource;
+  title?: string | null;
+  caption?: string | null;
+  tags?: string[];
+  tagOrigin?: TagOrigin;
+  libraryId?: string | null;
+  pairKey?: string | null;
+  corpusIndex?: number | null;
+  corpusSplit?: string | null;
+}
+
+export interface IngestResult {
+  asset: AssetRow;
+  created: boolean;
+}
+
+/**
+ * Bytes → sniffed, decoded, embedded → media file + DB rows + index entry. Either all of
+ * these exist afterwards or none do.
+ */
+export class IngestService {
+  constructor(
+    private readonly assets: AssetRepository,
+    private readonly embeddings: EmbeddingRepository,
+    private readonly libraries: LibraryRepository,
+    private readonly media: MediaStore,
+    private readonly embedder: MediaEmbedder,
+    private readonly index: VectorIndexService,
+    private readonly limits: Limits,
+    private readonly logger: Logger,
+  ) {}
+
+  async ingest(bytes: Uint8Array, opts: IngestOptions): Promise<IngestResult> {
+    if (bytes.byteLength > this.limits.maxUploadBytes) {
+      throw new PayloadTooLargeException(`file of ${bytes.byteLength} bytes exceeds the ${this.limits.maxUploadBytes}-byte limit`);
+    }
+    const sniffed = this.embedder.sniff(bytes);
+    const tags = normaliseTagNames(opts.tags ?? []).map((name) => ({ name, origin: opts.tagOrigin ?? 'USER', score: 1 }));
+    if (opts.libraryId && !(await this.libraries.findById(opts.libraryId))) {
+      throw new NotFoundException(`library ${opts.libraryId} does not exist`);
+    }
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const existing = await this.assets.findBySha256(sha256);
+    if (existing) return { asset: await this.mergeInto(existing, tags, opts), created: false };
+
+    const { media, vector } = await this.embedder.embed(bytes, this.limits);
+    if (media.kind !== sniffed.kind) throw new Error(`decoder disagrees with sniffing (${media.kind} vs ${sniffed.kind})`);
+    const fileCreated = await this.media.put(sha256, media.ext, bytes);
+    let created: { asset: AssetRow; label: number };
+    try {
+      created = await this.assets.create(
+        {
+          kind: media.kind,
+          sha256,
+          mime: media.mime,
+          ext: media.ext,
+          bytes: bytes.byteLength,
+          width: media.width ?? null,
+          height: media.height ?? null,
+          durationSeconds: media.durationSeconds ?? null,
+          sampleRate: media.sampleRate ?? null,
+          channels: media.channels ?? null,
+          title: opts.title ?? null,
+          caption: opts.caption ?? null,
+          source: opts.source,
+          pairKey: opts.pairKey ?? null,
+          corpusIndex: opts.corpusIndex ?? null,
+          corpusSplit: opts.corpusSplit ?? null,
+        },
+        { bundle: this.embedder.bundle, bundleVersion: this.embedder.bundleVersion, modality: media.kind, dim: vector.length, vector: encodeVector(vector) },
+        tags,
+        opts.libraryId ?? undefined,
+      );
+    } catch (err) {
+      if (fileCreated) await this.media.remove(sha256, media.ext);
+      // Someone stored the same bytes between our lookup and our insert.
+      const raced = await this.assets.findBySha256(sha256);
+      if (raced) return { asset: await this.mergeInto(raced, tags, opts), created: false };
+      throw err;
+    }
+    try {
+      this.index.add(media.kind, created.label, vector);
+    } catch (err) {
+      await this.assets.delete(created.asset.id);
+      if (fileCreated) await this.media.remove(sha256, media.ext);
+      throw err;
+    }
+    return { asset: created.asset, created: true };
+  }
+
+  private async mergeInto(existing: AssetRow, tags: { name: string; origin: TagOrigin; score: number }[], opts: IngestOptions): Promise<AssetRow> {
+    if (tags.length) await this.assets.addTags(existing.id, tags);
+    if (opts.libraryId) await this.libraries.addAssets(opts.libraryId, [existing.id]);
+    return (await this.assets.findById(existing.id)) ?? existing;
+  }
+
+  /**
+   * Embeds stored assets that have no vector for the bundle in use (after a bundle change),
+   * reading their media files. Returns how many were embedded.
+   */
+  async backfillEmbeddings(readFile: (path: string) => Promise<Uint8Array>): Promise<number> {
+    const key = { bundle: this.embedder.bundle, bundleVersion: this.embedder.bundleVersion };
+    let done = 0;
+    const failed = new Set<string>();
+    for (;;) {
+      const batch = (await this.embeddings.assetsWithout(key, 200 + failed.size)).filter((a) => !failed.has(a.id));
+      if (batch.length === 0) return done;
+      for (const { id } of batch) {
+        const asset = await this.assets.findById(id);
+        const path = asset && (await this.media.locate(asset.sha256, asset.ext));
+        if (!asset || !path) {
+          failed.add(id);
+          continue;
+        }
+        try {
+          const { vector } = await this.embedder.embed(await readFile(path), { maxAudioSeconds: Infinity, maxImagePixels: Infinity });
+          const label = await this.embeddings.insert(id, key, asset.kind, vector.length, encodeVector(vector));
+          this.index.add(asset.kind, label, vector);
+          done++;
+        } catch (err) {
+          this.logger.warn({ err, assetId: id }, 'could not embed stored asset');
+          failed.add(id);
+        }
+      }
+    }
+  }
+}

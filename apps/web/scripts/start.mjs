@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Serves the production build: builds first when .next is missing or older than any source file,
+// then runs `next start` on WEB_PORT / HOST (defaults 3000 / 127.0.0.1).
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const webDir = fileURLToPath(new URL('..', import.meta.url));
+const buildStamp = join(webDir, '.next', 'BUILD_ID');
+const sourceEntries = ['app', 'components', 'lib', 'public', 'proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json'];
+const nextBin = createRequire(join(webDir, 'package.json')).resolve('next/dist/bin/next');
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+export function buildIsStale() {
+  if (!existsSync(buildStamp)) return true;
+  const builtAt = statSync(buildStamp).mtimeMs;
+  return sourceEntries.some((entry) => newestMtime(join(webDir, entry)) > builtAt);
+}
+
+// No network here and no reason to phone home from a self-hosted app.
+const env = { NEXT_TELEMETRY_DISABLED: '1', ...process.env };
+
+function run() {
+  if (buildIsStale()) {
+    console.log('[web] building (sources changed or no build yet)…');
+    const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: webDir, stdio: 'inherit', env });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+  const port = process.env.WEB_PORT || '3000';
+  const host = process.env.HOST || '127.0.0.1';
+  const server = spawn(process.execPath, [nextBin, 'start', '-p', port, '-H', host], { cwd: webDir, stdio: 'inherit', env });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
+  server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) run();

@@ -1,0 +1,186 @@
+import decodeAudioBytes from 'audio-decode';
+import { InvalidMediaError, MediaLimitError, UnsupportedMediaError } from '../errors.js';
+import { sniffMedia, type MediaFormat } from '../media/sniff.js';
+import { isPlainPcm, readWavInfo, readWavPcmMono } from './wav.js';
+
+export interface AudioLimits {
+  /** Longest accepted clip, in seconds. */
+  maxSeconds: number;
+  /** Largest accepted encoded input, in bytes. */
+  maxBytes: number;
+}
+
+export const DEFAULT_AUDIO_LIMITS: AudioLimits = { maxSeconds: 600, maxBytes: 50 * 1024 * 1024 };
+
+export interface DecodedAudio {
+  format: MediaFormat;
+  /** Mono: the average of all channels. */
+  samples: Float32Array;
+  sampleRate: number;
+  channels: number;
+  durationSeconds: number;
+}
+
+// audio-decode's names for the codecs we accept.
+const DECODER_NAME: Partial<Record<MediaFormat, 'wav' | 'mp3' | 'oga' | 'opus' | 'flac'>> = {
+  wav: 'wav',
+  mp3: 'mp3',
+  vorbis: 'oga',
+  opus: 'opus',
+  flac: 'flac',
+};
+
+const FEED_CHUNK_BYTES = 64 * 1024;
+const OPUS_RATE = 48000;
+
+function ascii(bytes: Uint8Array, offset: number, length: number): string {
+  return String.fromCharCode(...bytes.subarray(offset, offset + length));
+}
+
+interface HeaderFacts {
+  /** Duration the container declares, when it declares one. */
+  declaredSeconds?: number;
+  /** Samples per channel the container declares (exact formats only), to detect truncation. */
+  declaredFrames?: number;
+}
+
+function flacFacts(bytes: Uint8Array): HeaderFacts {
+  if (bytes.length < 26) throw new InvalidMediaError('Truncated FLAC: STREAMINFO is cut off');
+  const sampleRate = (bytes[18] << 12) | (bytes[19] << 4) | (bytes[20] >> 4);
+  const totalFrames = (bytes[21] & 0x0f) * 2 ** 32 + ((bytes[22] << 24) >>> 0) + (bytes[23] << 16) + (bytes[24] << 8) + bytes[25];
+  if (sampleRate === 0) throw new InvalidMediaError('Malformed FLAC: sample rate 0');
+  // 0 total samples means "unknown" in FLAC.
+  return totalFrames > 0 ? { declaredSeconds: totalFrames / sampleRate, declaredFrames: totalFrames } : {};
+}
+
+/** The last Ogg page's granule position is the stream length in samples (48 kHz for Opus). */
+function oggFacts(bytes: Uint8Array, format: 'vorbis' | 'opus'): HeaderFacts {
+  const dataStart = 27 + (bytes[26] ?? 0);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let rate: number;
+  let preSkip = 0;
+  if (format === 'vorbis') {
+    if (dataStart + 16 > bytes.length) throw new InvalidMediaError('Truncated Ogg Vorbis: identification header is cut off');
+    rate = view.getUint32(dataStart + 12, true);
+  } else {
+    if (dataStart + 12 > bytes.length) throw new InvalidMediaError('Truncated Opus: OpusHead is cut off');
+    rate = OPUS_RATE;
+    preSkip = view.getUint16(dataStart + 10, true);
+  }
+  if (rate === 0) throw new InvalidMediaError('Malformed Ogg: sample rate 0');
+  for (let i = bytes.length - 27; i > 0; i--) {
+    if (bytes[i] === 0x4f && ascii(bytes, i, 4) === 'OggS') {
+      const granule = Number(view.getBigInt64(i + 6, true));
+      return granule > 0 ? { declaredSeconds: Math.max(0, granule - preSkip) / rate } : {};
+    }
+  }
+  return {};
+}
+
+function headerFacts(bytes: Uint8Array, format: MediaFormat): HeaderFacts {
+  switch (format) {
+    case 'wav': {
+      const info = readWavInfo(bytes);
+      return { declaredSeconds: info.frames / info.sampleRate, declaredFrames: info.frames };
+    }
+    case 'flac':
+      return flacFacts(bytes);
+    case 'vorbis':
+    case 'opus':
+      return oggFacts(bytes, format);
+    default:
+      return {};
+  }
+}
+
+function secondsLimitError(seconds: number, limits: AudioLimits): MediaLimitError {
+  return new MediaLimitError(
+    `Audio is ${seconds.toFixed(1)} s long; the limit is ${limits.maxSeconds} s`,
+    { name: 'maxSeconds', max: limits.maxSeconds, actual: seconds },
+  );
+}
+
+function mixToMono(channels: Float32Array[][], frames: number): Float32Array {
+  const mono = new Float32Array(frames);
+  const channelCount = channels.length;
+  for (const pieces of channels) {
+    let offset = 0;
+    for (const piece of pieces) {
+      for (let i = 0; i < piece.length; i++) mono[offset + i] += piece[i];
+      offset += piece.length;
+    }
+  }
+  if (channelCount > 1) for (let i = 0; i < frames; i++) mono[i] /= channelCount;
+  return mono;
+}
+
+/**
+ * Decodes WAV, MP3, Ogg Vorbis, Opus or FLAC bytes to mono float samples at the file's own rate.
+ * Limits are checked from the container header before decoding where it declares a length,
+ * and again on the running sample count while decoding.
+ * @throws UnsupportedMediaError (not audio), InvalidMediaError (corrupt/truncated), MediaLimitError.
+ */
+export async function decodeAudio(bytes: Uint8Array, limits: Partial<AudioLimits> = {}): Promise<DecodedAudio> {
+  const max: AudioLimits = { ...DEFAULT_AUDIO_LIMITS, ...limits };
+  if (bytes.length > max.maxBytes) {
+    throw new MediaLimitError(`Audio is ${bytes.length} bytes; the limit is ${max.maxBytes}`, {
+      name: 'maxBytes', max: max.maxBytes, actual: bytes.length,
+    });
+  }
+  const sniffed = sniffMedia(bytes);
+  const decoderName = DECODER_NAME[sniffed.format];
+  if (sniffed.kind !== 'audio' || !decoderName) {
+    throw new UnsupportedMediaError(`Expected audio, got ${sniffed.mime}`);
+  }
+  const facts = headerFacts(bytes, sniffed.format);
+  if (facts.declaredSeconds !== undefined && facts.declaredSeconds > max.maxSeconds) {
+    throw secondsLimitError(facts.declaredSeconds, max);
+  }
+
+  if (sniffed.format === 'wav') {
+    const info = readWavInfo(bytes);
+    // Plain PCM is read here so its scaling matches libsndfile exactly (audio-decode divides
+    // positive int16 by 32767, which skews quiet mel bins against the Python reference).
+    if (isPlainPcm(info)) {
+      if (info.frames === 0) throw new InvalidMediaError('WAV has no samples');
+      const samples = readWavPcmMono(bytes, info);
+      return { format: 'wav', samples, sampleRate: info.sampleRate, channels: info.channels, durationSeconds: info.frames / info.sampleRate };
+    }
+  }
+
+  const decoder = await decodeAudioBytes[decoderName]();
+  const pieces: Float32Array[][] = [];
+  let frames = 0;
+  let sampleRate = 0;
+  const take = (result: { channelData: Float32Array[]; sampleRate: number }) => {
+    if (result.channelData.length === 0 || result.channelData[0].length === 0) return;
+    sampleRate = result.sampleRate;
+    result.channelData.forEach((data, c) => (pieces[c] ??= []).push(data));
+    frames += result.channelData[0].length;
+    if (sampleRate > 0 && frames / sampleRate > max.maxSeconds) throw secondsLimitError(frames / sampleRate, max);
+  };
+  try {
+    for (let offset = 0; offset < bytes.length; offset += FEED_CHUNK_BYTES) {
+      take(await decoder(bytes.subarray(offset, offset + FEED_CHUNK_BYTES)));
+    }
+    take(await decoder());
+  } catch (error) {
+    decoder.free();
+    if (error instanceof MediaLimitError) throw error;
+    throw new InvalidMediaError(`Could not decode ${sniffed.format} audio: ${(error as Error).message}`, { cause: error });
+  }
+
+  if (frames === 0 || sampleRate <= 0) {
+    throw new InvalidMediaError(`Could not decode ${sniffed.format} audio: no samples (corrupt or truncated)`);
+  }
+  if (facts.declaredFrames !== undefined && frames < facts.declaredFrames) {
+    throw new InvalidMediaError(
+      `Truncated ${sniffed.format}: ${frames} of ${facts.declaredFrames} declared samples decoded`,
+    );
+  }
+  if (pieces.some((p) => p.reduce((n, a) => n + a.length, 0) !== frames)) {
+    throw new InvalidMediaError(`Could not decode ${sniffed.format} audio: channels of unequal length`);
+  }
+  const samples = mixToMono(pieces, frames);
+  return { format: sniffed.format, samples, sampleRate, channels: pieces.length, durationSeconds: frames / sampleRate };
+}

@@ -1,0 +1,71 @@
+import sharp from 'sharp';
+import { InvalidMediaError, MediaLimitError, UnsupportedMediaError } from '../errors.js';
+import { sniffMedia, type MediaFormat } from '../media/sniff.js';
+
+export interface ImageLimits {
+  /** Largest accepted width × height (of the first frame). */
+  maxPixels: number;
+  /** Largest accepted encoded input, in bytes. */
+  maxBytes: number;
+}
+
+export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxPixels: 40_000_000, maxBytes: 25 * 1024 * 1024 };
+
+export interface DecodedImage {
+  format: MediaFormat;
+  width: number;
+  height: number;
+  /** Interleaved 8-bit RGB, row-major, width · height · 3 bytes. Alpha is dropped, not composited. */
+  pixels: Uint8Array;
+}
+
+/**
+ * Decodes PNG, JPEG, WebP or GIF (first frame) to 8-bit sRGB, honouring EXIF orientation.
+ * Corrupt or truncated data of a recognised format → InvalidMediaError (BAD_USER_INPUT);
+ * unrecognised bytes → UnsupportedMediaError; over a limit → MediaLimitError.
+ */
+export async function decodeImage(bytes: Uint8Array, limits: Partial<ImageLimits> = {}): Promise<DecodedImage> {
+  const max: ImageLimits = { ...DEFAULT_IMAGE_LIMITS, ...limits };
+  if (bytes.length > max.maxBytes) {
+    throw new MediaLimitError(`Image is ${bytes.length} bytes; the limit is ${max.maxBytes}`, {
+      name: 'maxBytes', max: max.maxBytes, actual: bytes.length,
+    });
+  }
+  const sniffed = sniffMedia(bytes);
+  if (sniffed.kind !== 'image') throw new UnsupportedMediaError(`Expected an image, got ${sniffed.mime}`);
+
+  // failOn 'warning' makes libvips reject truncated scans instead of padding them with grey.
+  const options = { failOn: 'warning', limitInputPixels: max.maxPixels, pages: 1 } as const;
+  let width: number;
+  let height: number;
+  try {
+    const meta = await sharp(bytes, { ...options, limitInputPixels: false }).metadata();
+    width = meta.width ?? 0;
+    height = meta.pageHeight ?? meta.height ?? 0;
+  } catch (error) {
+    throw new InvalidMediaError(`Could not read ${sniffed.format} header: ${(error as Error).message}`, { cause: error });
+  }
+  if (width <= 0 || height <= 0) throw new InvalidMediaError(`Image has no pixels (${width}×${height})`);
+  if (width * height > max.maxPixels) {
+    throw new MediaLimitError(`Image is ${width}×${height} = ${width * height} pixels; the limit is ${max.maxPixels}`, {
+      name: 'maxPixels', max: max.maxPixels, actual: width * height,
+    });
+  }
+  try {
+    const { data, info } = await sharp(bytes, options)
+      .autoOrient()
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
+    return {
+      format: sniffed.format,
+      width: info.width,
+      height: info.height,
+      pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    };
+  } catch (error) {
+    throw new InvalidMediaError(`Could not decode ${sniffed.format} image: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeAudio, InvalidMediaError, MediaLimitError, UnsupportedMediaError } from '@muse/embeddings';
+import { fixture, makeWav, sine } from './helpers.js';
+
+/** Strength of `frequency` in `x` (normalised single-bin DFT amplitude). */
+function toneAmplitude(x: Float32Array, rate: number, frequency: number): number {
+  let re = 0;
+  let im = 0;
+  for (let i = 0; i < x.length; i++) {
+    re += x[i] * Math.cos((2 * Math.PI * frequency * i) / rate);
+    im -= x[i] * Math.sin((2 * Math.PI * frequency * i) / rate);
+  }
+  return (2 * Math.hypot(re, im)) / x.length;
+}
+
+test('PCM16 WAV decodes exactly, scaled like libsndfile, stereo averaged to mono', async () => {
+  const left = Float32Array.from([0.5, -0.5, 0.25, -1, 0]);
+  const right = Float32Array.from([0.5, 0.5, -0.25, -1, 32767 / 32768]);
+  const audio = await decodeAudio(makeWav([left, right], 22050));
+  assert.equal(audio.sampleRate, 22050);
+  assert.equal(audio.channels, 2);
+  assert.equal(audio.format, 'wav');
+  assert.deepEqual(Array.from(audio.samples), [0.5, 0, 0, -1, Math.fround(32767 / 65536)]);
+  assert.equal(audio.durationSeconds, 5 / 22050);
+});
+
+test('MP3, Ogg Vorbis, Opus and FLAC fixtures decode to mono with the right length and tones', async () => {
+  const cases = [
+    { file: 'tone.mp3', rate: 44100, seconds: 1.5, slack: 0.1 }, // encoder/decoder delay pads MP3
+    { file: 'tone.ogg', rate: 44100, seconds: 1.5, slack: 0.001 },
+    { file: 'tone.opus', rate: 48000, seconds: 1.5, slack: 0.001 },
+    { file: 'tone.flac', rate: 22050, seconds: 1.0, slack: 0 },
+  ];
+  for (const c of cases) {
+    const audio = await decodeAudio(fixture('media', c.file));
+    assert.equal(audio.sampleRate, c.rate, c.file);
+    assert.equal(audio.channels, 2, c.file);
+    assert.ok(Math.abs(audio.durationSeconds - c.seconds) <= c.slack, `${c.file}: ${audio.durationSeconds} s`);
+    // Fixtures hold 440 Hz + 660 Hz at 0.5 × −6 dB each; a 1000 Hz tone is absent.
+    const middle = audio.samples.subarray(Math.floor(audio.samples.length * 0.25), Math.floor(audio.samples.length * 0.75));
+    const a440 = toneAmplitude(middle, c.rate, 440);
+    const a660 = toneAmplitude(middle, c.rate, 660);
+    const a1000 = toneAmplitude(middle, c.rate, 1000);
+    assert.ok(a440 > 0.2 && a660 > 0.2, `${c.file}: 440 Hz ${a440}, 660 Hz ${a660}`);
+    assert.ok(a1000 < 0.02, `${c.file}: 1000 Hz ${a1000}`);
+  }
+});
+
+test('truncated audio is BAD_USER_INPUT', async () => {
+  const wav = makeWav([sine(440, 16000, 1)], 16000);
+  const isInvalid = (e: unknown) => e instanceof InvalidMediaError && e.code === 'BAD_USER_INPUT';
+  await assert.rejects(decodeAudio(wav.subarray(0, 2000)), isInvalid);
+  await assert.rejects(decodeAudio(wav.subarray(0, 30)), isInvalid); // cut inside the fmt chunk
+  const flac = fixture('media', 'tone.flac');
+  await assert.rejects(decodeAudio(flac.subarray(0, Math.floor(flac.length / 2))), isInvalid);
+  for (const file of ['tone.mp3', 'tone.ogg', 'tone.opus']) {
+    await assert.rejects(decodeAudio(fixture('media', file).subarray(0, 120)), isInvalid, file);
+  }
+});
+
+test('corrupt audio after a valid signature is BAD_USER_INPUT', async () => {
+  for (const file of ['tone.ogg', 'tone.opus', 'tone.flac']) {
+    const bytes = fixture('media', file).slice();
+    for (let i = 80; i < bytes.length; i++) bytes[i] = (i * 7919) & 0xff;
+    await assert.rejects(decodeAudio(bytes), (e: unknown) => e instanceof InvalidMediaError, file);
+  }
+});
+
+test('an image or unknown bytes handed to decodeAudio is UNSUPPORTED_MEDIA', async () => {
+  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+  await assert.rejects(decodeAudio(png), (e: unknown) => e instanceof UnsupportedMediaError && e.code === 'UNSUPPORTED_MEDIA');
+  await assert.rejects(decodeAudio(new TextEncoder().encode('not audio at all')), UnsupportedMediaError);
+});
+
+test('limits: seconds (from the header and while decoding) and bytes are PAYLOAD_TOO_LARGE', async () => {
+  const isLimit = (name: string) => (e: unknown) => e instanceof MediaLimitError && e.code === 'PAYLOAD_TOO_LARGE' && e.limit.name === name;
+  const wav = makeWav([sine(440, 8000, 3)], 8000);
+  await assert.rejects(decodeAudio(wav, { maxSeconds: 2 }), isLimit('maxSeconds'));
+  assert.equal((await decodeAudio(wav, { maxSeconds: 3 })).durationSeconds, 3);
+  await assert.rejects(decodeAudio(wav, { maxBytes: 1000 }), isLimit('maxBytes'));
+  for (const file of ['tone.mp3', 'tone.ogg', 'tone.opus', 'tone.flac']) {
+    await assert.rejects(decodeAudio(fixture('media', file), { maxSeconds: 0.5 }), isLimit('maxSeconds'), file);
+  }
+});

@@ -1,0 +1,170 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  loadBundle, resolveBundleDir, decodeAudio, decodeImage, meanPoolNormalized, BundleError, InvalidMediaError, type MuvisBundle,
+} from '@muse/embeddings';
+import { FIXTURES, REPO_ROOT, fixture, golden, makeWav, maxAbsDiff, sine } from './helpers.js';
+
+/** Golden tolerance for embeddings (absolute, per component; they are unit vectors). */
+const EMBEDDING_TOLERANCE = 1e-3;
+const BUNDLE_DIR = join(FIXTURES, 'bundle');
+
+let bundle: MuvisBundle;
+const scratch: string[] = [];
+
+async function fixtureBundle(): Promise<MuvisBundle> {
+  bundle ??= await loadBundle(BUNDLE_DIR);
+  return bundle;
+}
+
+async function tempCopy(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'muse-bundle-'));
+  scratch.push(dir);
+  await cp(BUNDLE_DIR, dir, { recursive: true });
+  return dir;
+}
+
+after(async () => {
+  await bundle?.close();
+  await Promise.all(scratch.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+function norm(v: Float32Array): number {
+  return Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+}
+
+test('loadBundle reads the manifest and exposes name, version, dim', async () => {
+  const b = await fixtureBundle();
+  assert.equal(b.name, 'fixture-tiny');
+  assert.equal(b.version, '1');
+  assert.equal(b.dim, 128);
+  assert.equal(b.manifest.audio.maxFrames, 512);
+});
+
+test('embeddings of the golden WAV and PNG equal onnxruntime-in-Python within 1e-3', async () => {
+  const b = await fixtureBundle();
+  const expected = golden().bundles.fixture;
+  const audio = await b.embedAudio(fixture('golden', 'golden.wav'));
+  const image = await b.embedImage(fixture('golden', 'golden.png'));
+  assert.equal(audio.length, 128);
+  assert.ok(Math.abs(norm(audio) - 1) < 1e-5);
+  assert.ok(maxAbsDiff(audio, expected.audio) <= EMBEDDING_TOLERANCE, `audio max |Δ| = ${maxAbsDiff(audio, expected.audio)}`);
+  assert.ok(maxAbsDiff(image, expected.image) <= EMBEDDING_TOLERANCE, `image max |Δ| = ${maxAbsDiff(image, expected.image)}`);
+});
+
+test('batch embeddings equal one-at-a-time embeddings', async () => {
+  const b = await fixtureBundle();
+  const wavs = [fixture('golden', 'golden.wav'), makeWav([sine(330, 16000, 1.2)], 16000), fixture('media', 'tone.ogg')];
+  const batch = await b.embedAudios(wavs);
+  for (let i = 0; i < wavs.length; i++) assert.ok(maxAbsDiff(batch[i], await b.embedAudio(wavs[i])) < 1e-5);
+  const pngs = [fixture('golden', 'golden.png'), fixture('golden', 'small.png')];
+  const images = await b.embedImages(pngs);
+  for (let i = 0; i < pngs.length; i++) assert.ok(maxAbsDiff(images[i], await b.embedImage(pngs[i])) < 1e-5);
+  assert.ok(maxAbsDiff(images[0], images[1]) > 0.01, 'different images give different embeddings');
+});
+
+test('decoded-input variants equal the bytes variants', async () => {
+  const b = await fixtureBundle();
+  const image = await decodeImage(fixture('golden', 'golden.png'));
+  assert.deepEqual(await b.embedImagePixels(image), await b.embedImage(fixture('golden', 'golden.png')));
+  const audio = await decodeAudio(fixture('media', 'tone.flac'));
+  assert.deepEqual(await b.embedAudioSamples(audio.samples, audio.sampleRate), await b.embedAudio(fixture('media', 'tone.flac')));
+});
+
+test('a long clip is embedded as the mean of its windows, L2-normalised', async () => {
+  const b = await fixtureBundle();
+  const rate = 16000;
+  const seconds = 12; // 1198 frames → windows at frames 0, 256, 512, 686
+  const clip = Float32Array.from({ length: rate * seconds }, (_, i) => 0.4 * Math.sin(2 * Math.PI * (200 + 40 * (i / rate)) * (i / rate)));
+  const inputs = b.audioInputs(clip, rate);
+  assert.equal(inputs.length, 4);
+  const shift = 160;
+  const windowSamples = (512 - 1) * shift + 400;
+  const perWindow = [];
+  for (const startFrame of [0, 256, 512, 686]) {
+    const slice = clip.subarray(startFrame * shift, startFrame * shift + windowSamples);
+    perWindow.push(await b.embedAudioSamples(slice, rate));
+  }
+  const whole = await b.embedAudioSamples(clip, rate);
+  assert.ok(maxAbsDiff(whole, meanPoolNormalized(perWindow)) < 1e-5);
+  assert.ok(maxAbsDiff(whole, perWindow[0]) > 1e-3, 'windows differ, so pooling matters');
+});
+
+test('a clip shorter than one window is padded; shorter than one frame is BAD_USER_INPUT', async () => {
+  const b = await fixtureBundle();
+  const inputs = b.audioInputs(sine(440, 16000, 0.5), 16000);
+  assert.equal(inputs.length, 1);
+  assert.equal(inputs[0].length, 512 * 128);
+  assert.ok(inputs[0].subarray(48 * 128).every((v) => v === 0));
+  await assert.rejects(b.embedAudioSamples(new Float32Array(100), 16000), (e: unknown) => e instanceof InvalidMediaError && e.code === 'BAD_USER_INPUT');
+});
+
+test('audio at another rate is resampled to the bundle rate first', async () => {
+  const b = await fixtureBundle();
+  const at16k = await b.embedAudioSamples(sine(440, 16000, 2), 16000);
+  const at44k = await b.embedAudioSamples(sine(440, 44100, 2), 44100);
+  assert.ok(maxAbsDiff(at16k, at44k) < 0.02, `max |Δ| = ${maxAbsDiff(at16k, at44k)}`);
+});
+
+test('a manifest with missing or bad fields is a BundleError naming each one', async () => {
+  const dir = await tempCopy();
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  delete manifest.audio.fbank.numMelBins;
+  manifest.image.size = -1;
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  await assert.rejects(loadBundle(dir), (e: unknown) =>
+    e instanceof BundleError && e.code === 'BUNDLE_INVALID' && /missing audio\.fbank\.numMelBins/.test(e.message) && /image\.size must be a positive integer/.test(e.message));
+  await writeFile(join(dir, 'manifest.json'), '{ not json');
+  await assert.rejects(loadBundle(dir), /not valid JSON/);
+  await assert.rejects(loadBundle(join(dir, 'nope')), (e: unknown) => e instanceof BundleError && /No model bundle/.test(e.message));
+});
+
+test('a missing ONNX file or a wrong tensor name is a BundleError', async () => {
+  const dir = await tempCopy();
+  await rm(join(dir, 'image.onnx'));
+  await assert.rejects(loadBundle(dir), (e: unknown) => e instanceof BundleError && /image tower/.test(e.message));
+  const dir2 = await tempCopy();
+  const manifest = JSON.parse(await readFile(join(dir2, 'manifest.json'), 'utf8'));
+  manifest.audio.input = 'spectrogram';
+  await writeFile(join(dir2, 'manifest.json'), JSON.stringify(manifest));
+  await assert.rejects(loadBundle(dir2), (e: unknown) => e instanceof BundleError && /no input named 'spectrogram'/.test(e.message));
+});
+
+test('resolveBundleDir follows models/default', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'muse-models-'));
+  scratch.push(dir);
+  await writeFile(join(dir, 'default'), 'muvis-small\n');
+  assert.equal(await resolveBundleDir(dir), join(dir, 'muvis-small'));
+  assert.equal(await resolveBundleDir(dir, 'other'), join(dir, 'other'));
+  await writeFile(join(dir, 'default'), '../etc\n');
+  await assert.rejects(resolveBundleDir(dir), BundleError);
+});
+
+// Trained bundles shipped in models/: their golden embeddings hold only for the exact weights
+// make_golden.py saw. After retraining, re-run make_golden.py (the test says so and skips).
+for (const [name, expected] of Object.entries<any>(golden().bundles)) {
+  if (name === 'fixture') continue;
+  test(`trained bundle models/${name}: golden embeddings within 1e-3`, async (t) => {
+    const dir = join(REPO_ROOT, 'models', name);
+    if (!existsSync(join(dir, 'manifest.json'))) return t.skip(`models/${name} is not present`);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    for (const file of [manifest.audio.onnx, manifest.image.onnx]) {
+      const sha = createHash('sha256').update(readFileSync(join(dir, file))).digest('hex');
+      if (sha !== expected.onnxSha256[file]) return t.skip(`models/${name}/${file} changed since the fixtures were made: run python3 packages/embeddings/fixtures/make_golden.py`);
+    }
+    const trained = await loadBundle(dir);
+    try {
+      const audio = await trained.embedAudio(fixture('golden', 'golden.wav'));
+      const image = await trained.embedImage(fixture('golden', 'golden.png'));
+      assert.ok(maxAbsDiff(audio, expected.audio) <= EMBEDDING_TOLERANCE, `audio max |Δ| = ${maxAbsDiff(audio, expected.audio)}`);
+      assert.ok(maxAbsDiff(image, expected.image) <= EMBEDDING_TOLERANCE, `image max |Δ| = ${maxAbsDiff(image, expected.image)}`);
+    } finally {
+      await trained.close();
+    }
+  });
+}

@@ -1,0 +1,383 @@
+"""Evaluate a shipped MuVis bundle (its ONNX files, through onnxruntime) on the corpus's
+untouched test split, as the paper does, plus exact-pair and hum retrieval.
+
+    npm run eval:muvis -- --bundle models/muvis-small --corpus data/corpus [--quantize]
+
+Protocol (also written into metrics.json under "protocol"):
+  Embeddings. Music: every recording is cut into the manifest's windows (features.window_starts),
+  each embedded, mean-pooled and L2-normalised, exactly as packages/embeddings does. Snippet
+  queries are the manifest's views.snippets (3-5 s, one zero-padded window). Images: the full
+  256x256 image; crop queries are the manifest's views.crops, each resized like a full image.
+  Hum queries: every hum file of every test item.
+  (a) Tagging. Vocabulary: the 50 most frequent normalised tags of the train split (ties by
+  name). A test image's score for tag t is the similarity-weighted vote of its K=25 nearest
+  train-split music clips: sum_j max(s_j, 0) [t in tags_j] / sum_j max(s_j, 0). Music is tagged
+  the same way from its 25 nearest train-split images. Per tag over the test items: AUROC,
+  average precision, accuracy at score >= 0.5; macro-averaged over the tags that have at least
+  one positive and one negative test item.
+  (b) Image retrieval from music snippets / (c) music retrieval from image crops. Every query
+  ranks all test items of the other modality by cosine similarity. A candidate is relevant when
+  its item has the same caption category as the query's item; caption category = the item's
+  music.style when the manifest has one, else its most frequent top-50 tag. Per query: AUROC and
+  AP of the similarity scores against relevance, accuracy = the top-1 result is relevant;
+  averaged over queries.
+  Exact pairs: music->image and image->music among all test items (the item's own counterpart is
+  the only relevant candidate): Recall@1/5/10, mAP (= mean reciprocal rank), median rank. The
+  same for snippet->image, crop->music and hum->image.
+  Shuffled baseline: all of the above after a fixed random permutation of the music embeddings
+  across items (train and test), which breaks every image-music pairing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+
+from muvis.data import Item, by_split, read_manifest
+from muvis.export import write_json_atomic
+from muvis.features import (FbankParams, audio_windows, fbank, hop_frames, image_tensor, l2_normalize,
+                            load_wav_mono, normalize_fbank)
+from muvis.retrieval import exact_pair_metrics, similarity
+
+TAG_VOCABULARY = 50
+TAG_NEIGHBOURS = 25
+SHUFFLE_SEED = 20260101
+QUANTIZATION_MAX_R10_DROP = 0.01
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+class OnnxBundle:
+    """The two towers of a bundle, run with onnxruntime on the bundle's own preprocessing."""
+
+    def __init__(self, bundle_dir: Path, threads: int = 2):
+        import onnxruntime as ort
+
+        self.dir = bundle_dir
+        self.manifest = json.loads((bundle_dir / "manifest.json").read_text(encoding="utf-8"))
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = threads
+        a, i = self.manifest["audio"], self.manifest["image"]
+        self.audio = ort.InferenceSession(str(bundle_dir / a["onnx"]), opts, providers=["CPUExecutionProvider"])
+        self.image = ort.InferenceSession(str(bundle_dir / i["onnx"]), opts, providers=["CPUExecutionProvider"])
+        self.params = FbankParams.from_manifest(a["fbank"], a["sampleRate"])
+        self.mean, self.std = a["normalize"]["mean"], a["normalize"]["std"]
+        self.max_frames = a["maxFrames"]
+        self.hop = hop_frames(a["hopSeconds"], self.params)
+
+    def _run(self, session, name: str, x: np.ndarray, batch: int = 64) -> np.ndarray:
+        return np.concatenate([session.run(None, {name: x[s:s + batch]})[0] for s in range(0, len(x), batch)])
+
+    def embed_fbanks(self, fbanks: list[np.ndarray]) -> np.ndarray:
+        """Each recording's windows embedded, mean-pooled and L2-normalised."""
+        windows = [audio_windows(fb, self.mean, self.std, self.max_frames, self.hop) for fb in fbanks]
+        flat = np.concatenate(windows)
+        out = self._run(self.audio, self.manifest["audio"]["input"], flat)
+        owners = np.repeat(np.arange(len(windows)), [w.shape[0] for w in windows])
+        pooled = np.zeros((len(windows), out.shape[1]), dtype=np.float32)
+        np.add.at(pooled, owners, out)
+        return l2_normalize(pooled)
+
+    def embed_single_windows(self, fbanks: list[np.ndarray]) -> np.ndarray:
+        """Short recordings (snippets): one zero-padded window each."""
+        x = np.stack([normalize_fbank(fb, self.mean, self.std, self.max_frames) for fb in fbanks])
+        return l2_normalize(self._run(self.audio, self.manifest["audio"]["input"], x))
+
+    def embed_images(self, pils: list) -> np.ndarray:
+        i = self.manifest["image"]
+        x = np.stack([image_tensor(p, i["size"], i["mean"], i["std"]) for p in pils])
+        return self._run(self.image, i["input"], x)
+
+
+class Features:
+    """float32 fbank and decoded images of the items, computed once per evaluation run."""
+
+    def __init__(self, params: FbankParams):
+        self.params = params
+        self.fbanks: dict[Path, np.ndarray] = {}
+
+    def fbank(self, path: Path) -> np.ndarray:
+        if path not in self.fbanks:
+            self.fbanks[path] = fbank(load_wav_mono(str(path), self.params.sampleRate), self.params)
+        return self.fbanks[path]
+
+
+def load_rgb(path: Path):
+    from PIL import Image
+
+    with Image.open(path) as img:
+        return img.convert("RGB")
+
+
+def embed_split(bundle: OnnxBundle, feats: Features, items: list[Item], with_views: bool) -> dict:
+    out = {
+        "music": bundle.embed_fbanks([feats.fbank(it.audio) for it in items]),
+        "image": bundle.embed_images([load_rgb(it.image) for it in items]),
+    }
+    if not with_views:
+        return out
+    snippet_fb, snippet_owner, crop_pils, crop_owner, hum_fb, hum_owner = [], [], [], [], [], []
+    fps = 1000.0 / feats.params.frameShiftMs
+    for n, it in enumerate(items):
+        clip = feats.fbank(it.audio)
+        for start, end in it.snippets:
+            snippet_fb.append(clip[int(round(start * fps)):int(round(end * fps))])
+            snippet_owner.append(n)
+        image = load_rgb(it.image)
+        for x, y, w, h in it.crops:
+            crop_pils.append(image.crop((x, y, x + w, y + h)))
+            crop_owner.append(n)
+        for hum in it.hums:
+            hum_fb.append(feats.fbank(hum))
+            hum_owner.append(n)
+    out["snippet"] = bundle.embed_single_windows(snippet_fb) if snippet_fb else np.zeros((0, 0), np.float32)
+    out["crop"] = bundle.embed_images(crop_pils) if crop_pils else np.zeros((0, 0), np.float32)
+    out["hum"] = bundle.embed_fbanks(hum_fb) if hum_fb else np.zeros((0, 0), np.float32)
+    out["snippet_owner"], out["crop_owner"], out["hum_owner"] = map(np.array, (snippet_owner, crop_owner, hum_owner))
+    return out
+
+
+def tag_vocabulary(items: list[Item], size: int = TAG_VOCABULARY) -> list[str]:
+    counts = Counter(t for it in items for t in set(it.tags))
+    return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:size]]
+
+
+def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Mann-Whitney AUROC with average ranks for ties."""
+    from scipy.stats import rankdata
+
+    pos = labels.astype(bool)
+    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
+    ranks = rankdata(scores)
+    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Mean of precision at the rank of each positive (scores sorted descending, stable)."""
+    order = np.argsort(-scores, kind="stable")
+    hits = labels[order].astype(np.float64)
+    precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
+    return float((precision * hits).sum() / hits.sum())
+
+
+def tag_scores(query: np.ndarray, reference: np.ndarray, reference_tags: np.ndarray, k: int = TAG_NEIGHBOURS) -> np.ndarray:
+    sims = similarity(query, reference)
+    k = min(k, reference.shape[0])
+    nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    weights = np.maximum(np.take_along_axis(sims, nearest, axis=1), 0.0)
+    votes = (weights[:, :, None] * reference_tags[nearest]).sum(axis=1)
+    return votes / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
+
+
+def tagging_metrics(scores: np.ndarray, truth: np.ndarray, vocab: list[str]) -> dict:
+    per_tag = {}
+    for t, tag in enumerate(vocab):
+        y = truth[:, t]
+        if 0 < y.sum() < len(y):
+            per_tag[tag] = {"AUROC": auroc(scores[:, t], y), "AP": average_precision(scores[:, t], y),
+                            "accuracy": float(((scores[:, t] >= 0.5) == y.astype(bool)).mean()),
+                            "positives": int(y.sum())}
+    return {
+        "AUROC": float(np.mean([m["AUROC"] for m in per_tag.values()])) if per_tag else None,
+        "AP": float(np.mean([m["AP"] for m in per_tag.values()])) if per_tag else None,
+        "accuracy": float(np.mean([m["accuracy"] for m in per_tag.values()])) if per_tag else None,
+        "tagsScored": len(per_tag), "perTag": per_tag,
+    }
+
+
+def caption_category(item: Item, vocab: list[str]) -> str:
+    style = item.music.get("style") if isinstance(item.music, dict) else None
+    if style:
+        return f"style:{style}"
+    ranked = [t for t in vocab if t in set(item.tags)]
+    return f"tag:{ranked[0]}" if ranked else "none"
+
+
+def category_retrieval(queries: np.ndarray, owners: np.ndarray, candidates: np.ndarray, categories: np.ndarray) -> dict:
+    sims = similarity(queries, candidates)
+    aurocs, aps, top1 = [], [], []
+    for q in range(len(queries)):
+        relevant = categories == categories[owners[q]]
+        top1.append(bool(relevant[int(np.argmax(sims[q]))]))
+        if 0 < relevant.sum() < len(relevant):
+            aurocs.append(auroc(sims[q], relevant))
+            aps.append(average_precision(sims[q], relevant))
+    return {"AUROC": float(np.mean(aurocs)) if aurocs else None, "AP": float(np.mean(aps)) if aps else None,
+            "accuracy": float(np.mean(top1)) if top1 else None, "queries": int(len(queries)),
+            "candidates": int(len(candidates)), "categories": int(len(set(categories.tolist())))}
+
+
+def all_metrics(train: dict, test: dict, train_items: list[Item], test_items: list[Item], vocab: list[str]) -> dict:
+    index = {t: n for n, t in enumerate(vocab)}
+
+    def tag_matrix(items):
+        m = np.zeros((len(items), len(vocab)), dtype=np.float32)
+        for r, it in enumerate(items):
+            for t in it.tags:
+                if t in index:
+                    m[r, index[t]] = 1.0
+        return m
+
+    train_tags, test_tags = tag_matrix(train_items), tag_matrix(test_items)
+    categories = np.array([caption_category(it, vocab) for it in test_items])
+    n = len(test_items)
+    own = np.arange(n)
+    result = {
+        "a_tagging": {
+            "image_tagged_from_music": tagging_metrics(tag_scores(test["image"], train["music"], train_tags), test_tags, vocab),
+            "music_tagged_from_images": tagging_metrics(tag_scores(test["music"], train["image"], train_tags), test_tags, vocab),
+        },
+        "b_image_retrieval_from_music_snippets": category_retrieval(test["snippet"], test["snippet_owner"], test["image"], categories) if len(test["snippet"]) else None,
+        "c_music_retrieval_from_image_crops": category_retrieval(test["crop"], test["crop_owner"], test["music"], categories) if len(test["crop"]) else None,
+        "exact_pairs": {
+            "music_to_image": exact_pair_metrics(test["music"], test["image"], own),
+            "image_to_music": exact_pair_metrics(test["image"], test["music"], own),
+            "snippet_to_image": exact_pair_metrics(test["snippet"], test["image"], test["snippet_owner"]) if len(test["snippet"]) else None,
+            "crop_to_music": exact_pair_metrics(test["crop"], test["music"], test["crop_owner"]) if len(test["crop"]) else None,
+        },
+        "hum_to_image": exact_pair_metrics(test["hum"], test["image"], test["hum_owner"]) if len(test["hum"]) else None,
+    }
+    for key in ("a_tagging",):
+        for side in result[key].values():
+            side["AUROC_macro"] = side["AUROC"]
+    return result
+
+
+def shuffled(train: dict, test: dict) -> tuple[dict, dict]:
+    """Music-side embeddings permuted across items (fixed seed): every pairing broken."""
+    rng = np.random.default_rng(SHUFFLE_SEED)
+    train_s = dict(train, music=train["music"][rng.permutation(len(train["music"]))])
+    perm = rng.permutation(len(test["music"]))
+    inverse = np.argsort(perm)
+    test_s = dict(test, music=test["music"][perm])
+    for key in ("snippet", "hum"):  # a query of item i now belongs to whichever item i's music moved to
+        if len(test[key]):
+            test_s[f"{key}_owner"] = inverse[test[key + "_owner"]]
+    return train_s, test_s
+
+
+def summary(m: dict) -> dict:
+    """The headline figures (the README table)."""
+    a = m["a_tagging"]
+    pick = lambda d, k: None if d is None else d.get(k)
+    return {
+        "a_image_tagging_AUROC": a["image_tagged_from_music"]["AUROC"], "a_image_tagging_AP": a["image_tagged_from_music"]["AP"],
+        "a_image_tagging_accuracy": a["image_tagged_from_music"]["accuracy"],
+        "a_music_tagging_AUROC": a["music_tagged_from_images"]["AUROC"], "a_music_tagging_AP": a["music_tagged_from_images"]["AP"],
+        "a_music_tagging_accuracy": a["music_tagged_from_images"]["accuracy"],
+        "b_AUROC": pick(m["b_image_retrieval_from_music_snippets"], "AUROC"), "b_AP": pick(m["b_image_retrieval_from_music_snippets"], "AP"),
+        "b_accuracy": pick(m["b_image_retrieval_from_music_snippets"], "accuracy"),
+        "c_AUROC": pick(m["c_music_retrieval_from_image_crops"], "AUROC"), "c_AP": pick(m["c_music_retrieval_from_image_crops"], "AP"),
+        "c_accuracy": pick(m["c_music_retrieval_from_image_crops"], "accuracy"),
+        **{f"music_to_image_{k}": m["exact_pairs"]["music_to_image"][k] for k in ("R@1", "R@5", "R@10", "mAP")},
+        **{f"image_to_music_{k}": m["exact_pairs"]["image_to_music"][k] for k in ("R@1", "R@5", "R@10", "mAP")},
+        **{f"hum_to_image_{k}": pick(m["hum_to_image"], k) for k in ("R@1", "R@5", "R@10", "mAP")},
+    }
+
+
+def run_bundle(bundle_dir: Path, items: list[Item], feats: Features | None = None) -> tuple[dict, Features]:
+    bundle = OnnxBundle(bundle_dir)
+    feats = feats or Features(bundle.params)
+    train_items, test_items = by_split(items, "train"), by_split(items, "test")
+    if not test_items:
+        raise SystemExit("the corpus has no test items")
+    if not train_items:
+        raise SystemExit("the corpus has no train items (tagging needs them)")
+    started = time.time()
+    test = embed_split(bundle, feats, test_items, with_views=True)
+    train = embed_split(bundle, feats, train_items, with_views=False)
+    log(f"embedded {len(train_items)} train + {len(test_items)} test items in {time.time() - started:.0f}s")
+    vocab = tag_vocabulary(train_items)
+    model = all_metrics(train, test, train_items, test_items, vocab)
+    base = all_metrics(*shuffled(train, test), train_items, test_items, vocab)
+    return {"model": model, "shuffled": base, "vocabulary": vocab}, feats
+
+
+def quantize_bundle(bundle_dir: Path, out_dir: Path) -> None:
+    """int8 dynamic quantisation (weights int8, activations quantised at run time) of both towers."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    shutil.copytree(bundle_dir, out_dir, dirs_exist_ok=True)
+    manifest = json.loads((bundle_dir / "manifest.json").read_text())
+    for tower in ("audio", "image"):
+        name = manifest[tower]["onnx"]
+        quantize_dynamic(str(bundle_dir / name), str(out_dir / name), weight_type=QuantType.QInt8,
+                         op_types_to_quantize=["MatMul", "Gemm"])
+
+
+def r10s(summary_: dict) -> dict:
+    return {k: summary_[k] for k in ("music_to_image_R@10", "image_to_music_R@10", "hum_to_image_R@10") if summary_.get(k) is not None}
+
+
+def evaluate_bundle(bundle_dir: Path, corpus: Path, quantize: bool = False) -> dict:
+    items = read_manifest(corpus)
+    result, feats = run_bundle(bundle_dir, items)
+    manifest = json.loads((bundle_dir / "manifest.json").read_text(encoding="utf-8"))
+    quant_report = None
+    if quantize:
+        with tempfile.TemporaryDirectory(prefix="muvis-int8-") as tmp:
+            qdir = Path(tmp) / bundle_dir.name
+            quantize_bundle(bundle_dir, qdir)
+            qresult, _ = run_bundle(qdir, items, feats)
+            before, after = r10s(summary(result["model"])), r10s(summary(qresult["model"]))
+            drop = max(before[k] - after[k] for k in before)
+            size = lambda d: sum((d / manifest[t]["onnx"]).stat().st_size for t in ("audio", "image"))
+            ship = drop < QUANTIZATION_MAX_R10_DROP
+            quant_report = {"method": "onnxruntime quantize_dynamic, int8 weights (MatMul/Gemm)", "fp32R@10": before,
+                            "int8R@10": after, "maxR@10Drop": drop, "fp32Bytes": size(bundle_dir), "int8Bytes": size(qdir),
+                            "shipped": "int8" if ship else "float32",
+                            "rule": f"ship int8 only if every R@10 drops by less than {QUANTIZATION_MAX_R10_DROP}"}
+            log(f"quantisation: {json.dumps(quant_report)}")
+            if ship:
+                for t in ("audio", "image"):
+                    tmp_name = bundle_dir / f".{manifest[t]['onnx']}.tmp"
+                    shutil.copyfile(qdir / manifest[t]["onnx"], tmp_name)
+                    os.replace(tmp_name, bundle_dir / manifest[t]["onnx"])
+                manifest["architecture"]["weights"] = "int8 (dynamic quantisation of MatMul/Gemm weights)"
+                result = qresult
+    metrics = {
+        "bundle": bundle_dir.name, "corpus": str(corpus),
+        "split": "test", "items": {s: len(by_split(items, s)) for s in ("train", "val", "test")},
+        "summary": summary(result["model"]), "shuffledSummary": summary(result["shuffled"]),
+        "detail": result["model"], "shuffledDetail": result["shuffled"],
+        "tagVocabulary": result["vocabulary"], "protocol": __doc__.split("Protocol", 1)[1].strip(),
+    }
+    if quant_report:
+        metrics["quantization"] = quant_report
+    elif "quantization" in manifest.get("metrics", {}):
+        metrics["quantization"] = manifest["metrics"]["quantization"]
+    write_json_atomic(bundle_dir / "metrics.json", metrics)
+    manifest["metrics"] = {k: metrics[k] for k in ("split", "items", "summary", "shuffledSummary")}
+    if "quantization" in metrics:
+        manifest["metrics"]["quantization"] = metrics["quantization"]
+    write_json_atomic(bundle_dir / "manifest.json", manifest)
+    print(json.dumps({"bundle": bundle_dir.name, "summary": metrics["summary"], "shuffledSummary": metrics["shuffledSummary"],
+                      **({"quantization": quant_report} if quant_report else {})}, indent=2))
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="Evaluate a MuVis bundle on the corpus test split.")
+    ap.add_argument("--bundle", required=True)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--quantize", action="store_true", help="try int8 and ship it if R@10 drops < 1 point")
+    args = ap.parse_args(argv)
+    evaluate_bundle(Path(args.bundle), Path(args.corpus), quantize=args.quantize)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+"""Train MuVis on a built ImMuTe corpus, export the bundle, evaluate it.
+
+    npm run train:muvis -- --corpus data/corpus --out models/muvis-small [--config small]
+        [--max-minutes 55] [--epochs N] [--batch-size N] [--seed N] [--no-eval]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+import torch
+
+from muvis.config import MuvisConfig, preset
+from muvis.data import FbankCache, by_split, corpus_fingerprint, fbank_stats, load_features, read_manifest
+from muvis.export import bundle_manifest, export_bundle, git_commit
+from muvis.features import FbankParams, l2_normalize
+from muvis.model import Muvis, contrastive_loss
+from muvis.retrieval import recall_at_k
+from muvis.views import AudioNorm, ViewSampler
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        (no_decay if p.ndim < 2 or "embeddings" in name or name == "logit_scale" else decay).append(p)
+    return [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+
+
+def cosine_with_warmup(step: int, total: int, warmup: int) -> float:
+    if step < warmup:
+        return (step + 1) / max(1, warmup)
+    progress = (step - warmup) / max(1, total - warmup)
+    return 0.5 * (1.0 + math.cos(math.pi * min(1.0, progress)))
+
+
+@torch.no_grad()
+def embed_audio_windows(model: Muvis, windows: list[np.ndarray], batch: int = 128) -> np.ndarray:
+    """Embed each recording's windows, mean-pool per recording, L2-normalise."""
+    flat = np.concatenate(windows)
+    owners = np.repeat(np.arange(len(windows)), [w.shape[0] for w in windows])
+    out = np.concatenate([model.audio(torch.from_numpy(flat[s:s + batch])).numpy() for s in range(0, len(flat), batch)])
+    pooled = np.zeros((len(windows), out.shape[1]), dtype=np.float32)
+    np.add.at(pooled, owners, out)
+    return l2_normalize(pooled)
+
+
+@torch.no_grad()
+def embed_images(model: Muvis, pixels: np.ndarray, batch: int = 256) -> np.ndarray:
+    return np.concatenate([model.image(torch.from_numpy(pixels[s:s + batch])).numpy() for s in range(0, len(pixels), batch)])
+
+
+def validate(model: Muvis, val: dict) -> dict:
+    model.eval()
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=model.cfg.train.bf16):
+        audio = embed_audio_windows(model, val["clip_windows"])
+        image = embed_images(model, val["images"])
+        hum = embed_audio_windows(model, val["hum_windows"]) if val["hum_windows"] else None
+    model.train()
+    result = {
+        "music_to_image_r10": recall_at_k(audio, image, np.arange(len(audio)), 10),
+        "image_to_music_r10": recall_at_k(image, audio, np.arange(len(image)), 10),
+    }
+    if hum is not None:
+        result["hum_to_image_r10"] = recall_at_k(hum, image, val["hum_owner"], 10)
+    result["score"] = float(np.mean(list(result.values())))
+    return result
+
+
+def prepare_validation(items, feats, norm: AudioNorm, cfg: MuvisConfig) -> dict:
+    from PIL import Image
+    from muvis.features import image_tensor
+
+    clip_windows = [norm.windows(c.astype(np.float32)) for c in feats.clips]
+    hum_windows, hum_owner = [], []
+    for n, hums in enumerate(feats.hums):
+        if hums:  # the first hum of each item: a fixed, reproducible query set
+            hum_windows.append(norm.windows(hums[0].astype(np.float32)))
+            hum_owner.append(n)
+    images = np.stack([image_tensor(Image.fromarray(im), cfg.image.size, cfg.image.mean, cfg.image.std) for im in feats.images])
+    return {"clip_windows": clip_windows, "hum_windows": hum_windows, "hum_owner": np.array(hum_owner), "images": images}
+
+
+def train(args: argparse.Namespace) -> Path:
+    started = time.time()
+    cfg: MuvisConfig = preset(args.config, max_epochs=args.epochs, batch_size=args.batch_size, seed=args.seed)
+    tc = cfg.train
+    seed_everything(tc.seed)
+    torch.set_num_threads(tc.threads)
+    params = FbankParams(numMelBins=cfg.audio.mel_bins)
+
+    items = read_manifest(args.corpus)
+    train_items, val_items = by_split(items, "train"), by_split(items, "val")
+    if len(train_items) < 2:
+        raise SystemExit(f"need at least 2 training items, corpus has {len(train_items)}")
+    log(f"corpus {args.corpus}: {len(items)} items, {len(train_items)} train, {len(val_items)} val; config {cfg.name}")
+    cache = FbankCache(args.cache, params)
+    train_feats = load_features(train_items, cache)
+    val_feats = load_features(val_items, cache) if val_items else None
+    mean, std = fbank_stats(train_feats.clips)
+    log(f"fbank stats over train clips: mean {mean:.4f} std {std:.4f}")
+    norm = AudioNorm(mean, std, cfg.audio, params)
+    sampler = ViewSampler(train_items, train_feats, norm, cfg.image, tc)
+    val = prepare_validation(val_items, val_feats, norm, cfg) if val_feats else None
+
+    model = Muvis(cfg)
+    model.train()
+    batch = min(tc.batch_size, len(train_items))
+    steps_per_epoch = max(1, len(train_items) // batch)
+    total_steps = steps_per_epoch * tc.max_epochs
+    warmup = max(1, int(tc.warmup_fraction * total_steps))
+    optimizer = torch.optim.AdamW(param_groups(model, tc.weight_decay), lr=tc.lr, betas=(0.9, 0.98), eps=1e-6)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: cosine_with_warmup(s, total_steps, warmup))
+    rng = np.random.default_rng(tc.seed)
+    deadline = started + args.max_minutes * 60 if args.max_minutes else None
+
+    best = {"score": -1.0, "epoch": 0, "state": copy.deepcopy(model.state_dict()), "val": {}}
+    history, step, stale, stop_reason = [], 0, 0, "max epochs"
+    train_started = time.time()
+    for epoch in range(1, tc.max_epochs + 1):
+        order = rng.permutation(len(train_items))
+        epoch_loss, epoch_started = 0.0, time.time()
+        for b in range(steps_per_epoch):
+            idx = order[b * batch:(b + 1) * batch]
+            audio, image = sampler.batch(idx, rng)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=tc.bf16):
+                ea = model.audio(torch.from_numpy(audio))
+                ei = model.image(torch.from_numpy(image))
+            loss = contrastive_loss(ea, ei, model.scale())
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            step += 1
+            epoch_loss += loss.item()
+            if step % args.log_every == 0 or b == steps_per_epoch - 1:
+                per_step = (time.time() - train_started) / step
+                eta = per_step * (total_steps - step)
+                log(f"epoch {epoch}/{tc.max_epochs} step {b + 1}/{steps_per_epoch} loss {loss.item():.4f} "
+                    f"scale {float(model.scale()):.1f} lr {scheduler.get_last_lr()[0]:.2e} "
+                    f"{per_step:.2f}s/step eta(all epochs) {eta / 60:.1f} min")
+        record = {"epoch": epoch, "loss": epoch_loss / steps_per_epoch, "seconds": round(time.time() - epoch_started, 1)}
+        if val:
+            record["val"] = validate(model, val)
+            score = record["val"]["score"]
+        else:
+            score = -record["loss"]
+        history.append(record)
+        log(f"epoch {epoch} done: {json.dumps(record)}")
+        if score > best["score"]:
+            best = {"score": score, "epoch": epoch, "state": copy.deepcopy(model.state_dict()), "val": record.get("val", {})}
+            stale = 0
+        else:
+            stale += 1
+            if stale >= tc.patience:
+                stop_reason = f"early stop: no better validation score for {tc.patience} epochs"
+                break
+        if deadline and time.time() + (time.time() - epoch_started) > deadline:
+            stop_reason = f"wall-clock cap of {args.max_minutes} min"
+            break
+    log(f"training stopped ({stop_reason}); best epoch {best['epoch']} score {best['score']:.4f}")
+    model.load_state_dict(best["state"])
+    model.eval()
+
+    wall = time.time() - started
+    name = Path(args.out).name
+    training = {
+        "corpus": str(args.corpus), "corpusManifestSha256": corpus_fingerprint(args.corpus),
+        "items": {"train": len(train_items), "val": len(val_items), "test": len(by_split(items, "test"))},
+        "commit": git_commit(REPO), "config": cfg.to_dict(), "seed": tc.seed,
+        "command": "npm run train:muvis -- " + " ".join(sys.argv[1:]),
+        "device": f"cpu x{tc.threads} threads, bf16 autocast={tc.bf16}",
+        "epochsRun": len(history), "bestEpoch": best["epoch"], "stopReason": stop_reason,
+        "bestValidation": best["val"], "history": history, "wallSeconds": round(wall, 1),
+    }
+    manifest = bundle_manifest(name, cfg, params, mean, std, model, training)
+    export_bundle(model, args.out, manifest)
+    log(f"exported {args.out} ({wall / 60:.1f} min)")
+    if args.checkpoint:
+        torch.save({"config": cfg.to_dict(), "state": best["state"], "mean": mean, "std": std}, args.checkpoint)
+    return Path(args.out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="Train, export and evaluate a MuVis bundle.")
+    ap.add_argument("--corpus", required=True, help="built corpus folder (with manifest.jsonl)")
+    ap.add_argument("--out", required=True, help="bundle folder to write, e.g. models/muvis-small")
+    ap.add_argument("--config", default="small", help="preset: small | tiny")
+    ap.add_argument("--epochs", type=int, default=None)
+    ap.add_argument("--batch-size", type=int, default=None)
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--max-minutes", type=float, default=None, help="stop starting epochs after this wall time")
+    ap.add_argument("--cache", default=os.environ.get("MUVIS_CACHE", str(REPO / "data/cache/muvis")))
+    ap.add_argument("--checkpoint", default=None, help="also save the best PyTorch state here")
+    ap.add_argument("--log-every", type=int, default=10)
+    ap.add_argument("--no-eval", action="store_true", help="skip the test-split evaluation after export")
+    ap.add_argument("--no-quantize", action="store_true", help="do not try shipping int8 towers")
+    args = ap.parse_args(argv)
+    bundle = train(args)
+    if not args.no_eval:
+        from muvis.eval import evaluate_bundle
+
+        evaluate_bundle(bundle, Path(args.corpus), quantize=not args.no_quantize)
+
+
+if __name__ == "__main__":
+    main()

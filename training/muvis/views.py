@@ -1,0 +1,100 @@
+"""Training views cut from cached features, and the inference-time audio windows.
+
+Audio views (one per item per step, drawn at random):
+  * clip    - a random ``max_frames`` window of the full 10 s clip (what inference embeds);
+  * snippet - a random 3-5 s slice of the clip, zero-padded after normalising (snippet queries);
+  * hum     - a random window of one of the item's hums, so hums are positives for the item's
+              image (query by humming).
+Image views: the full image or a square crop (a manifest crop or a random one, side 45-100 %),
+resized with the reference preprocessing, random horizontal flip, then brightness / contrast /
+saturation jitter. Hue is never changed: in ImMuTe an image's hue carries the music's key.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from .config import AudioTowerConfig, ImageTowerConfig, TrainConfig
+from .data import CachedFeatures, Item
+from .features import audio_windows, hop_frames, image_tensor, normalize_fbank, FbankParams
+
+FRAMES_PER_SECOND = 100  # 10 ms frame shift
+
+
+class AudioNorm:
+    def __init__(self, mean: float, std: float, cfg: AudioTowerConfig, params: FbankParams):
+        self.mean, self.std, self.cfg = mean, std, cfg
+        self.hop = hop_frames(cfg.hop_seconds, params)
+
+    def window(self, fb: np.ndarray) -> np.ndarray:
+        return normalize_fbank(fb, self.mean, self.std, self.cfg.max_frames)
+
+    def windows(self, fb: np.ndarray) -> np.ndarray:
+        """Inference windows of a whole recording, [n, max_frames, mels] (see features.window_starts)."""
+        return audio_windows(fb, self.mean, self.std, self.cfg.max_frames, self.hop)
+
+
+def random_window(fb: np.ndarray, length: int, rng: np.random.Generator) -> np.ndarray:
+    if fb.shape[0] <= length:
+        return fb
+    start = int(rng.integers(0, fb.shape[0] - length + 1))
+    return fb[start:start + length]
+
+
+class ViewSampler:
+    def __init__(self, items: list[Item], feats: CachedFeatures, norm: AudioNorm,
+                 image_cfg: ImageTowerConfig, train_cfg: TrainConfig):
+        self.items, self.feats, self.norm = items, feats, norm
+        self.image_cfg, self.train_cfg = image_cfg, train_cfg
+        probs = np.array([train_cfg.p_clip, train_cfg.p_snippet, train_cfg.p_hum], dtype=np.float64)
+        self.audio_probs = probs / probs.sum()
+
+    def audio_view(self, i: int, rng: np.random.Generator) -> np.ndarray:
+        kind = int(rng.choice(3, p=self.audio_probs))
+        hums = self.feats.hums[i]
+        if kind == 2 and hums:
+            fb = random_window(hums[int(rng.integers(len(hums)))], self.norm.cfg.max_frames, rng)
+        elif kind == 1:
+            lo, hi = self.train_cfg.snippet_seconds
+            length = int(rng.uniform(lo, hi) * FRAMES_PER_SECOND)
+            fb = random_window(self.feats.clips[i], min(length, self.norm.cfg.max_frames), rng)
+        else:
+            fb = random_window(self.feats.clips[i], self.norm.cfg.max_frames, rng)
+        return self.norm.window(fb.astype(np.float32))
+
+    def image_view(self, i: int, rng: np.random.Generator) -> np.ndarray:
+        pixels = self.feats.images[i]
+        h, w = pixels.shape[:2]
+        if rng.random() < self.train_cfg.p_image_crop:
+            crops = self.items[i].crops
+            if crops and rng.random() < 0.5:
+                x, y, cw, ch = crops[int(rng.integers(len(crops)))]
+            else:
+                side = int(rng.uniform(0.45, 1.0) * min(h, w))
+                x, y, cw, ch = int(rng.integers(0, w - side + 1)), int(rng.integers(0, h - side + 1)), side, side
+            pixels = pixels[y:y + ch, x:x + cw]
+        if rng.random() < 0.5:
+            pixels = pixels[:, ::-1]
+        pixels = jitter(pixels, self.train_cfg.jitter, rng)
+        return image_tensor(Image.fromarray(np.ascontiguousarray(pixels)), self.image_cfg.size,
+                            self.image_cfg.mean, self.image_cfg.std)
+
+    def batch(self, indices: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        audio = np.stack([self.audio_view(int(i), rng) for i in indices])
+        image = np.stack([self.image_view(int(i), rng) for i in indices])
+        return audio, image
+
+
+def jitter(pixels: np.ndarray, amount: float, rng: np.random.Generator) -> np.ndarray:
+    """Brightness, contrast and saturation scaled by factors in [1 - amount, 1 + amount]."""
+    if amount <= 0:
+        return pixels
+    p = pixels.astype(np.float32) / 255.0
+    b, c, s = rng.uniform(1 - amount, 1 + amount, size=3)
+    p = p * b
+    gray = p @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    p = (p - gray.mean()) * c + gray.mean()
+    gray = (p @ np.array([0.299, 0.587, 0.114], dtype=np.float32))[..., None]
+    p = gray + (p - gray) * s
+    return (np.clip(p, 0.0, 1.0) * 255.0 + 0.5).astype(np.uint8)

@@ -1,0 +1,107 @@
+// CI smoke test of the MuVis training package: reference preprocessing checks, then one tiny
+// epoch on a 64-item corpus, ONNX export, evaluation, and the exported bundle embedding a WAV
+// and a PNG in Node (@muse/embeddings) equal to the Python side of the same files.
+// Set MUSE_SMOKE_CORPUS to an already built corpus folder to skip building one.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadBundle } from '@muse/embeddings';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const python = process.env.PYTHON ?? 'python3';
+const work = mkdtempSync(join(tmpdir(), 'muvis-smoke-'));
+const corpus = process.env.MUSE_SMOKE_CORPUS ?? join(work, 'corpus');
+const bundle = join(work, 'muvis-tiny');
+
+function run(command: string, args: string[]): string {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}\n${result.stderr?.slice(-4000)}`);
+  }
+  return result.stdout;
+}
+
+interface ManifestLine {
+  split: string;
+  files: { audio: string; image: string; hum: string[] };
+}
+
+function firstTestItem(): ManifestLine {
+  const lines = readFileSync(join(corpus, 'manifest.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const items = lines.map((line) => JSON.parse(line) as ManifestLine);
+  const item = items.find((it) => it.split === 'test') ?? items[0];
+  assert.ok(item, 'corpus has items');
+  return item;
+}
+
+function norm(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
+before(() => {
+  if (!process.env.MUSE_SMOKE_CORPUS) {
+    run('npm', ['run', '--silent', 'corpus', '--', 'build', '--out', corpus, '--limit', '64']);
+  }
+  assert.ok(existsSync(join(corpus, 'manifest.jsonl')), `corpus at ${corpus}`);
+});
+
+after(() => rmSync(work, { recursive: true, force: true }));
+
+test('reference preprocessing agrees with independent fbank and resize computations', () => {
+  const out = run(python, ['training/test/check_features.py']);
+  assert.match(out, /^ok:/);
+});
+
+test('one tiny epoch trains, exports, evaluates, and embeds in Node as in Python', async () => {
+  run(python, ['training/muvis/train.py', '--corpus', corpus, '--out', bundle, '--config', 'tiny',
+    '--epochs', '1', '--cache', join(work, 'cache'), '--no-eval']);
+  for (const file of ['manifest.json', 'audio.onnx', 'image.onnx']) {
+    assert.ok(existsSync(join(bundle, file)), `${file} exported`);
+  }
+
+  run(python, ['training/muvis/eval.py', '--bundle', bundle, '--corpus', corpus]);
+  const metrics = JSON.parse(readFileSync(join(bundle, 'metrics.json'), 'utf8'));
+  for (const key of ['a_image_tagging_AUROC', 'music_to_image_R@10', 'image_to_music_R@10', 'hum_to_image_R@10']) {
+    assert.equal(typeof metrics.summary[key], 'number', `metrics.summary.${key}`);
+    assert.equal(typeof metrics.shuffledSummary[key], 'number', `metrics.shuffledSummary.${key}`);
+  }
+  const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.embeddingDim, 128);
+  assert.deepEqual(manifest.metrics.summary, metrics.summary);
+
+  const item = firstTestItem();
+  const wav = join(corpus, item.files.audio);
+  const hum = join(corpus, item.files.hum[0]);
+  const png = join(corpus, item.files.image);
+  const py = JSON.parse(run(python, ['training/muvis/embed.py', '--bundle', bundle, '--audio', wav, hum, '--image', png]));
+
+  const muvis = await loadBundle(bundle, { intraOpThreads: 1, maxBatch: 16 });
+  try {
+    const cases: [string, Float32Array][] = [
+      [wav, await muvis.embedAudio(readFileSync(wav))],
+      [hum, await muvis.embedAudio(readFileSync(hum))],
+      [png, await muvis.embedImage(readFileSync(png))],
+    ];
+    for (const [path, node] of cases) {
+      const reference: number[] = py.audio[path] ?? py.image[path];
+      assert.equal(node.length, 128, `${path}: dimension`);
+      assert.ok(Math.abs(norm(node) - 1) < 1e-4, `${path}: unit norm`);
+      const diff = maxAbsDiff(node, reference);
+      assert.ok(diff < 1e-3, `${path}: Node and Python embeddings differ by ${diff}`);
+    }
+  } finally {
+    await muvis.close();
+  }
+});
