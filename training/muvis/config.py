@@ -15,21 +15,20 @@ class AudioTowerConfig:
     layers: int = 4
     heads: int = 3
     intermediate: int = 768
-    patch: int = 16
-    frequency_stride: int = 16
-    time_stride: int = 16
-    max_frames: int = 512
+    patch: int = 16              # mel bins per patch (and frames, unless time_patch differs)
+    time_patch: int = 32         # frames per patch: 16 x 32 patches, 320 ms each, non-overlapping
+    max_frames: int = 1024       # 10.24 s: a whole ImMuTe clip is one window, as in AST
     mel_bins: int = 128
-    window_seconds: float = 5.12
-    hop_seconds: float = 2.56
+    window_seconds: float = 10.24
+    hop_seconds: float = 5.12
 
 
 @dataclass(frozen=True)
 class ImageTowerConfig:
     """ViT tower over [batch, 3, size, size] normalised RGB."""
 
-    size: int = 128
-    patch: int = 16
+    size: int = 256              # the corpus resolution: the melody contour's dots stay sharp
+    patch: int = 32
     hidden: int = 192
     layers: int = 4
     heads: int = 3
@@ -40,12 +39,12 @@ class ImageTowerConfig:
 
 @dataclass(frozen=True)
 class TrainConfig:
-    batch_size: int = 96
-    max_epochs: int = 40
-    lr: float = 5e-4
+    batch_size: int = 64
+    max_epochs: int = 30
+    lr: float = 8e-4
     weight_decay: float = 0.05
-    warmup_fraction: float = 0.05
-    patience: int = 4            # epochs without a better validation score before stopping
+    warmup_fraction: float = 0.03
+    patience: int = 5            # epochs without a better validation score before stopping
     init_temperature: float = 0.07
     max_logit_scale: float = 100.0
     seed: int = 1234
@@ -55,9 +54,10 @@ class TrainConfig:
     p_clip: float = 0.4
     p_snippet: float = 0.3
     p_hum: float = 0.3
-    p_image_crop: float = 0.6
-    jitter: float = 0.2          # brightness/contrast/saturation amplitude; hue is never jittered
+    p_image_crop: float = 0.5
+    jitter: float = 0.15         # brightness/contrast/saturation amplitude; hue is never jittered
     snippet_seconds: tuple[float, float] = (3.0, 5.0)
+    hum_snippet_seconds: tuple[float, float] = (4.0, 8.0)   # half of the hum views are partial hums
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ PRESETS: dict[str, MuvisConfig] = {
         name="tiny",
         audio=AudioTowerConfig(hidden=32, layers=1, heads=2, intermediate=64, max_frames=256,
                                window_seconds=2.56, hop_seconds=1.28),
-        image=ImageTowerConfig(size=64, hidden=32, layers=1, heads=2, intermediate=64),
+        image=ImageTowerConfig(size=64, patch=16, hidden=32, layers=1, heads=2, intermediate=64),
         train=TrainConfig(batch_size=16, max_epochs=1, patience=1),
     ),
 }

@@ -75,8 +75,8 @@ def bundle_manifest(name: str, cfg: MuvisConfig, params: FbankParams, mean: floa
         },
         "architecture": {
             "audio": {"model": "ASTModel (transformers)", "hidden": a.hidden, "layers": a.layers, "heads": a.heads,
-                      "intermediate": a.intermediate, "patch": a.patch, "frequencyStride": a.frequency_stride,
-                      "timeStride": a.time_stride, "pooling": "mean of patch tokens (CLS and distillation tokens excluded)",
+                      "intermediate": a.intermediate, "patch": [a.patch, a.time_patch],
+                      "patchUnits": "[mel bins, frames], non-overlapping", "pooling": "mean of patch tokens (CLS and distillation tokens excluded)",
                       "projection": f"Linear({a.hidden}, {cfg.embedding_dim}) then L2 norm",
                       "parameters": parameter_count(model.audio)},
             "image": {"model": "ViTModel (transformers)", "hidden": i.hidden, "layers": i.layers, "heads": i.heads,

@@ -16,8 +16,8 @@ from .config import AudioTowerConfig, ImageTowerConfig, MuvisConfig
 def ast_config(c: AudioTowerConfig) -> ASTConfig:
     return ASTConfig(
         hidden_size=c.hidden, num_hidden_layers=c.layers, num_attention_heads=c.heads,
-        intermediate_size=c.intermediate, patch_size=c.patch, frequency_stride=c.frequency_stride,
-        time_stride=c.time_stride, max_length=c.max_frames, num_mel_bins=c.mel_bins,
+        intermediate_size=c.intermediate, patch_size=c.patch, frequency_stride=c.patch,
+        time_stride=c.time_patch, max_length=c.max_frames, num_mel_bins=c.mel_bins,
         hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0, layer_norm_eps=1e-6,
     )
 
@@ -39,6 +39,15 @@ class AudioTower(nn.Module):
     def __init__(self, cfg: AudioTowerConfig, dim: int):
         super().__init__()
         self.encoder = ASTModel(ast_config(cfg))
+        if cfg.time_patch != cfg.patch:
+            # AST's patches are square; wider non-overlapping patches (patch mel bins x time_patch
+            # frames) halve the tokens of a 10 s clip. ASTEmbeddings sizes its position table from
+            # (max_length - patch) // time_stride + 1, which equals this convolution's output width
+            # whenever max_frames is a multiple of time_patch.
+            if cfg.max_frames % cfg.time_patch:
+                raise ValueError("max_frames must be a multiple of time_patch")
+            self.encoder.embeddings.patch_embeddings.projection = nn.Conv2d(
+                1, cfg.hidden, kernel_size=(cfg.patch, cfg.time_patch), stride=(cfg.patch, cfg.time_patch))
         self.proj = nn.Linear(cfg.hidden, dim)
 
     def forward(self, fbank: torch.Tensor) -> torch.Tensor:

@@ -133,14 +133,21 @@ def train(args: argparse.Namespace) -> Path:
     total_steps = steps_per_epoch * tc.max_epochs
     warmup = max(1, int(tc.warmup_fraction * total_steps))
     optimizer = torch.optim.AdamW(param_groups(model, tc.weight_decay), lr=tc.lr, betas=(0.9, 0.98), eps=1e-6)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: cosine_with_warmup(s, total_steps, warmup))
+    # The cosine horizon can shrink after the first epoch when --max-minutes would cut training
+    # short, so the learning rate still anneals; training.plannedEpochs records it and
+    # `--epochs <plannedEpochs>` without --max-minutes replays the same schedule.
+    plan = {"epochs": tc.max_epochs}
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: cosine_with_warmup(s, plan["epochs"] * steps_per_epoch, warmup))
     rng = np.random.default_rng(tc.seed)
     deadline = started + args.max_minutes * 60 if args.max_minutes else None
 
     best = {"score": -1.0, "epoch": 0, "state": copy.deepcopy(model.state_dict()), "val": {}}
-    history, step, stale, stop_reason = [], 0, 0, "max epochs"
+    history, step, stale, stop_reason = [], 0, 0, "planned epochs done"
     train_started = time.time()
-    for epoch in range(1, tc.max_epochs + 1):
+    epoch = 0
+    while epoch < plan["epochs"]:
+        epoch += 1
         order = rng.permutation(len(train_items))
         epoch_loss, epoch_started = 0.0, time.time()
         for b in range(steps_per_epoch):
@@ -159,8 +166,8 @@ def train(args: argparse.Namespace) -> Path:
             epoch_loss += loss.item()
             if step % args.log_every == 0 or b == steps_per_epoch - 1:
                 per_step = (time.time() - train_started) / step
-                eta = per_step * (total_steps - step)
-                log(f"epoch {epoch}/{tc.max_epochs} step {b + 1}/{steps_per_epoch} loss {loss.item():.4f} "
+                eta = per_step * (plan["epochs"] * steps_per_epoch - step)
+                log(f"epoch {epoch}/{plan['epochs']} step {b + 1}/{steps_per_epoch} loss {loss.item():.4f} "
                     f"scale {float(model.scale()):.1f} lr {scheduler.get_last_lr()[0]:.2e} "
                     f"{per_step:.2f}s/step eta(all epochs) {eta / 60:.1f} min")
         record = {"epoch": epoch, "loss": epoch_loss / steps_per_epoch, "seconds": round(time.time() - epoch_started, 1)}
@@ -179,9 +186,16 @@ def train(args: argparse.Namespace) -> Path:
             if stale >= tc.patience:
                 stop_reason = f"early stop: no better validation score for {tc.patience} epochs"
                 break
-        if deadline and time.time() + (time.time() - epoch_started) > deadline:
-            stop_reason = f"wall-clock cap of {args.max_minutes} min"
-            break
+        if deadline:
+            epoch_seconds = time.time() - epoch_started
+            if "shortened" not in plan:  # once, from the first epoch's pace (with a 10 % margin)
+                fit = epoch + int((deadline - time.time()) // (1.1 * epoch_seconds))
+                if fit < plan["epochs"]:
+                    plan["epochs"], plan["shortened"] = max(epoch, fit), True
+                    log(f"--max-minutes {args.max_minutes}: schedule shortened to {plan['epochs']} epochs")
+            if epoch < plan["epochs"] and time.time() + epoch_seconds > deadline:
+                stop_reason = f"wall-clock cap of {args.max_minutes} min"
+                break
     log(f"training stopped ({stop_reason}); best epoch {best['epoch']} score {best['score']:.4f}")
     model.load_state_dict(best["state"])
     model.eval()
@@ -194,7 +208,7 @@ def train(args: argparse.Namespace) -> Path:
         "commit": git_commit(REPO), "config": cfg.to_dict(), "seed": tc.seed,
         "command": "npm run train:muvis -- " + " ".join(sys.argv[1:]),
         "device": f"cpu x{tc.threads} threads, bf16 autocast={tc.bf16}",
-        "epochsRun": len(history), "bestEpoch": best["epoch"], "stopReason": stop_reason,
+        "plannedEpochs": plan["epochs"], "epochsRun": len(history), "bestEpoch": best["epoch"], "stopReason": stop_reason,
         "bestValidation": best["val"], "history": history, "wallSeconds": round(wall, 1),
     }
     manifest = bundle_manifest(name, cfg, params, mean, std, model, training)

@@ -1,13 +1,15 @@
 """Training views cut from cached features, and the inference-time audio windows.
 
 Audio views (one per item per step, drawn at random):
-  * clip    - a random ``max_frames`` window of the full 10 s clip (what inference embeds);
+  * clip    - the whole clip (one window of max_frames when it fits, else a random window):
+              exactly what inference embeds;
   * snippet - a random 3-5 s slice of the clip, zero-padded after normalising (snippet queries);
-  * hum     - a random window of one of the item's hums, so hums are positives for the item's
-              image (query by humming).
-Image views: the full image or a square crop (a manifest crop or a random one, side 45-100 %),
-resized with the reference preprocessing, random horizontal flip, then brightness / contrast /
-saturation jitter. Hue is never changed: in ImMuTe an image's hue carries the music's key.
+  * hum     - one of the item's hums, whole or a random 4-8 s slice, so hums are positives for
+              the item's image (query by humming).
+Image views: the full image or a square crop (a manifest crop or a random one, side 50-100 %),
+resized with the reference preprocessing, then brightness / contrast / saturation jitter.
+Never flipped: an ImMuTe image draws the melody as a contour (time -> x, pitch -> y). Hue is
+never changed: it carries the music's key.
 """
 
 from __future__ import annotations
@@ -54,7 +56,12 @@ class ViewSampler:
         kind = int(rng.choice(3, p=self.audio_probs))
         hums = self.feats.hums[i]
         if kind == 2 and hums:
-            fb = random_window(hums[int(rng.integers(len(hums)))], self.norm.cfg.max_frames, rng)
+            hum = hums[int(rng.integers(len(hums)))]
+            length = self.norm.cfg.max_frames
+            if rng.random() < 0.5:
+                lo, hi = self.train_cfg.hum_snippet_seconds
+                length = min(length, int(rng.uniform(lo, hi) * FRAMES_PER_SECOND))
+            fb = random_window(hum, length, rng)
         elif kind == 1:
             lo, hi = self.train_cfg.snippet_seconds
             length = int(rng.uniform(lo, hi) * FRAMES_PER_SECOND)
@@ -71,11 +78,9 @@ class ViewSampler:
             if crops and rng.random() < 0.5:
                 x, y, cw, ch = crops[int(rng.integers(len(crops)))]
             else:
-                side = int(rng.uniform(0.45, 1.0) * min(h, w))
+                side = int(rng.uniform(0.5, 1.0) * min(h, w))
                 x, y, cw, ch = int(rng.integers(0, w - side + 1)), int(rng.integers(0, h - side + 1)), side, side
             pixels = pixels[y:y + ch, x:x + cw]
-        if rng.random() < 0.5:
-            pixels = pixels[:, ::-1]
         pixels = jitter(pixels, self.train_cfg.jitter, rng)
         return image_tensor(Image.fromarray(np.ascontiguousarray(pixels)), self.image_cfg.size,
                             self.image_cfg.mean, self.image_cfg.std)

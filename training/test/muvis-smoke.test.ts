@@ -87,7 +87,7 @@ test('one tiny epoch trains, exports, evaluates, and embeds in Node as in Python
   const png = join(corpus, item.files.image);
   const py = JSON.parse(run(python, ['training/muvis/embed.py', '--bundle', bundle, '--audio', wav, hum, '--image', png]));
 
-  const muvis = await loadBundle(bundle, { intraOpThreads: 1, maxBatch: 16 });
+  const muvis = await loadBundle(bundle);
   try {
     const cases: [string, Float32Array][] = [
       [wav, await muvis.embedAudio(readFileSync(wav))],

@@ -1,5 +1,6 @@
 'use client';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import Icon from '@/components/Icon';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import DropZone from '@/components/DropZone';
@@ -49,6 +50,7 @@ export default function SearchPage() {
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [shareNote, setShareNote] = useState<string | null>(null);
+  const resultsRef = useRef<HTMLElement>(null);
 
   const setUrl = useCallback(
     (next: { find?: Find; asset?: string | null; filters?: Filters }) => {
@@ -96,6 +98,7 @@ export default function SearchPage() {
     const filter = searchFilter(JSON.parse(filterKey) as Filters);
     setLoading(true);
     setError(null);
+    setHits(null);
     let request: Promise<SearchHit[]>;
     if (asset) {
       request = graphql<{ similar: SearchHit[] }>(
@@ -117,7 +120,13 @@ export default function SearchPage() {
       ).then((d) => d.searchImagesByAudio);
     }
     request
-      .then((result) => setHits(result.filter((hit) => hit.asset.id !== asset?.id)))
+      .then((result) => {
+        setHits(result.filter((hit) => hit.asset.id !== asset?.id));
+        // On a phone the results sit below the query panel; bring them into view.
+        if (window.matchMedia('(max-width: 820px)').matches) {
+          requestAnimationFrame(() => resultsRef.current?.scrollIntoView({ behavior: 'smooth', block: 'start' }));
+        }
+      })
       .catch((caught: unknown) => {
         const apiError = toApiError(caught);
         if (apiError.code !== 'ABORTED') {
@@ -133,7 +142,7 @@ export default function SearchPage() {
     setShareNote(null);
     setHits(null);
     setQuery({ file, asset: null });
-    if (assetId) setUrl({ asset: null });
+    setUrl({ asset: null });
   };
 
   const switchMode = (next: Find) => {
@@ -236,7 +245,7 @@ export default function SearchPage() {
           <FilterBar value={filters} onChange={(next) => setUrl({ filters: next })} />
           {hasQuery && (
             <div className="stack" style={{ gap: '0.3rem' }}>
-              <button type="button" onClick={() => void share()}>🔗 Share this search</button>
+              <button type="button" onClick={() => void share()}><Icon name="link" /> Share this search</button>
               {query.file && !query.asset && (
                 <span className="muted small">Sharing stores your query file in the library so the link works (needs an API key).</span>
               )}
@@ -248,7 +257,7 @@ export default function SearchPage() {
             </div>
           )}
         </section>
-        <section aria-label="Results" aria-busy={loading} className="stack">
+        <section ref={resultsRef} aria-label="Results" aria-busy={loading} className="stack" style={{ scrollMarginTop: '7rem' }}>
           <ErrorNote error={error} />
           {loading && <Loading label={find === 'music' ? 'Listening for matching music…' : 'Looking for matching images…'} />}
           {!loading && !error && !hasQuery && (

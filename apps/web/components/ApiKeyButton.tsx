@@ -1,4 +1,5 @@
 'use client';
+import Icon from './Icon';
 import { useEffect, useRef, useState } from 'react';
 import { NEED_KEY_EVENT, useApiKey, writeApiKey } from '@/lib/apiKey';
 
@@ -24,7 +25,7 @@ export default function ApiKeyButton() {
   return (
     <>
       <button type="button" className={key ? 'ghost' : ''} onClick={() => open(false)} aria-haspopup="dialog">
-        <span aria-hidden="true">{key ? '🔑' : '🔒'}</span> {key ? `Key …${key.slice(-4)}` : 'API key'}
+        <Icon name={key ? 'key' : 'lock'} /> {key ? `Key …${key.slice(-4)}` : 'API key'}
       </button>
       <dialog ref={dialog} aria-labelledby="api-key-title">
         <form

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { Asset } from '@/lib/types';
+import PreviewButton from './PreviewButton';
 import { assetTitle, formatDuration, formatScore, mediaSrc } from '@/lib/format';
 
 interface Props {
@@ -14,14 +15,21 @@ export default function AssetCard({ asset, score, selected, onToggleSelect }: Pr
   const title = assetTitle(asset);
   return (
     <div className={`card${selected ? ' selected' : ''}`} data-asset-id={asset.id} data-kind={asset.kind}>
-      <Link href={`/assets/${asset.id}`} aria-label={`Open ${title}`} style={{ color: 'inherit' }}>
-        {asset.kind === 'IMAGE' ? (
-          // eslint-disable-next-line @next/next/no-img-element -- media come from the API as-is
-          <img className="thumb" src={mediaSrc(asset.url)} alt={asset.caption ?? title} loading="lazy" />
-        ) : (
-          <div className="audio-thumb" aria-hidden="true">♪</div>
+      <div className="thumb-wrap">
+        <Link href={`/assets/${asset.id}`} aria-label={`Open ${title}`} style={{ color: 'inherit' }}>
+          {asset.kind === 'IMAGE' ? (
+            // eslint-disable-next-line @next/next/no-img-element -- media come from the API as-is
+            <img className="thumb" src={mediaSrc(asset.url)} alt={asset.caption ?? title} loading="lazy" />
+          ) : (
+            <div className="audio-thumb" aria-hidden="true" style={{ ['--hue' as string]: hueOf(asset.id) }} />
+          )}
+        </Link>
+        {asset.kind === 'AUDIO' && (
+          <span className="preview-slot">
+            <PreviewButton src={mediaSrc(asset.url)} label={title} />
+          </span>
         )}
-      </Link>
+      </div>
       {onToggleSelect && (
         <input
           type="checkbox"
@@ -41,4 +49,11 @@ export default function AssetCard({ asset, score, selected, onToggleSelect }: Pr
       </div>
     </div>
   );
+}
+
+/** A stable hue per asset, so sound tiles are told apart at a glance. */
+function hueOf(id: string): number {
+  let h = 0;
+  for (const c of id) h = (h * 31 + c.charCodeAt(0)) % 360;
+  return h;
 }

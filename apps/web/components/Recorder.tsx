@@ -1,4 +1,5 @@
 'use client';
+import Icon from './Icon';
 import { useEffect, useRef, useState } from 'react';
 import { concatSamples, encodeWav, resample } from '@/lib/wav';
 
@@ -131,7 +132,7 @@ export default function Recorder({ onRecorded, disabled }: { onRecorded: (wav: F
           </button>
         ) : (
           <button type="button" className="primary" onClick={() => void start()} disabled={disabled || phase !== 'idle'}>
-            🎙 {phase === 'starting' ? 'Opening microphone…' : phase === 'encoding' ? 'Preparing…' : 'Record (hum or sing)'}
+            <Icon name="mic" /> {phase === 'starting' ? 'Opening microphone…' : phase === 'encoding' ? 'Preparing…' : 'Record (hum or sing)'}
           </button>
         )}
         <span className="muted small mono" aria-label="Recorded time">

@@ -12,6 +12,7 @@ const MESSAGES: Record<string, string> = {
   NOT_READY: 'The API is still starting (loading the model or the index). Try again in a moment.',
   SERVICE_UNAVAILABLE: 'The API is not ready yet (it may still be loading models or the index). Try again shortly.',
   TOO_MANY_REQUESTS: 'Too many requests at once. Wait a moment and try again.',
+  QUERY_TOO_COMPLEX: 'That request asks for too much at once. Ask for fewer results.',
   GRAPHQL_VALIDATION_FAILED:
     'The web app and the API disagree about this request; they are probably different versions.',
   GRAPHQL_PARSE_FAILED: 'The web app sent a malformed request; please report this.',

@@ -35,7 +35,7 @@ function headers(): Record<string, string> {
   return result;
 }
 
-function readBody<T>(status: number, text: string): T {
+export function readBody<T>(status: number, text: string): T {
   let body: GraphQLResponse<T> | undefined;
   try {
     body = JSON.parse(text) as GraphQLResponse<T>;

@@ -68,6 +68,16 @@ export class MuvisBundle {
 
   // ---- embeddings ----
 
+  /** Runs the audio tower on prepared inputs (from audioInputs), one output per window, unpooled. */
+  runAudioTower(inputs: readonly Float32Array[]): Promise<Float32Array[]> {
+    return this.audioTower.run(inputs);
+  }
+
+  /** Runs the image tower on prepared inputs (from imageInput). */
+  runImageTower(inputs: readonly Float32Array[]): Promise<Float32Array[]> {
+    return this.imageTower.run(inputs);
+  }
+
   async embedImagePixelsBatch(images: readonly ImagePixels[]): Promise<Float32Array[]> {
     const inputs = images.map((image) => this.imageInput(image));
     return this.imageTower.run(inputs);

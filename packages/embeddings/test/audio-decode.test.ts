@@ -25,6 +25,41 @@ test('PCM16 WAV decodes exactly, scaled like libsndfile, stereo averaged to mono
   assert.equal(audio.durationSeconds, 5 / 22050);
 });
 
+/** A one-channel WAV with arbitrary sample encoding (format 1 = PCM, 3 = float). */
+function wavOf(format: number, bits: number, write: (view: DataView, offset: number, value: number) => void, values: number[]): Uint8Array {
+  const width = bits / 8;
+  const bytes = new Uint8Array(44 + values.length * width);
+  const view = new DataView(bytes.buffer);
+  bytes.set(new TextEncoder().encode('RIFF'), 0);
+  view.setUint32(4, 36 + values.length * width, true);
+  bytes.set(new TextEncoder().encode('WAVEfmt '), 8);
+  view.setUint32(16, 16, true);
+  view.setUint16(20, format, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, 8000, true);
+  view.setUint32(28, 8000 * width, true);
+  view.setUint16(32, width, true);
+  view.setUint16(34, bits, true);
+  bytes.set(new TextEncoder().encode('data'), 36);
+  view.setUint32(40, values.length * width, true);
+  values.forEach((v, i) => write(view, 44 + i * width, v));
+  return bytes;
+}
+
+test('8-, 24-, 32-bit integer and float WAV scale like libsndfile', async () => {
+  const cases: [Uint8Array, number[]][] = [
+    [wavOf(1, 8, (d, o, v) => d.setUint8(o, v), [0, 128, 192, 255]), [-1, 0, 0.5, 127 / 128]],
+    [wavOf(1, 24, (d, o, v) => { d.setUint8(o, v & 0xff); d.setUint8(o + 1, (v >> 8) & 0xff); d.setUint8(o + 2, (v >> 16) & 0xff); }, [-8388608, 4194304, -1]), [-1, 0.5, -1 / 8388608]],
+    [wavOf(1, 32, (d, o, v) => d.setInt32(o, v, true), [-2147483648, 1073741824]), [-1, 0.5]],
+    [wavOf(3, 32, (d, o, v) => d.setFloat32(o, v, true), [0.25, -0.75]), [0.25, -0.75]],
+  ];
+  for (const [bytes, expected] of cases) {
+    const audio = await decodeAudio(bytes);
+    assert.deepEqual(Array.from(audio.samples), expected.map(Math.fround));
+    assert.equal(audio.sampleRate, 8000);
+  }
+});
+
 test('MP3, Ogg Vorbis, Opus and FLAC fixtures decode to mono with the right length and tones', async () => {
   const cases = [
     { file: 'tone.mp3', rate: 44100, seconds: 1.5, slack: 0.1 }, // encoder/decoder delay pads MP3

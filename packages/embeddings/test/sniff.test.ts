@@ -34,6 +34,12 @@ test('an MP3 behind an ID3v2 tag is recognised', () => {
   assert.equal(sniffMedia(tagged).format, 'mp3');
 });
 
+test('a FLAC behind an ID3v2 tag is FLAC, not MP3', () => {
+  const flac = fixture('media', 'tone.flac');
+  const tag = new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 20, ...new Uint8Array(20)]);
+  assert.equal(sniffMedia(new Uint8Array([...tag, ...flac])).format, 'flac');
+});
+
 test('unknown, empty, text and other-Ogg bytes are UNSUPPORTED_MEDIA', () => {
   const cases = [
     new Uint8Array(0),

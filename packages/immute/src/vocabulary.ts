@@ -28,7 +28,7 @@ export const TAG_RULES: readonly TagRule[] = [
   r('classical', 'style', /\bclassical\b|\bbaroque\b|\bsymphon|\bphilharmonic\b|\borchestra|\bchamber\b|\bopera|\bsonata\b|\bconcerto\b|\bconductor\b/),
   r('electronic', 'style', /\belectro|\bedm\b|\btechno\b|\btrance\b|\bhouse\b|\bdubstep\b|\bsynth ?pop\b|\bdj\b|\bclub\b|\brave\b|\bdrum (and|&|n) bass\b|\bdnb\b|\bbig room\b|\bchiptune|\b8-?bit\b|\bvideo game\b|\bidm\b/),
   r('hip-hop', 'style', /\bhip[ -]?hop\b|\brap\b|\brapp|\btrap\b|\bboom bap\b|\bdrill\b|\bgrime\b|\bturntabl|\bscratch/),
-  r('r-and-b', 'style', /\br ?& ?b\b|\brnb\b|\bsoul\b|\bsoulful\b|\bneo soul\b|\bmotown\b|\bgospel\b/),
+  r('r-and-b', 'style', /\br ?& ?b\b|\brnb\b|\bsoul\b|\bneo soul\b|\bmotown\b|\bgospel\b/),
   r('funk', 'style', /\bfunk|\bdisco\b/),
   r('reggae', 'style', /\breggae|\bdub\b|\bska\b|\bdancehall\b|\breggaeton\b/),
   r('latin', 'style', /\blatin|\bsalsa\b|\bcumbia\b|\btango\b|\bmariachi\b|\bflamenco\b|\bsamba\b|\bbachata\b|\bmerengue\b|\bbrazil/),
@@ -45,12 +45,12 @@ export const TAG_RULES: readonly TagRule[] = [
   r('experimental', 'style', /\bexperimental\b|\bavant|\bnoise music\b|\bpsychedelic\b|\btrippy\b|\bweird\b/),
   // moods: valence (+/-) and arousal are assigned in the music plan
   r('happy', 'mood', /\bhapp|\bjoy|\bcheer|\bfun\b|\bfunny\b|\bplayful\b|\bpositive\b|\bupbeat\b|\bbright\b|\bsunny\b|\bfestive\b|\bcelebrat|\bjolly\b|\bcarefree\b|\bpeppy\b|\bperky\b|\bbouncy\b|\bbuoyant\b|\bwhimsical\b|\bcute\b|\bcomic|\bhumorous\b/),
-  r('sad', 'mood', /\bsad\b|\bsadness\b|\bmelanchol|\bsorrow|\bgrie|\bmourn|\bdepress|\bgloomy\b|\blonely\b|\bheartbreak|\bheart-?broken\b|\bpoignant\b|\bsomber\b|\bsombre\b|\bwistful\b|\btearful\b|\bemotional\b|\bsentimental\b|\bnostalgi|\bheartfelt\b|\bpensive\b|\bmelancholy\b|\bregret/),
+  r('sad', 'mood', /\bsad\b|\bsadness\b|\bmelanchol|\bsorrow|\bgrie|\bmourn|\bdepress|\bgloomy\b|\blonely\b|\bheartbreak|\bheart-?broken\b|\bpoignant\b|\bsomber\b|\bsombre\b|\bwistful\b|\btearful\b|\bsentimental\b|\bnostalgi|\bpensive\b|\bmelancholy\b|\bregret/),
   r('dark', 'mood', /\bdark\b|\bsinister\b|\bominous\b|\beerie\b|\bscary\b|\bspooky\b|\bhorror\b|\bcreepy\b|\bhaunting\b|\bmenacing\b|\bgrim\b|\bsuspense|\bmysterious\b|\bthreatening\b|\bevil\b|\btense\b|\btension\b/),
   r('calm', 'mood', /\bcalm|\brelax|\bsooth|\bpeace|\bchill\b|\bchilled\b|\bmellow\b|\bgentle\b|\bsoft\b|\bserene\b|\btranquil\b|\beasygoing\b|\blaid[ -]back\b|\bdreamy\b|\bsmooth\b|\bwarm\b|\bdulcet\b|\bmellifluous\b|\bsweet\b|\btender\b|\bmeditative\b|\bhypnotic\b|\bethereal\b/),
   r('energetic', 'mood', /\benerg|\bexcit|\bintense\b|\bpowerful\b|\bspirited\b|\benthusias|\bvibrant\b|\blively\b|\bvigorous\b|\bvivacious\b|\badrenaline\b|\bhype|\bwild\b|\bmanic\b|\bfrantic\b|\bdriving\b|\bpumping\b|\banthem|\bpulsating\b|\bsonic power\b|\bboisterous\b|\bexhilarat/),
   r('aggressive', 'mood', /\baggress|\bangry\b|\banger\b|\bviolent\b|\bharsh\b|\bbrutal\b|\bheavy\b|\bhard\b|\bfierce\b|\brage\b|\bchaotic\b|\bmessy\b/),
-  r('romantic', 'mood', /\bromanti|\blove\b|\bsensual\b|\bseductive\b|\bintimate\b|\bpassionate\b|\bsoulful\b/),
+  r('romantic', 'mood', /\bromanti|\blove\b|\bsensual\b|\bseductive\b|\bintimate\b|\bpassionate\b|\bsoulful\b|\bemotional\b|\bheartfelt\b/),
   r('epic', 'mood', /\bepic\b|\bheroic\b|\bgrand\b|\bmajestic\b|\btriumph|\binspir|\buplift|\bmotivat|\bempower|\bdramatic\b|\bemphatic\b/),
   r('groovy', 'mood', /\bgroov|\bfunky\b|\bcatchy\b|\baddictive\b|\bswinging\b|\bengaging\b/),
   // instruments
@@ -82,14 +82,14 @@ export const TAG_RULES: readonly TagRule[] = [
   r('choir', 'vocal', /\bchoir\b|\bchoral\b|\bchorus\b|\bbackup singers\b|\bbacking vocals?\b|\bvocal harmon|\bharmoniz|\bgroup vocal|\bvoices\b|\bchant/),
   r('male-vocal', 'vocal', /\bmale (voice|vocal|singer|vocalist|rapper|lead)|\bman singing\b|\bmale vocals\b|\bbaritone\b|\btenor\b|\bboy'?s? voice\b/),
   r('female-vocal', 'vocal', /\bfemale (voice|vocal|singer|vocalist|rapper|lead)|\bwoman singing\b|\bfemale vocals\b|\bsoprano\b|\balto\b|\bgirl'?s? voice\b|\bdiva\b/),
-  r('vocal', 'vocal', /\bvocal|\bsing|\bvoice\b|\bsong\b|\blyric|\bhumming\b|\bwhistling\b|\brapp|\bvocalis|\bcrooning\b|\byodel/),
+  r('vocal', 'vocal', /\bvocal|\bsing|\bvoice\b|\blyric|\bhumming\b|\bwhistling\b|\brapp|\bvocalis|\bcrooning\b|\byodel/),
   r('instrumental', 'vocal', /\binstrumental\b|\bno (voice|vocal|singer|singing|lyrics)|\bwithout (voice|vocal)|\bwordless\b/),
   // drums and percussion
   r('drums', 'drums', /\bdrum(?!.*\bno\b)|\bbeat\b|\bkick\b|\bsnare\b|\bhi[ -]?hats?\b|\bcymbal|\bride\b|\btoms?\b|\bgroove\b|\bbreakbeat\b|\bpercussi(?!on-?less)|\brhythm section\b|\bbackbeat\b/),
   r('electronic-drums', 'drums', /\belectronic drum|\bdigital drum|\bdrum machine\b|\bprogrammed (drum|beat|percussion)|\b808\b|\b909\b|\bdrum pad|\bbeat ?box/),
   r('acoustic-drums', 'drums', /\bacoustic drum|\blive drum|\bdrum ?kit\b|\bdrummer\b/),
   r('hand-percussion', 'drums', /\btambourine|\bshaker|\bclap|\bconga|\bbongo|\btabla|\bdhol|\bdjembe|\bcajon\b|\bcastanet|\bmaracas?\b|\bwood(en)? (block|percussi)|\bhand drum|\bframe drum|\btriangle\b|\bcowbell\b|\btimbales?\b/),
-  r('timpani', 'drums', /\btimpani\b|\bkettle ?drum|\bgong\b|\btaiko\b|\bbass drum\b/),
+  r('timpani', 'drums', /\btimpani\b|\bkettle ?drum|\bgong\b|\btaiko\b|\borchestral (bass )?drum/),
   r('no-drums', 'drums', /\bno (drums|percussion|beat|rhythm section)|\bwithout (drums|percussion)|\bpercussion-?less\b|\bno other instrument|\bsolo instrument|\bsingle instrument|\bsolo (piano|guitar|violin|flute|cello)\b|\ba cappella\b|\bacapella\b/),
   // recording character
   r('low-quality', 'quality', /\blow[ -]?(quality|fi\b|fidelity)|\bpoor (audio |sound |recording )?quality|\bbad (audio |sound )?quality|\binferior|\blofi\b|\blo-?fi\b|\bamateur|\bhome (video|recording)|\bphone recording|\bmediocre|\bdegraded|\bcheap\b|\bunbalanced\b|\bbadly\b|\bcrushed\b|\bthin\b/),
@@ -184,6 +184,11 @@ function resolveConflicts(hit: string[], canon: string): void {
   if (hit.includes('synth-bass') || hit.includes('upright-bass')) drop('bass');
   if (hit.includes('distorted-guitar')) { drop('electric-guitar'); drop('distorted'); }
   if (hit.includes('electric-piano')) drop('piano');
+  // a bare "guitar" means electric; "bass guitar", "acoustic/classical/spanish guitar" do not
+  if (!/\belectric guitar|\be-?guitar|\bamplified guitar\b|\blead guitar\b/.test(canon)) {
+    if (hit.includes('acoustic-guitar') || /\bbass guitar\b/.test(canon)) drop('electric-guitar');
+  }
+  if (/\bclassical guitar\b/.test(canon)) drop('classical');
   if (/\bslow\b.*\bfast\b|\bfast\b.*\bslow\b/.test(canon)) { drop('slow-tempo'); drop('fast-tempo'); hit.push('medium-tempo'); }
   if (/\bmedium (fast|to uptempo|to fast)\b/.test(canon)) { drop('medium-tempo'); if (!hit.includes('fast-tempo')) hit.push('fast-tempo'); }
   if (/\bmedium( to)? slow\b/.test(canon)) { drop('medium-tempo'); if (!hit.includes('slow-tempo')) hit.push('slow-tempo'); }

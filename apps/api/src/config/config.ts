@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { REPO_ROOT } from './paths.js';
@@ -47,7 +46,8 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   modelsDir: string;
-  modelName: string;
+  /** bundle folder under modelsDir; undefined → the one `models/default` names (read when the bundle loads) */
+  modelName?: string;
   redisUrl?: string;
   queueName: string;
   logLevel: string;
@@ -76,7 +76,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     modelsDir,
-    modelName: e.MUSE_MODEL ?? readDefaultModelName(modelsDir),
+    modelName: e.MUSE_MODEL,
     redisUrl: e.REDIS_URL,
     queueName: e.MUSE_QUEUE_NAME,
     logLevel: e.LOG_LEVEL,
@@ -93,14 +93,4 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: (e.MUSE_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     indexSaveDelayMs: e.MUSE_INDEX_SAVE_DELAY_MS,
   };
-}
-
-function readDefaultModelName(modelsDir: string): string {
-  try {
-    const name = readFileSync(join(modelsDir, 'default'), 'utf8').trim();
-    if (name) return name;
-  } catch {
-    // fall through to the error below
-  }
-  throw new ConfigError(`no model bundle: set MUSE_MODEL or write a bundle folder name into ${join(modelsDir, 'default')}`);
 }

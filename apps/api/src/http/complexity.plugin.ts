@@ -1,6 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { createRequire } from 'node:module';
+
+// Its ESM build imports graphql/index.mjs, a second copy of graphql next to the CommonJS one
+// everything else here loads ("Cannot use GraphQLObjectType from another realm"): use its CJS build.
+const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)(
+  'graphql-query-complexity/cjs',
+) as typeof import('graphql-query-complexity');
 
 /** Rejects operations whose estimated cost (list sizes × selections) exceeds `max`. */
 export function complexityLimitPlugin(schema: GraphQLSchema, max: number): ApolloServerPlugin {

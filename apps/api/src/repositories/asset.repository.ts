@@ -1,5 +1,6 @@
 import type { PrismaClient, Prisma } from '../generated/prisma/client.js';
 import type { AssetKind, AssetSource, TagOrigin } from '../generated/prisma/enums.js';
+import { isUuid } from './uuid.util.js';
 
 export const assetWithTags = { tags: { include: { tag: true } } } satisfies Prisma.AssetInclude;
 export type AssetRow = Prisma.AssetGetPayload<{ include: typeof assetWithTags }>;
@@ -50,7 +51,8 @@ export interface NewAssetTag {
 export class AssetRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  findById(id: string): Promise<AssetRow | null> {
+  async findById(id: string): Promise<AssetRow | null> {
+    if (!isUuid(id)) return null;
     return this.prisma.asset.findUnique({ where: { id }, include: assetWithTags });
   }
 
@@ -59,7 +61,7 @@ export class AssetRepository {
   }
 
   async findByIds(ids: string[]): Promise<Map<string, AssetRow>> {
-    const rows = await this.prisma.asset.findMany({ where: { id: { in: ids } }, include: assetWithTags });
+    const rows = await this.prisma.asset.findMany({ where: { id: { in: ids.filter(isUuid) } }, include: assetWithTags });
     return new Map(rows.map((r) => [r.id, r]));
   }
 
@@ -86,6 +88,7 @@ export class AssetRepository {
 
   /** Deletes the asset (cascading to embeddings, tags, library links); returns the deleted row. */
   async delete(id: string): Promise<{ asset: AssetRow; embeddings: { id: number; modality: AssetKind; bundle: string }[] } | null> {
+    if (!isUuid(id)) return null;
     return this.prisma.$transaction(async (tx) => {
       const asset = await tx.asset.findUnique({ where: { id }, include: assetWithTags });
       if (!asset) return null;
@@ -117,16 +120,18 @@ export class AssetRepository {
   }
 
   async exists(id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
     return (await this.prisma.asset.count({ where: { id } })) > 0;
   }
 
   async idsInLibrary(libraryId: string): Promise<string[]> {
+    if (!isUuid(libraryId)) return [];
     const rows = await this.prisma.libraryAsset.findMany({ where: { libraryId }, select: { assetId: true }, orderBy: { addedAt: 'asc' } });
     return rows.map((r) => r.assetId);
   }
 
   async existingIds(ids: string[]): Promise<string[]> {
-    const rows = await this.prisma.asset.findMany({ where: { id: { in: ids } }, select: { id: true } });
+    const rows = await this.prisma.asset.findMany({ where: { id: { in: ids.filter(isUuid) } }, select: { id: true } });
     return rows.map((r) => r.id);
   }
 }
@@ -136,7 +141,7 @@ export function toWhere(f: AssetFilterCriteria): Prisma.AssetWhereInput {
   if (f.kind) and.push({ kind: f.kind });
   if (f.sources?.length) and.push({ source: { in: f.sources } });
   for (const name of f.tags ?? []) and.push({ tags: { some: { tag: { name } } } });
-  if (f.libraryId) and.push({ libraries: { some: { libraryId: f.libraryId } } });
+  if (f.libraryId) and.push(isUuid(f.libraryId) ? { libraries: { some: { libraryId: f.libraryId } } } : { id: { in: [] } });
   if (f.pairKey) and.push({ pairKey: f.pairKey });
   if (f.text) {
     and.push({ OR: [{ title: { contains: f.text, mode: 'insensitive' } }, { caption: { contains: f.text, mode: 'insensitive' } }] });

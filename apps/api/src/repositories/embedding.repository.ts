@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { AssetKind } from '../generated/prisma/enums.js';
 import { toWhere, type AssetFilterCriteria } from './asset.repository.js';
+import { isUuid } from './uuid.util.js';
 
 export interface BundleKey {
   bundle: string;
@@ -42,6 +43,7 @@ export class EmbeddingRepository {
   }
 
   async forAsset(key: BundleKey, assetId: string): Promise<StoredVector | null> {
+    if (!isUuid(assetId)) return null;
     const row = await this.prisma.embedding.findUnique({
       where: { assetId_bundle_bundleVersion: { assetId, bundle: key.bundle, bundleVersion: key.bundleVersion } },
       select: { id: true, assetId: true, vector: true },

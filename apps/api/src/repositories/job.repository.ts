@@ -1,5 +1,7 @@
 import type { PrismaClient, Job, Prisma } from '../generated/prisma/client.js';
 
+import { isUuid } from './uuid.util.js';
+
 export type { Job };
 
 export class JobRepository {
@@ -9,7 +11,8 @@ export class JobRepository {
     return this.prisma.job.create({ data: { type, input } });
   }
 
-  findById(id: string): Promise<Job | null> {
+  async findById(id: string): Promise<Job | null> {
+    if (!isUuid(id)) return null;
     return this.prisma.job.findUnique({ where: { id } });
   }
 

@@ -1,5 +1,7 @@
 import type { PrismaClient, Library } from '../generated/prisma/client.js';
 
+import { isUuid } from './uuid.util.js';
+
 export type { Library };
 
 export class LibraryRepository {
@@ -9,7 +11,8 @@ export class LibraryRepository {
     return this.prisma.library.create({ data: { name, description } });
   }
 
-  findById(id: string): Promise<Library | null> {
+  async findById(id: string): Promise<Library | null> {
+    if (!isUuid(id)) return null;
     return this.prisma.library.findUnique({ where: { id } });
   }
 
@@ -22,19 +25,20 @@ export class LibraryRepository {
   }
 
   async delete(id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
     return (await this.prisma.library.deleteMany({ where: { id } })).count > 0;
   }
 
   async addAssets(libraryId: string, assetIds: string[]): Promise<number> {
     const res = await this.prisma.libraryAsset.createMany({
-      data: assetIds.map((assetId) => ({ libraryId, assetId })),
+      data: assetIds.filter(isUuid).map((assetId) => ({ libraryId, assetId })),
       skipDuplicates: true,
     });
     return res.count;
   }
 
   async removeAssets(libraryId: string, assetIds: string[]): Promise<number> {
-    return (await this.prisma.libraryAsset.deleteMany({ where: { libraryId, assetId: { in: assetIds } } })).count;
+    return (await this.prisma.libraryAsset.deleteMany({ where: { libraryId, assetId: { in: assetIds.filter(isUuid) } } })).count;
   }
 
   countAssets(libraryId: string): Promise<number> {

@@ -5,7 +5,7 @@ import type { AnnIndex, AnnIndexFactory, MediaEmbedder, MediaInfo, MediaLimits }
 export class MuvisEmbedder implements MediaEmbedder {
   private constructor(private readonly model: MuvisBundle) {}
 
-  static async open(modelsDir: string, name: string, intraOpThreads = 1): Promise<MuvisEmbedder> {
+  static async open(modelsDir: string, name: string | undefined, intraOpThreads = 1): Promise<MuvisEmbedder> {
     const dir = await resolveBundleDir(modelsDir, name);
     return new MuvisEmbedder(await loadBundle(dir, { intraOpThreads }));
   }

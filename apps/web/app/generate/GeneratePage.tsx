@@ -10,18 +10,9 @@ import { useLibraries } from '@/components/FilterBar';
 import { graphql } from '@/lib/graphql';
 import { ApiError, toApiError } from '@/lib/errors';
 import { useJob } from '@/lib/hooks';
-import { ADD_TO_LIBRARY, ASSET, ASSET_FIELDS } from '@/lib/operations';
-import {
-  describeInputType,
-  isList,
-  isRequired,
-  namedType,
-  typeToString,
-  useCapabilities,
-  type ArgSpec,
-  type InputField,
-  type MutationSpec,
-} from '@/lib/capabilities';
+import { ADD_TO_LIBRARY, ASSET } from '@/lib/operations';
+import { buildGenerateRequest, isUpload, label, resultAssetIds, type FormField } from '@/lib/generation';
+import { describeInputType, isRequired, namedType, useCapabilities, type InputField, type MutationSpec } from '@/lib/capabilities';
 import { assetTitle, formatPercent, mediaSrc } from '@/lib/format';
 import type { Asset, Job } from '@/lib/types';
 
@@ -86,15 +77,7 @@ export default function GeneratePage() {
 
 type Values = Record<string, string | boolean>;
 
-interface Field {
-  /** dotted path into the variables, e.g. "options.steps" */
-  path: string;
-  spec: InputField;
-}
-
-function isUpload(arg: ArgSpec): boolean {
-  return namedType(arg.type).name === 'Upload';
-}
+type Field = FormField;
 
 /** Flattens the mutation's arguments (one level into input objects) into form fields. */
 async function fieldsOf(spec: MutationSpec): Promise<Field[]> {
@@ -116,30 +99,6 @@ async function withEnum(field: InputField): Promise<InputField> {
   return { ...field, enumValues: (await describeInputType(named.name))?.enumValues ?? [] };
 }
 
-function coerce(field: InputField, raw: string | boolean): unknown {
-  const name = namedType(field.type).name;
-  if (typeof raw === 'boolean') return raw;
-  if (raw === '') return undefined;
-  if (name === 'Int') return Number.parseInt(raw, 10);
-  if (name === 'Float') return Number.parseFloat(raw);
-  if (isList(field.type)) return raw.split(',').map((s) => s.trim()).filter(Boolean);
-  return raw;
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown) {
-  const [head, ...rest] = path.split('.');
-  if (rest.length === 0) {
-    target[head] = value;
-    return;
-  }
-  const child = (target[head] ??= {}) as Record<string, unknown>;
-  setPath(child, rest.join('.'), value);
-}
-
-function label(name: string): string {
-  return name.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
-}
-
 function GeneratorPanel({ generator: g, spec, introspected }: { generator: Generator; spec: MutationSpec | null; introspected: boolean }) {
   const readable = !!spec && introspected && (spec.returns === 'Job' || spec.returns === 'Asset');
   const available = !!spec && readable;
@@ -159,24 +118,20 @@ function GeneratorPanel({ generator: g, spec, introspected }: { generator: Gener
   }, [available, spec]);
 
   const submit = async () => {
-    if (!spec || !uploadArg || !file || !fields) return;
+    if (!spec || !fields || (uploadArg && !file)) return;
     setError(null);
     setJobId(null);
     setDirect(null);
     setSubmitting(true);
-    const variables: Record<string, unknown> = { [uploadArg.name]: null };
-    for (const field of fields) {
-      const raw = values[field.path];
-      if (raw === undefined) continue;
-      const value = coerce(field.spec, raw);
-      if (value !== undefined) setPath(variables, field.path, value);
+    const request = buildGenerateRequest(g.mutation, spec, fields, values, !!file);
+    if (!request.ok) {
+      setError(new ApiError('BAD_USER_INPUT', `Fill in ${request.missing.join(', ')}.`));
+      setSubmitting(false);
+      return;
     }
-    const declared = spec.args.map((a) => `$${a.name}: ${typeToString(a.type)}`).join(', ');
-    const passed = spec.args.map((a) => `${a.name}: $${a.name}`).join(', ');
-    const selection = spec.returns === 'Job' ? '{ id type status progress error result }' : '{ ...AssetFields }';
-    const query = `mutation Generate(${declared}) { ${g.mutation}(${passed}) ${selection} }${spec.returns === 'Asset' ? ASSET_FIELDS : ''}`;
     try {
-      const data = await graphql<Record<string, Job | Asset>>(query, variables, { uploads: [{ path: `variables.${uploadArg.name}`, file }] });
+      const uploads = request.uploadPath && file ? [{ path: request.uploadPath, file }] : [];
+      const data = await graphql<Record<string, Job | Asset>>(request.query, request.variables, { uploads });
       const out = data[g.mutation];
       if (spec.returns === 'Job') setJobId((out as Job).id);
       else setDirect(out as Asset);
@@ -199,7 +154,7 @@ function GeneratorPanel({ generator: g, spec, introspected }: { generator: Gener
       {!spec && (
         <p className="notice warn" role="status">
           The {g.engine} engine is not available on this server yet, so nothing can be generated here. The API has no{' '}
-          <code className="mono">{g.mutation}</code> mutation. The form below shows what you will be able to set once it ships.
+          <code className="mono">{g.mutation}</code> mutation. The form stays disabled until it does.
         </p>
       )}
       {spec && !readable && (
@@ -209,7 +164,7 @@ function GeneratorPanel({ generator: g, spec, introspected }: { generator: Gener
       )}
       <fieldset disabled={!available || submitting} className="stack">
         <legend>{g.input === 'image' ? 'Source image' : 'Source music'}</legend>
-        <DropZone
+        {(!available || uploadArg) && <DropZone
           accept={g.input === 'image' ? 'image/*' : 'audio/*,.wav,.mp3,.ogg,.opus,.flac'}
           label={file ? `Source: ${file.name} (drop to replace)` : `Drop ${g.input === 'image' ? 'an image' : 'an audio file'} or click to pick`}
           onFiles={([f]) => setFile(f)}
@@ -217,7 +172,7 @@ function GeneratorPanel({ generator: g, spec, introspected }: { generator: Gener
         >
           {/* eslint-disable-next-line @next/next/no-img-element */}
           {preview && g.input === 'image' && <img className="preview" src={preview} alt="Source" />}
-        </DropZone>
+        </DropZone>}
         {preview && g.input === 'audio' && <AudioPlayer src={preview} label="source music" />}
         <div className="row" style={{ alignItems: 'flex-end' }}>
           {available && fields
@@ -230,7 +185,7 @@ function GeneratorPanel({ generator: g, spec, introspected }: { generator: Gener
               ))}
         </div>
         <div>
-          <button type="button" className="primary" disabled={!available || !file || !fields} onClick={() => void submit()}>
+          <button type="button" className="primary" disabled={!available || !fields || (!!uploadArg && !file)} onClick={() => void submit()}>
             {submitting ? 'Starting…' : `Generate ${g.input === 'image' ? 'music' : 'an image'}`}
           </button>
         </div>
@@ -278,18 +233,6 @@ function OptionInput({ field, value, onChange }: { field: Field; value: string |
       />
     </label>
   );
-}
-
-/** Asset ids a generation job's result names, whatever shape the engine reports it in. */
-function resultAssetIds(result: unknown): { main: string[]; midi: string | null } {
-  if (!result || typeof result !== 'object') return { main: [], midi: null };
-  const r = result as Record<string, unknown>;
-  const ids: string[] = [];
-  for (const key of ['assetId', 'imageAssetId', 'audioAssetId']) if (typeof r[key] === 'string') ids.push(r[key] as string);
-  if (Array.isArray(r.assetIds)) ids.push(...r.assetIds.filter((x): x is string => typeof x === 'string'));
-  if (r.asset && typeof r.asset === 'object' && typeof (r.asset as { id?: unknown }).id === 'string') ids.push((r.asset as { id: string }).id);
-  const midi = typeof r.midiAssetId === 'string' ? r.midiAssetId : typeof r.midiUrl === 'string' ? r.midiUrl : null;
-  return { main: [...new Set(ids)], midi };
 }
 
 function GenerationJob({ jobId }: { jobId: string }) {

@@ -9,12 +9,12 @@ import Empty from '@/components/Empty';
 import Loading from '@/components/Loading';
 import { graphql } from '@/lib/graphql';
 import { ApiError, toApiError } from '@/lib/errors';
-import { ADD_TO_LIBRARY, ASSETS, CREATE_LIBRARY, STATS } from '@/lib/operations';
+import { ADD_TO_LIBRARY, ASSETS, CREATE_LIBRARY, REMOVE_FROM_LIBRARY, STATS } from '@/lib/operations';
 import { useQuery } from '@/lib/hooks';
 import { splitTags } from '@/lib/format';
 import type { Asset, AssetConnection, AssetFilter, AssetKind, Library, Stats } from '@/lib/types';
 
-const PAGE_SIZE = 30;
+const PAGE_SIZE = 24;
 
 export default function LibraryPage() {
   const params = useSearchParams();
@@ -162,6 +162,7 @@ export default function LibraryPage() {
         </div>
         <LibraryTools
           libraries={libraries.data?.libraries ?? []}
+          currentLibraryId={filters.libraryId}
           selected={[...selected]}
           onChanged={() => {
             libraries.reload();
@@ -201,11 +202,13 @@ export default function LibraryPage() {
 
 function LibraryTools({
   libraries,
+  currentLibraryId,
   selected,
   onChanged,
   onClearSelection,
 }: {
   libraries: Library[];
+  currentLibraryId: string;
   selected: string[];
   onChanged: () => void;
   onClearSelection: () => void;
@@ -269,6 +272,24 @@ function LibraryTools({
         >
           Add selected
         </button>
+        {currentLibraryId && (
+          <button
+            type="button"
+            disabled={busy || selected.length === 0}
+            onClick={() =>
+              void run(async () => {
+                const { removeAssetsFromLibrary } = await graphql<{ removeAssetsFromLibrary: Library }>(REMOVE_FROM_LIBRARY, {
+                  libraryId: currentLibraryId,
+                  assetIds: selected,
+                });
+                onClearSelection();
+                return `Removed ${selected.length} from “${removeAssetsFromLibrary.name}”. The assets themselves stay.`;
+              })
+            }
+          >
+            Remove selected from this library
+          </button>
+        )}
         {selected.length > 0 && (
           <button type="button" className="ghost small" onClick={onClearSelection}>Clear selection</button>
         )}

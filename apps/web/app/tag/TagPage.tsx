@@ -172,7 +172,7 @@ export default function TagPage() {
           ) : (
             <label className="field">
               Library
-              <select value={libraryId} onChange={(e) => void loadLibrary(e.target.value)}>
+              <select aria-label="Library" value={libraryId} onChange={(e) => void loadLibrary(e.target.value)}>
                 <option value="">Choose a library…</option>
                 {(libraries.data?.libraries ?? []).map((l) => (
                   <option key={l.id} value={l.id}>{l.name} ({l.assetCount})</option>

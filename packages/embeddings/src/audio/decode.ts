@@ -44,10 +44,15 @@ interface HeaderFacts {
   declaredFrames?: number;
 }
 
+/** STREAMINFO (always the first metadata block) declares the rate and the total sample count. */
 function flacFacts(bytes: Uint8Array): HeaderFacts {
-  if (bytes.length < 26) throw new InvalidMediaError('Truncated FLAC: STREAMINFO is cut off');
-  const sampleRate = (bytes[18] << 12) | (bytes[19] << 4) | (bytes[20] >> 4);
-  const totalFrames = (bytes[21] & 0x0f) * 2 ** 32 + ((bytes[22] << 24) >>> 0) + (bytes[23] << 16) + (bytes[24] << 8) + bytes[25];
+  // Usually 0; after an ID3v2 tag when a tagger put one in front.
+  let start = 0;
+  while (start + 4 <= bytes.length && ascii(bytes, start, 4) !== 'fLaC') start++;
+  const at = (i: number) => bytes[start + i];
+  if (start + 26 > bytes.length) throw new InvalidMediaError('Truncated FLAC: STREAMINFO is cut off');
+  const sampleRate = (at(18) << 12) | (at(19) << 4) | (at(20) >> 4);
+  const totalFrames = (at(21) & 0x0f) * 2 ** 32 + ((at(22) << 24) >>> 0) + (at(23) << 16) + (at(24) << 8) + at(25);
   if (sampleRate === 0) throw new InvalidMediaError('Malformed FLAC: sample rate 0');
   // 0 total samples means "unknown" in FLAC.
   return totalFrames > 0 ? { declaredSeconds: totalFrames / sampleRate, declaredFrames: totalFrames } : {};
@@ -155,7 +160,8 @@ export async function decodeAudio(bytes: Uint8Array, limits: Partial<AudioLimits
   const take = (result: { channelData: Float32Array[]; sampleRate: number }) => {
     if (result.channelData.length === 0 || result.channelData[0].length === 0) return;
     sampleRate = result.sampleRate;
-    result.channelData.forEach((data, c) => (pieces[c] ??= []).push(data));
+    // Copied: wasm decoders may hand out views of a buffer they reuse on the next call.
+    result.channelData.forEach((data, c) => (pieces[c] ??= []).push(data.slice()));
     frames += result.channelData[0].length;
     if (sampleRate > 0 && frames / sampleRate > max.maxSeconds) throw secondsLimitError(frames / sampleRate, max);
   };

@@ -53,7 +53,7 @@ export async function renderEvents(events: SynthEvent[], seconds: number, sample
     synth.process(left, right, pos, n);
     pos += n;
   }
-  synth.destroySynthProcessor();
+  // no destroySynthProcessor(): it would also tear down the shared, once-per-process sound bank
   const mono = new Float32Array(total);
   for (let i = 0; i < total; i++) mono[i] = (left[i] + right[i]) * 0.5;
   return mono;

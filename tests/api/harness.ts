@@ -1,0 +1,201 @@
+// Shared helpers for the API integration tests: a real server on a free port with a temp
+// DATA_DIR, a GraphQL client speaking JSON and the multipart request spec, and real media.
+import 'reflect-metadata';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { ensurePrismaClient } from '../../apps/api/scripts/ensure-client.mjs';
+
+ensurePrismaClient();
+const { loadConfig } = await import('../../apps/api/src/config/config.js');
+const { createLogger } = await import('../../apps/api/src/logger.js');
+const { startApi } = await import('../../apps/api/src/server.js');
+type RunningApi = Awaited<ReturnType<typeof startApi>>;
+
+export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
+/** Tests pin the small smoke bundle so they stay fast whatever models/default names. */
+export const TEST_MODEL = process.env.MUSE_TEST_MODEL ?? 'muvis-smoke';
+
+export function tempDir(prefix = 'muse-api-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export function testEnv(dataDir: string, env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    MUSE_MODEL: TEST_MODEL,
+    LOG_LEVEL: process.env.MUSE_TEST_LOG_LEVEL ?? 'silent',
+    MUSE_INDEX_SAVE_DELAY_MS: '50',
+    ...env,
+  };
+}
+
+export interface TestApi {
+  url: string;
+  api: RunningApi;
+  close(): Promise<void>;
+  key(scopes: string[]): Promise<string>;
+}
+
+export async function startTestApi(dataDir: string, env: Record<string, string | undefined> = {}): Promise<TestApi> {
+  const config = loadConfig(testEnv(dataDir, env));
+  const api = await startApi(config, createLogger(config.logLevel));
+  return {
+    url: api.url,
+    api,
+    close: () => api.close(),
+    key: async (scopes) => (await api.core.services.auth.createKey('test', scopes)).key,
+  };
+}
+
+export interface GqlResult<T = any> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+export async function gql<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, opts: { key?: string } = {}): Promise<GqlResult<T>> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: res.status, ...((await res.json()) as object) };
+}
+
+export interface UploadFile {
+  bytes: Uint8Array;
+  name: string;
+  type: string;
+}
+
+/** GraphQL multipart request: `files` maps a variable path ("variables.image") to a file. */
+export async function gqlUpload<T = any>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  files: Record<string, UploadFile>,
+  opts: { key?: string; preflight?: boolean } = {},
+): Promise<GqlResult<T>> {
+  const form = new FormData();
+  const map: Record<string, string[]> = {};
+  Object.keys(files).forEach((path, i) => (map[String(i)] = [path]));
+  form.append('operations', JSON.stringify({ query, variables }));
+  form.append('map', JSON.stringify(map));
+  Object.values(files).forEach((f, i) => form.append(String(i), new Blob([f.bytes], { type: f.type }), f.name));
+  const headers: Record<string, string> = {};
+  if (opts.preflight !== false) headers['apollo-require-preflight'] = 'true';
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+  const res = await fetch(`${url}/graphql`, { method: 'POST', body: form, headers });
+  const text = await res.text();
+  try {
+    return { status: res.status, ...(JSON.parse(text) as object) };
+  } catch {
+    return { status: res.status, errors: [{ message: text }] };
+  }
+}
+
+export function codeOf(result: GqlResult): string | undefined {
+  return result.errors?.[0]?.extensions?.code;
+}
+
+// ---- media ----
+
+/** A distinct RGB picture per seed: bands of seed-derived colours at a seed-derived angle. */
+export function pictureRgb(seed: number, width = 96, height = 96): Buffer {
+  const px = Buffer.alloc(width * height * 3);
+  const rnd = mulberry32(seed);
+  const colours = Array.from({ length: 4 }, () => [rnd() * 255, rnd() * 255, rnd() * 255]);
+  const angle = rnd() * Math.PI;
+  const period = 8 + rnd() * 40;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const t = (x * Math.cos(angle) + y * Math.sin(angle)) / period;
+      const c = colours[Math.floor(Math.abs(t)) % 4];
+      const o = (y * width + x) * 3;
+      px[o] = c[0];
+      px[o + 1] = c[1];
+      px[o + 2] = c[2];
+    }
+  }
+  return px;
+}
+
+export async function image(seed: number, format: 'png' | 'jpeg' | 'webp' | 'gif' = 'png', width = 96, height = 96): Promise<UploadFile> {
+  const s = sharp(pictureRgb(seed, width, height), { raw: { width, height, channels: 3 } });
+  const bytes = await (format === 'png' ? s.png() : format === 'jpeg' ? s.jpeg() : format === 'webp' ? s.webp() : s.gif()).toBuffer();
+  const type = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif' }[format];
+  return { bytes: new Uint8Array(bytes), name: `picture-${seed}.${format}`, type };
+}
+
+/** A distinct tune per seed: a few seed-derived notes with harmonics, PCM16 mono WAV. */
+export function tune(seed: number, seconds = 3, sampleRate = 16000): UploadFile {
+  const rnd = mulberry32(seed * 7919 + 1);
+  const notes = Array.from({ length: 6 }, () => 220 * 2 ** (Math.floor(rnd() * 24) / 12));
+  const n = Math.round(seconds * sampleRate);
+  const samples = new Float32Array(n);
+  const noteLen = Math.ceil(n / notes.length);
+  for (let i = 0; i < n; i++) {
+    const f = notes[Math.floor(i / noteLen)];
+    const t = i / sampleRate;
+    samples[i] = 0.4 * Math.sin(2 * Math.PI * f * t) + 0.2 * Math.sin(4 * Math.PI * f * t) + 0.1 * Math.sin(6 * Math.PI * f * t);
+  }
+  return { bytes: wav(samples, sampleRate), name: `tune-${seed}.wav`, type: 'audio/wav' };
+}
+
+export function wav(samples: Float32Array, sampleRate: number): Uint8Array {
+  const bytes = new Uint8Array(44 + samples.length * 2);
+  const v = new DataView(bytes.buffer);
+  const text = (o: number, s: string) => [...s].forEach((c, i) => (bytes[o + i] = c.charCodeAt(0)));
+  text(0, 'RIFF');
+  v.setUint32(4, 36 + samples.length * 2, true);
+  text(8, 'WAVE');
+  text(12, 'fmt ');
+  v.setUint32(16, 16, true);
+  v.setUint16(20, 1, true);
+  v.setUint16(22, 1, true);
+  v.setUint32(24, sampleRate, true);
+  v.setUint32(28, sampleRate * 2, true);
+  v.setUint16(32, 2, true);
+  v.setUint16(34, 16, true);
+  text(36, 'data');
+  v.setUint32(40, samples.length * 2, true);
+  samples.forEach((s, i) => v.setInt16(44 + i * 2, Math.max(-32768, Math.min(32767, Math.round(s * 32767))), true));
+  return bytes;
+}
+
+export function fixtureFile(name: string, type: string): UploadFile {
+  return { bytes: new Uint8Array(readFileSync(join(FIXTURES, name))), name, type };
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function pollJob(url: string, id: string, timeoutMs = 60_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  const seen: number[] = [];
+  for (;;) {
+    const r = await gql(url, 'query($id: ID!){ job(id: $id) { id type status progress error result attempts } }', { id });
+    const job = r.data?.job;
+    if (job) seen.push(job.progress);
+    if (job && (job.status === 'SUCCEEDED' || job.status === 'FAILED')) return { ...job, seenProgress: seen };
+    if (Date.now() > deadline) throw new Error(`job ${id} did not finish: ${JSON.stringify(r)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

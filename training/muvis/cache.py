@@ -1,0 +1,57 @@
+"""Fill the fbank cache for a corpus folder ahead of training (safe while the corpus builds:
+the builder renames complete files into place, and only final names are read).
+
+    python3 training/muvis/cache.py --corpus data/corpus [--until-manifest]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from muvis.data import FbankCache
+from muvis.features import FbankParams
+
+FINAL_NAME = re.compile(r"^\d{5}(_\d+)?\.wav$")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def warm(corpus: Path, cache: FbankCache) -> int:
+    done = 0
+    for sub in ("audio", "hum"):
+        folder = corpus / sub
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if FINAL_NAME.match(path.name):
+                cache.get(path)
+                done += 1
+    return done
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--cache", default=str(REPO / "data/cache/muvis"))
+    ap.add_argument("--until-manifest", action="store_true", help="repeat until manifest.jsonl exists")
+    args = ap.parse_args()
+    corpus = Path(args.corpus)
+    cache = FbankCache(args.cache, FbankParams())
+    while True:
+        finished = (corpus / "manifest.jsonl").exists()
+        started = time.time()
+        n = warm(corpus, cache)
+        print(f"[{time.strftime('%H:%M:%S')}] {n} recordings cached ({time.time() - started:.0f}s)", file=sys.stderr, flush=True)
+        if finished or not args.until_manifest:
+            break
+        time.sleep(20)
+
+
+if __name__ == "__main__":
+    main()
