@@ -44,3 +44,21 @@ test('when indexing fails the asset, its tags, embedding and media file are roll
     removeDir(dataDir);
   }
 });
+
+test('concurrent uploads of the same bytes end as one asset with one file', async () => {
+  const dataDir = tempDir();
+  const server = await startTestApi(dataDir);
+  try {
+    const key = await server.key(['write']);
+    const file = await image(77);
+    const results = await Promise.all(Array.from({ length: 4 }, () => gqlUpload(server.url, INGEST, { file: null }, { 'variables.file': file }, { key })));
+    for (const r of results) assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    assert.equal(new Set(results.map((r) => r.data.ingestAsset.id)).size, 1);
+    assert.equal(mediaFiles(dataDir).length, 1);
+    assert.equal(server.api.core.index.size('IMAGE'), 1);
+    assert.equal((await fetch(`${server.url}/media/${results[0].data.ingestAsset.id}`)).status, 200);
+  } finally {
+    await server.close();
+    removeDir(dataDir);
+  }
+});

@@ -4,14 +4,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gql, gqlUpload, image, removeDir, startTestApi, tempDir, tune } from './harness.js';
+import { TEST_MODEL, gql, gqlUpload, image, removeDir, startTestApi, tempDir, tune } from './harness.js';
 
 const INGEST = 'mutation($file: Upload!) { ingestAsset(file: $file) { id } }';
 let dataDir: string;
 let writeKey: string;
 let deletedId: string;
 let baseline: unknown;
-const indexDir = () => join(dataDir, 'index', 'muvis-smoke');
+const indexDir = () => join(dataDir, 'index', TEST_MODEL);
 
 /** Everything a client could observe through searches and listings. */
 async function observe(url: string) {

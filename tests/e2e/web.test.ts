@@ -87,7 +87,11 @@ describe('web app in a browser', { timeout: 900_000 }, () => {
 
   test('image search returns ranked music that plays', async () => {
     const { context, page } = await open('/');
-    await page.locator('input[type=file]').first().setInputFiles({ name: 'query.png', mimeType: 'image/png', buffer: warmImage(7) });
+    // the drop zone is reachable and usable from the keyboard
+    const dropZone = page.getByRole('button', { name: /Drop an image or click to pick one/ });
+    await dropZone.focus();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser', WAIT), page.keyboard.press('Enter')]);
+    await chooser.setFiles({ name: 'query.png', mimeType: 'image/png', buffer: warmImage(7) });
     const tracks = page.locator('.track');
     await tracks.first().waitFor(WAIT);
     const count = await tracks.count();

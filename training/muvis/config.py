@@ -11,10 +11,10 @@ EMBEDDING_DIM = 128
 class AudioTowerConfig:
     """AST tower over [batch, max_frames, mel_bins] normalised log-mel fbank."""
 
-    hidden: int = 192
-    layers: int = 4
-    heads: int = 3
-    intermediate: int = 768
+    hidden: int = 128
+    layers: int = 3
+    heads: int = 4
+    intermediate: int = 512
     patch: int = 16              # mel bins per patch (and frames, unless time_patch differs)
     time_patch: int = 32         # frames per patch: 16 x 32 patches, 320 ms each, non-overlapping
     max_frames: int = 1024       # 10.24 s: a whole ImMuTe clip is one window, as in AST
@@ -29,10 +29,10 @@ class ImageTowerConfig:
 
     size: int = 256              # the corpus resolution: the melody contour's dots stay sharp
     patch: int = 32
-    hidden: int = 192
-    layers: int = 4
-    heads: int = 3
-    intermediate: int = 768
+    hidden: int = 128
+    layers: int = 3
+    heads: int = 4
+    intermediate: int = 512
     mean: tuple[float, float, float] = (0.5, 0.5, 0.5)
     std: tuple[float, float, float] = (0.5, 0.5, 0.5)
 

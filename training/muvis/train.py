@@ -14,6 +14,7 @@ import os
 import random
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -145,14 +146,19 @@ def train(args: argparse.Namespace) -> Path:
     best = {"score": -1.0, "epoch": 0, "state": copy.deepcopy(model.state_dict()), "val": {}}
     history, step, stale, stop_reason = [], 0, 0, "planned epochs done"
     train_started = time.time()
+    prefetch = ThreadPoolExecutor(max_workers=1)
     epoch = 0
     while epoch < plan["epochs"]:
         epoch += 1
         order = rng.permutation(len(train_items))
         epoch_loss, epoch_started = 0.0, time.time()
+        # The next batch's views are cut on a helper thread while this one trains (numpy and
+        # PIL release the GIL); one worker keeps the rng draws in a fixed order.
+        next_batch = prefetch.submit(sampler.batch, order[:batch], rng)
         for b in range(steps_per_epoch):
-            idx = order[b * batch:(b + 1) * batch]
-            audio, image = sampler.batch(idx, rng)
+            audio, image = next_batch.result()
+            if b + 1 < steps_per_epoch:
+                next_batch = prefetch.submit(sampler.batch, order[(b + 1) * batch:(b + 2) * batch], rng)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=tc.bf16):
                 ea = model.audio(torch.from_numpy(audio))
                 ei = model.image(torch.from_numpy(image))
@@ -168,7 +174,7 @@ def train(args: argparse.Namespace) -> Path:
                 per_step = (time.time() - train_started) / step
                 eta = per_step * (plan["epochs"] * steps_per_epoch - step)
                 log(f"epoch {epoch}/{plan['epochs']} step {b + 1}/{steps_per_epoch} loss {loss.item():.4f} "
-                    f"scale {float(model.scale()):.1f} lr {scheduler.get_last_lr()[0]:.2e} "
+                    f"scale {model.scale().item():.1f} lr {scheduler.get_last_lr()[0]:.2e} "
                     f"{per_step:.2f}s/step eta(all epochs) {eta / 60:.1f} min")
         record = {"epoch": epoch, "loss": epoch_loss / steps_per_epoch, "seconds": round(time.time() - epoch_started, 1)}
         if val:
@@ -196,6 +202,7 @@ def train(args: argparse.Namespace) -> Path:
             if epoch < plan["epochs"] and time.time() + epoch_seconds > deadline:
                 stop_reason = f"wall-clock cap of {args.max_minutes} min"
                 break
+    prefetch.shutdown()
     log(f"training stopped ({stop_reason}); best epoch {best['epoch']} score {best['score']:.4f}")
     model.load_state_dict(best["state"])
     model.eval()

@@ -36,6 +36,7 @@ export default function AudioPlayer({ src, label }: { src: string; label: string
   const [peaks, setPeaks] = useState<Float32Array | null>(null);
   const [waveError, setWaveError] = useState(false);
   const [playing, setPlaying] = useState(false);
+  const [playError, setPlayError] = useState<string | null>(null);
   const [position, setPosition] = useState(0);
   const [duration, setDuration] = useState(0);
 
@@ -74,8 +75,11 @@ export default function AudioPlayer({ src, label }: { src: string; label: string
     const el = audio.current;
     if (!el) return;
     if (el.paused) {
+      setPlayError(null);
       document.querySelectorAll('audio').forEach((other) => other !== el && other.pause());
-      void el.play();
+      el.play().catch((error: unknown) => {
+        if (!(error instanceof DOMException && error.name === 'AbortError')) setPlayError('This browser cannot play this file.');
+      });
     } else el.pause();
   };
 
@@ -112,6 +116,7 @@ export default function AudioPlayer({ src, label }: { src: string; label: string
           }
         }}
       />
+      {playError && <span className="small" role="alert" style={{ color: 'var(--danger)' }}>{playError}</span>}
       <span className="time">{formatDuration(duration ? position : 0)}/{formatDuration(duration) || '–'}</span>
       <audio
         ref={audio}

@@ -59,7 +59,7 @@ export default function DropZone({ accept, multiple, label, hint, onFiles, child
         multiple={multiple}
         className="visually-hidden"
         tabIndex={-1}
-        aria-label={label}
+        aria-hidden="true"
         onChange={(e) => {
           take(e.target.files);
           e.target.value = '';

@@ -25,7 +25,10 @@ export default function PreviewButton({ src, label }: { src: string; label: stri
       document.querySelectorAll('audio').forEach((a) => a.pause());
       shared.src = src;
       shared.dataset.src = src;
-      void shared.play();
+      // A play() cut short by a pause() (another tile, a second click) is not an error.
+      shared.play().catch((error: unknown) => {
+        if (!(error instanceof DOMException && error.name === 'AbortError')) console.warn('preview failed', error);
+      });
     }
   };
 

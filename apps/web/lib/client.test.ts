@@ -30,7 +30,12 @@ test('a GraphQL error becomes an ApiError with the code and the API message', ()
 
 test('a non-JSON answer is classified by its HTTP status', () => {
   assert.throws(() => readBody(413, '<html>Request Entity Too Large</html>'), (e: unknown) => e instanceof ApiError && e.code === 'PAYLOAD_TOO_LARGE');
-  assert.throws(() => readBody(502, 'Bad Gateway'), (e: unknown) => e instanceof ApiError && e.code === 'INTERNAL_SERVER_ERROR');
+  // a bare 5xx is the web server failing to reach the API, not the API failing
+  assert.throws(() => readBody(500, 'Internal Server Error'), (e: unknown) => e instanceof ApiError && e.code === 'NETWORK' && /Cannot reach/.test(e.message));
+  assert.throws(
+    () => readBody(500, '{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}'),
+    (e: unknown) => e instanceof ApiError && e.code === 'INTERNAL_SERVER_ERROR',
+  );
 });
 
 test('data comes back when there are no errors', () => {

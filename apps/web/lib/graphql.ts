@@ -40,7 +40,10 @@ export function readBody<T>(status: number, text: string): T {
   try {
     body = JSON.parse(text) as GraphQLResponse<T>;
   } catch {
-    throw new ApiError(codeForStatus(status), text.slice(0, 300) || `HTTP ${status}`);
+    // The API answers GraphQL in JSON even when it fails; a bare 5xx comes from the proxy in
+    // front of it, which means the API could not be reached.
+    const code = status >= 500 ? 'NETWORK' : codeForStatus(status);
+    throw new ApiError(code, text.slice(0, 300) || `HTTP ${status}`);
   }
   const first = body.errors?.[0];
   if (first) throw new ApiError(first.extensions?.code ?? codeForStatus(status), first.message);

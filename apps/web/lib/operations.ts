@@ -117,6 +117,13 @@ export const ADD_TAGS = /* GraphQL */ `
   ${ASSET_FIELDS}
 `;
 
+export const REMOVE_TAGS = /* GraphQL */ `
+  mutation RemoveTags($assetId: ID!, $tags: [String!]!) {
+    removeTags(assetId: $assetId, tags: $tags) { ...AssetFields }
+  }
+  ${ASSET_FIELDS}
+`;
+
 export const TAG_ASSETS = /* GraphQL */ `
   mutation TagAssets($assetIds: [ID!], $libraryId: ID, $minScore: Float, $apply: Boolean) {
     tagAssets(assetIds: $assetIds, libraryId: $libraryId, minScore: $minScore, apply: $apply) {

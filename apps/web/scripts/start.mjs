@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Serves the production build: builds first when .next is missing or older than any source file,
-// then runs `next start` on WEB_PORT / HOST (defaults 3000 / 127.0.0.1).
+// then runs `next start` on WEB_PORT / HOST (defaults 3000 / 127.0.0.1), forwarding /graphql and
+// /media to MUSE_API_URL (default: the API's own HOST / PORT).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -29,6 +30,11 @@ export function buildIsStale() {
 
 // No network here and no reason to phone home from a self-hosted app.
 const env = { NEXT_TELEMETRY_DISABLED: '1', ...process.env };
+// The API listens on HOST:PORT (contract defaults 127.0.0.1:4000); proxy.ts forwards there unless told otherwise.
+if (!env.MUSE_API_URL) {
+  const apiHost = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
+  env.MUSE_API_URL = `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${env.PORT || '4000'}`;
+}
 
 function run() {
   if (buildIsStale()) {

@@ -31,7 +31,7 @@ export async function writeContactSheet(corpusDir: string, outPath: string, coun
     const img = await loadImage(readFileSync(join(corpusDir, e.files.image)));
     ctx.drawImage(img, x, y, THUMB, THUMB);
     ctx.fillStyle = '#222';
-    ctx.font = 'bold 10px "DejaVu Sans", sans-serif';
+    ctx.font = 'bold 9px "DejaVu Sans", sans-serif';
     ctx.fillText(`#${e.index} ${e.music.style} · ${e.music.key} ${e.music.mode} · ${e.music.bpm} bpm`, x, y + THUMB + 12);
     ctx.font = '9px "DejaVu Sans", sans-serif';
     ctx.fillStyle = '#444';

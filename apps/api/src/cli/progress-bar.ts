@@ -36,6 +36,7 @@ export class ProgressBar {
   }
 
   finish(): void {
+    if (!process.stderr.isTTY && this.lastDecile === 10) return;
     this.draw(true);
     if (process.stderr.isTTY) process.stderr.write('\n');
   }

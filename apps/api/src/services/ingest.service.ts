@@ -87,10 +87,10 @@ export class IngestService {
         opts.libraryId ?? undefined,
       );
     } catch (err) {
-      if (fileCreated) await this.media.remove(sha256, media.ext);
-      // Someone stored the same bytes between our lookup and our insert.
+      // Someone stored the same bytes between our lookup and our insert: the file is theirs now.
       const raced = await this.assets.findBySha256(sha256);
       if (raced) return { asset: await this.mergeInto(raced, tags, opts), created: false };
+      if (fileCreated) await this.media.remove(sha256, media.ext);
       throw err;
     }
     try {
@@ -128,7 +128,12 @@ export class IngestService {
           continue;
         }
         try {
-          const { vector } = await this.embedder.embed(await readFile(path), { maxAudioSeconds: Infinity, maxImagePixels: Infinity });
+          // it was accepted once: lowered limits since then must not drop it
+          const limits = {
+            maxImagePixels: Math.max(this.limits.maxImagePixels, (asset.width ?? 0) * (asset.height ?? 0)),
+            maxAudioSeconds: Math.max(this.limits.maxAudioSeconds, Math.ceil(asset.durationSeconds ?? 0) + 1),
+          };
+          const { vector } = await this.embedder.embed(await readFile(path), limits);
           const label = await this.embeddings.insert(id, key, asset.kind, vector.length, encodeVector(vector));
           this.index.add(asset.kind, label, vector);
           done++;

@@ -65,9 +65,8 @@ export class SearchService {
     return { kind: asset.kind, vector: decodeVector(stored.vector), assetId };
   }
 
-  /** Nearest `target` assets to a query vector, filters applied inside the index search. */
+  /** Nearest `target` assets to a query vector, filters applied inside the index search (`first` unchecked: callers check client input). */
   async nearest(query: QueryVector, target: AssetKind, first: number, filter: AssetFilterCriteria = {}): Promise<SearchHitResult[]> {
-    this.checkFirst(first);
     const filtered = Object.values(filter).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0));
     let allowed: Set<number> | undefined;
     if (filtered) allowed = new Set(await this.embeddings.labelsMatching(this.key, target, { ...filter, kind: target }));

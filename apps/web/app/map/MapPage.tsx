@@ -67,7 +67,7 @@ function EmbeddingMap() {
           ))}
         </div>
         <span className="muted small">
-          {points.length} points · ● image · ◆ music · scroll or +/− to zoom, drag or arrow keys to pan, click to open
+          {points.length} points · ● image · ◆ music · scroll or +/− to zoom, drag or arrow keys to pan, click (or Enter for the centre) to open
         </span>
       </div>
       <div className="legend" aria-label="Legend">
@@ -139,7 +139,7 @@ function MapCanvas({ points, colourOf, dimmed }: { points: MapPoint[]; colourOf:
     if (!ctx) return;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, size.w, size.h);
-    const r = Math.max(2.5, Math.min(7, 3 * Math.sqrt(view.scale)));
+    const r = Math.max(4, Math.min(9, 4.5 * Math.sqrt(view.scale)));
     const ordered = [...points].sort((a, b) => Number(!dimmed(a)) - Number(!dimmed(b)));
     for (const p of ordered) {
       const { x, y } = project(p);
@@ -160,7 +160,7 @@ function MapCanvas({ points, colourOf, dimmed }: { points: MapPoint[]; colourOf:
     ctx.globalAlpha = 1;
     if (hover) {
       const { x, y } = project(hover.point);
-      ctx.strokeStyle = '#fff';
+      ctx.strokeStyle = getComputedStyle(el).getPropertyValue('--text').trim() || '#888';
       ctx.lineWidth = 2;
       ctx.beginPath();
       ctx.arc(x, y, r + 3, 0, Math.PI * 2);
@@ -205,7 +205,7 @@ function MapCanvas({ points, colourOf, dimmed }: { points: MapPoint[]; colourOf:
         ref={canvas}
         tabIndex={0}
         role="img"
-        aria-label={`Map of ${points.length} images and tracks. Use arrow keys to pan and plus or minus to zoom.`}
+        aria-label={`Map of ${points.length} images and tracks. Use arrow keys to pan, plus or minus to zoom, and Enter to open the point nearest the centre.`}
         className={drag.current ? 'dragging' : ''}
         onPointerDown={(e) => {
           drag.current = { x: e.clientX, y: e.clientY, moved: false };
@@ -239,6 +239,20 @@ function MapCanvas({ points, colourOf, dimmed }: { points: MapPoint[]; colourOf:
           else if (e.key === 'ArrowUp') pan(0, step);
           else if (e.key === 'ArrowDown') pan(0, -step);
           else if (e.key === '0') setView({ scale: 1, x: 0, y: 0 });
+          else if (e.key === 'Enter') {
+            // keyboard users open the point nearest the centre of the view
+            let best: MapPoint | null = null;
+            let bestD = Infinity;
+            for (const p of points) {
+              const { x, y } = project(p);
+              const d = (x - size.w / 2) ** 2 + (y - size.h / 2) ** 2;
+              if (d < bestD) {
+                bestD = d;
+                best = p;
+              }
+            }
+            if (best) router.push(`/assets/${best.assetId}`);
+          }
           else return;
           e.preventDefault();
         }}

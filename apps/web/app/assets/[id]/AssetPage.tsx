@@ -13,7 +13,7 @@ import { useLibraries } from '@/components/FilterBar';
 import { useQuery } from '@/lib/hooks';
 import { graphql } from '@/lib/graphql';
 import { ApiError, toApiError } from '@/lib/errors';
-import { ADD_TO_LIBRARY, ASSET, DELETE_ASSET, SIMILAR } from '@/lib/operations';
+import { ADD_TAGS, ADD_TO_LIBRARY, ASSET, DELETE_ASSET, REMOVE_TAGS, SIMILAR } from '@/lib/operations';
 import { assetTitle, formatDuration, otherKind, mediaSrc } from '@/lib/format';
 import type { Asset, Library, SearchHit } from '@/lib/types';
 
@@ -29,7 +29,8 @@ export default function AssetPage({ id }: { id: string }) {
   return <AssetView asset={asset} />;
 }
 
-function AssetView({ asset }: { asset: Asset }) {
+function AssetView({ asset: loaded }: { asset: Asset }) {
+  const [asset, setAsset] = useState(loaded);
   const title = assetTitle(asset);
   const crossKind = otherKind(asset.kind);
   const neighbours = useQuery<{ similar: SearchHit[] }>(SIMILAR, { assetId: asset.id, kind: crossKind, first: NEIGHBOURS });
@@ -55,7 +56,7 @@ function AssetView({ asset }: { asset: Asset }) {
         <div className="stack">
           <h1>{title}</h1>
           {asset.caption && <p>{asset.caption}</p>}
-          <Tags tags={asset.tags} showScores />
+          <TagEditor asset={asset} onChange={setAsset} />
           <dl className="facts">
             <dt>Kind</dt><dd>{asset.kind === 'IMAGE' ? 'Image' : 'Music'}</dd>
             <dt>Format</dt><dd className="mono">{asset.mime}</dd>
@@ -155,6 +156,58 @@ function AssetActions({ asset }: { asset: Asset }) {
         <button type="button" className="danger ghost" onClick={() => void remove()}>Delete…</button>
       </div>
       {note && <p className="notice ok small" role="status">{note}</p>}
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
+/** The asset's tags, each removable, and a field to add USER tags (comma-separated). */
+function TagEditor({ asset, onChange }: { asset: Asset; onChange: (next: Asset) => void }) {
+  const [draft, setDraft] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const change = async (query: string, tags: string[], field: 'addTags' | 'removeTags') => {
+    setBusy(true);
+    setError(null);
+    try {
+      const data = await graphql<Record<string, Asset>>(query, { assetId: asset.id, tags });
+      onChange(data[field]);
+      if (field === 'addTags') setDraft('');
+    } catch (caught) {
+      setError(toApiError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const names = [...new Set(asset.tags.map((t) => t.name))];
+  return (
+    <div className="stack" style={{ gap: '0.4rem' }}>
+      <Tags tags={asset.tags} showScores />
+      <form
+        className="row"
+        style={{ gap: '0.4rem' }}
+        onSubmit={(e) => {
+          e.preventDefault();
+          const tags = splitTags(draft);
+          if (tags.length) void change(ADD_TAGS, tags, 'addTags');
+        }}
+      >
+        <input type="text" aria-label="Add tags" placeholder="Add tags, comma-separated" value={draft} onChange={(e) => setDraft(e.target.value)} />
+        <button type="submit" className="small" disabled={busy || !splitTags(draft).length}>Add tags</button>
+        {names.length > 0 && (
+          <select
+            aria-label="Remove a tag"
+            value=""
+            disabled={busy}
+            onChange={(e) => e.target.value && void change(REMOVE_TAGS, [e.target.value], 'removeTags')}
+          >
+            <option value="">Remove a tag…</option>
+            {names.map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
+        )}
+      </form>
       <ErrorNote error={error} />
     </div>
   );
