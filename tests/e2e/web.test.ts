@@ -303,6 +303,23 @@ describe('web app in a browser', { timeout: 900_000 }, () => {
     await phone.context.close();
   });
 
+  test('an asset page adds and removes tags', async () => {
+    const image = corpus.find((a) => a.kind === 'IMAGE')!;
+    const { context, page } = await open(`/assets/${image.id}`, { key: true });
+    await page.getByLabel('Add tags').fill('Golden Hour, e2e');
+    await page.getByRole('button', { name: 'Add tags' }).click();
+    await page.getByRole('list', { name: 'Tags' }).getByText('e2e', { exact: true }).waitFor(WAIT);
+    const tagsOf = async () =>
+      (await stack.graphql<{ asset: IngestedAsset }>(`query($id: ID!) { asset(id: $id) { id kind tags { name origin score } } }`, { id: image.id })).asset.tags;
+    const added = (await tagsOf()).filter((t) => t.origin === 'USER').map((t) => t.name);
+    assert.ok(added.includes('e2e'), `USER tags are ${added.join(', ')}`);
+    assert.ok(added.some((t) => t.startsWith('golden')), `USER tags are ${added.join(', ')}`);
+    await page.getByLabel('Remove a tag').selectOption('e2e');
+    await page.getByRole('list', { name: 'Tags' }).getByText('e2e', { exact: true }).waitFor({ state: 'detached', ...WAIT });
+    assert.ok(!(await tagsOf()).some((t) => t.name === 'e2e'));
+    await context.close();
+  });
+
   test('no page raised an uncaught error', () => {
     assert.deepEqual(pageErrors, []);
   });

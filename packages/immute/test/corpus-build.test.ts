@@ -106,6 +106,10 @@ describe('a 64-item corpus build', () => {
         assert.ok(pitches.length > 10, `#${e.index} hum ${k}: too few voiced frames`);
         const inside = pitches.filter((p) => allowed.has(((Math.round(p) % 12) + 12) % 12)).length;
         assert.ok(inside / pitches.length >= 0.85, `#${e.index} hum ${k} (${h.timbre}): ${inside}/${pitches.length} frames on melody pitches`);
+        // and in the melody's own register, not the bass's or the chords'
+        const shifted = e.music.melody.pitches.map((p) => p + h.transpose);
+        const median = [...pitches].sort((a, b) => a - b)[Math.floor(pitches.length / 2)];
+        assert.ok(median >= Math.min(...shifted) - 1 && median <= Math.max(...shifted) + 1, `#${e.index} hum ${k}: median pitch ${median.toFixed(1)} outside the melody`);
       });
     }
   });

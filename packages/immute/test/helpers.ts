@@ -51,28 +51,37 @@ export function readMidi(path: string): { tracks: number; ppq: number; noteOns: 
   return { tracks, ppq, noteOns };
 }
 
-/** Autocorrelation pitch of voiced frames (MIDI numbers, fractional). */
+/** YIN pitch (de Cheveigné & Kawahara) of voiced frames, as fractional MIDI numbers. */
 export function framePitches(x: Float32Array, sampleRate: number): number[] {
-  const frame = 1024;
+  const W = 1024;
+  const tauMin = 6;
+  const tauMax = Math.ceil(sampleRate / 70);
+  const threshold = 0.15;
   const out: number[] = [];
-  const minLag = Math.floor(sampleRate / 1100);
-  const maxLag = Math.ceil(sampleRate / 70);
-  for (let s = 0; s + frame + maxLag < x.length; s += 800) {
+  const d = new Float64Array(tauMax + 2);
+  for (let s = 0; s + W + tauMax + 2 < x.length; s += 800) {
     let energy = 0;
-    for (let i = 0; i < frame; i++) energy += x[s + i] * x[s + i];
-    if (Math.sqrt(energy / frame) < 0.05) continue;
-    const ac = (lag: number): number => { let sum = 0; for (let i = 0; i < frame; i++) sum += x[s + i] * x[s + i + lag]; return sum; };
-    let best = minLag;
-    let bestVal = -Infinity;
-    const vals: number[] = [];
-    for (let lag = minLag; lag <= maxLag; lag++) { const v = ac(lag); vals[lag] = v; if (v > bestVal) { bestVal = v; best = lag; } }
-    if (bestVal < 0.5 * energy) continue;
-    // prefer the shortest lag that is nearly as strong (avoids octave-down errors)
-    for (let lag = minLag; lag < best; lag++) if (vals[lag] > 0.92 * bestVal && vals[lag] >= (vals[lag - 1] ?? -Infinity) && vals[lag] >= vals[lag + 1]) { best = lag; break; }
-    const a = vals[best - 1] ?? vals[best], b0 = vals[best], c = vals[best + 1] ?? vals[best];
-    const shift = (a - c) / (2 * (a - 2 * b0 + c) || 1);
-    const f = sampleRate / (best + shift);
-    out.push(69 + 12 * Math.log2(f / 440));
+    for (let i = 0; i < W; i++) energy += x[s + i] * x[s + i];
+    if (Math.sqrt(energy / W) < 0.05) continue;
+    for (let tau = 0; tau < d.length; tau++) {
+      let sum = 0;
+      for (let i = 0; i < W; i++) { const diff = x[s + i] - x[s + i + tau]; sum += diff * diff; }
+      d[tau] = sum;
+    }
+    // cumulative-mean-normalised difference
+    const cm = new Float64Array(d.length);
+    cm[0] = 1;
+    let running = 0;
+    for (let tau = 1; tau < d.length; tau++) { running += d[tau]; cm[tau] = (d[tau] * tau) / Math.max(running, 1e-12); }
+    for (let tau = tauMin; tau < tauMax; tau++) {
+      if (cm[tau] >= threshold) continue;
+      while (tau + 1 < tauMax && cm[tau + 1] < cm[tau]) tau++;
+      const a = cm[tau - 1], b = cm[tau], c = cm[tau + 1];
+      const denom = a - 2 * b + c;
+      const shift = denom !== 0 ? (a - c) / (2 * denom) : 0;
+      out.push(69 + 12 * Math.log2(sampleRate / (tau + shift) / 440));
+      break;
+    }
   }
   return out;
 }

@@ -14,7 +14,7 @@ import { useQuery } from '@/lib/hooks';
 import { graphql } from '@/lib/graphql';
 import { ApiError, toApiError } from '@/lib/errors';
 import { ADD_TAGS, ADD_TO_LIBRARY, ASSET, DELETE_ASSET, REMOVE_TAGS, SIMILAR } from '@/lib/operations';
-import { assetTitle, formatDuration, otherKind, mediaSrc } from '@/lib/format';
+import { assetTitle, formatDuration, mediaSrc, otherKind, splitTags } from '@/lib/format';
 import type { Asset, Library, SearchHit } from '@/lib/types';
 
 const NEIGHBOURS = 12;
@@ -26,7 +26,7 @@ export default function AssetPage({ id }: { id: string }) {
   if (loading) return <Loading label="Loading asset…" />;
   if (error) return <ErrorNote error={error} />;
   if (!asset) return <ErrorNote error={new ApiError('NOT_FOUND', `No asset with id ${id}.`)} />;
-  return <AssetView asset={asset} />;
+  return <AssetView key={asset.id} asset={asset} />;
 }
 
 function AssetView({ asset: loaded }: { asset: Asset }) {
