@@ -134,9 +134,8 @@ def train(args: argparse.Namespace) -> Path:
     total_steps = steps_per_epoch * tc.max_epochs
     warmup = max(1, int(tc.warmup_fraction * total_steps))
     optimizer = torch.optim.AdamW(param_groups(model, tc.weight_decay), lr=tc.lr, betas=(0.9, 0.98), eps=1e-6)
-    # The cosine horizon can shrink after the first epoch when --max-minutes would cut training
-    # short, so the learning rate still anneals; training.plannedEpochs records it and
-    # `--epochs <plannedEpochs>` without --max-minutes replays the same schedule.
+    # --max-minutes only stops before an epoch that would end past the deadline; the cosine
+    # horizon stays max_epochs, so `--epochs N` replays a run exactly up to where it stopped.
     plan = {"epochs": tc.max_epochs}
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: cosine_with_warmup(s, plan["epochs"] * steps_per_epoch, warmup))
@@ -194,11 +193,6 @@ def train(args: argparse.Namespace) -> Path:
                 break
         if deadline:
             epoch_seconds = time.time() - epoch_started
-            if "shortened" not in plan:  # once, from the first epoch's pace (with a 10 % margin)
-                fit = epoch + int((deadline - time.time()) // (1.1 * epoch_seconds))
-                if fit < plan["epochs"]:
-                    plan["epochs"], plan["shortened"] = max(epoch, fit), True
-                    log(f"--max-minutes {args.max_minutes}: schedule shortened to {plan['epochs']} epochs")
             if epoch < plan["epochs"] and time.time() + epoch_seconds > deadline:
                 stop_reason = f"wall-clock cap of {args.max_minutes} min"
                 break

@@ -22,6 +22,7 @@ import { IngestService } from './services/ingest.service.js';
 import { SearchService } from './services/search.service.js';
 import { TaggingService, type TagAssetsInput } from './services/tagging.service.js';
 import { AssetService } from './services/asset.service.js';
+import { EmbeddingMapService } from './services/embedding-map.service.js';
 import { LibraryService } from './services/library.service.js';
 import { StatsService } from './services/stats.service.js';
 import { JobService } from './services/job.service.js';
@@ -95,6 +96,7 @@ export async function openCore(config: Config, logger: Logger, deps: CoreDeps): 
       jobs,
       assets: new AssetService(repos.assets, media, index, embedder.bundle, config.limits, logger),
       libraries: new LibraryService(repos.libraries, repos.assets),
+      embeddingMap: new EmbeddingMapService(repos.embeddings, repos.assets, key),
       stats: new StatsService(repos.assets, repos.libraries, repos.tags, embedder, index),
     };
     const backfilled = await ingest.backfillEmbeddings((p) => readFile(p));

@@ -11,6 +11,7 @@ import { formatGraphQLError } from '../errors/error-code.util.js';
 import { complexityLimitPlugin } from './complexity.plugin.js';
 import { uploadMiddleware } from './upload.middleware.js';
 import { mediaRoute } from './media.route.js';
+import { requestBaseUrl } from './base-url.util.js';
 
 export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: Logger) {
   const { services } = core;
@@ -52,7 +53,7 @@ export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: L
         services,
         principal: await services.auth.authenticate(req.headers.authorization),
         readsRequireKey: services.config.readsRequireKey,
-        baseUrl: `${req.protocol}://${req.get('host')}`,
+        baseUrl: requestBaseUrl(req),
       }),
     }),
   );

@@ -5,6 +5,11 @@ import { isUuid } from './uuid.util.js';
 export const assetWithTags = { tags: { include: { tag: true } } } satisfies Prisma.AssetInclude;
 export type AssetRow = Prisma.AssetGetPayload<{ include: typeof assetWithTags }>;
 
+export interface AssetSummaryRow {
+  title: string | null;
+  tags: { name: string; score: number; origin: TagOrigin }[];
+}
+
 export interface AssetFilterCriteria {
   kind?: AssetKind;
   sources?: AssetSource[];
@@ -63,6 +68,15 @@ export class AssetRepository {
   async findByIds(ids: string[]): Promise<Map<string, AssetRow>> {
     const rows = await this.prisma.asset.findMany({ where: { id: { in: ids.filter(isUuid) } }, include: assetWithTags });
     return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** Title and tags (name, score, origin) of each asset, for light listings such as the embedding map. */
+  async summaries(ids: string[]): Promise<Map<string, AssetSummaryRow>> {
+    const rows = await this.prisma.asset.findMany({
+      where: { id: { in: ids.filter(isUuid) } },
+      select: { id: true, title: true, tags: { select: { score: true, origin: true, tag: { select: { name: true } } } } },
+    });
+    return new Map(rows.map((r) => [r.id, { title: r.title, tags: r.tags.map((t) => ({ name: t.tag.name, score: t.score, origin: t.origin })) }]));
   }
 
   /** Inserts the asset, its embedding, its tags and its library link in one transaction. */

@@ -42,6 +42,12 @@ export class EmbeddingRepository {
     }
   }
 
+  /** Count and newest label of a bundle's vectors: labels only grow, so any insert or delete changes it. */
+  async changeSignature(key: BundleKey): Promise<{ count: number; latestLabel: number }> {
+    const agg = await this.prisma.embedding.aggregate({ where: key, _count: { _all: true }, _max: { id: true } });
+    return { count: agg._count._all, latestLabel: agg._max.id ?? 0 };
+  }
+
   async forAsset(key: BundleKey, assetId: string): Promise<StoredVector | null> {
     if (!isUuid(assetId)) return null;
     const row = await this.prisma.embedding.findUnique({

@@ -7,7 +7,7 @@ export interface ApiContext {
   services: Services;
   principal: Principal | null | 'invalid';
   readsRequireKey: boolean;
-  /** scheme://host of this request, for absolute media URLs */
+  /** scheme://host the client used (X-Forwarded-Host/-Proto from a loopback proxy honoured), for absolute media URLs */
   baseUrl: string;
 }
 
