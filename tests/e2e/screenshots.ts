@@ -76,7 +76,8 @@ try {
   await save(page, 'generate');
 
   await page.goto('/map');
-  await page.locator('.notice, .map-wrap canvas').first().waitFor({ timeout: 60_000 });
+  await page.getByText(/^\d+ points/).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Mood' }).click();
   await save(page, 'map');
 
   const phone = await browser.newContext({ baseURL: stack.webUrl, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, colorScheme: 'dark' });

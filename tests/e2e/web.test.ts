@@ -290,8 +290,18 @@ describe('web app in a browser', { timeout: 900_000 }, () => {
     await shot(page, 'generate');
 
     await page.goto('/map');
-    await page.locator('.notice, .map-wrap canvas').first().waitFor(WAIT);
+    const canvas = page.locator('.map-wrap canvas');
+    await canvas.waitFor(WAIT);
+    const mapped = await stack.graphql<{ assets: { totalCount: number } }>(`{ assets { totalCount } }`);
+    await page.getByText(new RegExp(`^${mapped.assets.totalCount} points`)).waitFor(WAIT);
+    const legend = await page.getByLabel('Legend').getByRole('button').allTextContents();
+    assert.ok(legend.some((t) => /warm|bright|happy|cool|calm|dark/.test(t)), `legend shows ${legend.join(', ')}`);
     await shot(page, 'map');
+    // zoom from the keyboard, then open the point nearest the centre
+    await canvas.focus();
+    await page.keyboard.press('+');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/assets\/[0-9a-f-]{36}$/, WAIT);
     await context.close();
 
     const phone = await open('/?find=music', { width: 390 });
