@@ -89,6 +89,7 @@ describe('web app in a browser', { timeout: 900_000 }, () => {
     const { context, page } = await open('/');
     // the drop zone is reachable and usable from the keyboard
     const dropZone = page.getByRole('button', { name: /Drop an image or click to pick one/ });
+    await page.locator('.dropzone[data-hydrated="true"]').first().waitFor(WAIT);
     await dropZone.focus();
     const [chooser] = await Promise.all([page.waitForEvent('filechooser', WAIT), page.keyboard.press('Enter')]);
     await chooser.setFiles({ name: 'query.png', mimeType: 'image/png', buffer: warmImage(7) });

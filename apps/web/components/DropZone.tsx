@@ -1,5 +1,5 @@
 'use client';
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 interface Props {
   accept: string;
@@ -16,6 +16,9 @@ export default function DropZone({ accept, multiple, label, hint, onFiles, child
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
   const id = useId();
+  // Set once React has attached the handlers, so scripted users (the e2e tests) know a key press will be heard.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
 
   const take = (list: FileList | null) => {
     const files = Array.from(list ?? []);
@@ -25,6 +28,7 @@ export default function DropZone({ accept, multiple, label, hint, onFiles, child
   return (
     <div
       className={`dropzone${over ? ' over' : ''}`}
+      data-hydrated={hydrated}
       role="button"
       tabIndex={disabled ? -1 : 0}
       aria-disabled={disabled}
