@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under packages/, apps/ and tests/ with node's test runner (through tsx),
+// Runs every *.test.ts under packages/, apps/, training/ and tests/ with node's test runner (through tsx),
 // printing the spec report and, last, "N passed, N failed".
 // Usage: npm test [-- <substring> ...]   (only test files whose path contains a substring)
 import { readdirSync } from 'node:fs';
@@ -23,7 +23,7 @@ function findTests(dir) {
 }
 
 const filters = process.argv.slice(2);
-const files = ['packages', 'apps', 'tests']
+const files = ['packages', 'apps', 'training', 'tests']
   .flatMap((top) => findTests(join(root, top)))
   .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
   .sort();
