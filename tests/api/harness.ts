@@ -1,7 +1,7 @@
 // Shared helpers for the API integration tests: a real server on a free port with a temp
 // DATA_DIR, a GraphQL client speaking JSON and the multipart request spec, and real media.
 import 'reflect-metadata';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -15,10 +15,8 @@ type RunningApi = Awaited<ReturnType<typeof startApi>>;
 
 export const REPO_ROOT = new URL('../../', import.meta.url).pathname;
 export const FIXTURES = new URL('./fixtures/', import.meta.url).pathname;
-/** Tests use the small smoke bundle while it exists (fast whatever models/default names), else the default one. */
-export const TEST_MODEL =
-  process.env.MUSE_TEST_MODEL ??
-  (existsSync(join(REPO_ROOT, 'models/muvis-smoke/manifest.json')) ? 'muvis-smoke' : readFileSync(join(REPO_ROOT, 'models/default'), 'utf8').trim());
+/** Tests run the shipped bundle that models/default names, as the service does (MUSE_TEST_MODEL overrides). */
+export const TEST_MODEL = process.env.MUSE_TEST_MODEL ?? readFileSync(join(REPO_ROOT, 'models/default'), 'utf8').trim();
 
 export function tempDir(prefix = 'muse-api-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
