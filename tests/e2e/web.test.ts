@@ -91,7 +91,12 @@ describe('web app in a browser', { timeout: 900_000 }, () => {
     const dropZone = page.getByRole('button', { name: /Drop an image or click to pick one/ });
     await page.locator('.dropzone[data-hydrated="true"]').first().waitFor(WAIT);
     await dropZone.focus();
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser', WAIT), page.keyboard.press('Enter')]);
+    const chooserEvent = page.waitForEvent('filechooser', WAIT);
+    // Playwright enables file-chooser interception asynchronously; one round trip to the page makes
+    // sure it is on before the key press, or a cold browser opens the native dialog instead.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    await page.keyboard.press('Enter');
+    const chooser = await chooserEvent;
     await chooser.setFiles({ name: 'query.png', mimeType: 'image/png', buffer: warmImage(7) });
     const tracks = page.locator('.track');
     await tracks.first().waitFor(WAIT);
