@@ -21,11 +21,7 @@ export class SearchResolver {
     @Arg('filter', () => AssetFilter, { nullable: true }) filter: AssetFilter | undefined,
     @Ctx() ctx: ApiContext,
   ): Promise<SearchHit[]> {
-    const { search, config } = ctx.services;
-    search.checkFirst(first);
-    const { bytes } = await readUpload(image, config.limits.maxUploadBytes);
-    const query = await search.embedUpload(bytes, 'IMAGE');
-    return hits(await search.nearest(query, 'AUDIO', first, filter ?? {}), ctx);
+    return searchOtherModality(image, 'IMAGE', first, filter, ctx);
   }
 
   @Authorized('read')
@@ -39,11 +35,7 @@ export class SearchResolver {
     @Arg('filter', () => AssetFilter, { nullable: true }) filter: AssetFilter | undefined,
     @Ctx() ctx: ApiContext,
   ): Promise<SearchHit[]> {
-    const { search, config } = ctx.services;
-    search.checkFirst(first);
-    const { bytes } = await readUpload(audio, config.limits.maxUploadBytes);
-    const query = await search.embedUpload(bytes, 'AUDIO');
-    return hits(await search.nearest(query, 'IMAGE', first, filter ?? {}), ctx);
+    return searchOtherModality(audio, 'AUDIO', first, filter, ctx);
   }
 
   @Authorized('read')
@@ -60,6 +52,22 @@ export class SearchResolver {
     const query = await search.vectorOfAsset(assetId);
     return hits(await search.nearest(query, kind, first, filter ?? {}), ctx);
   }
+}
+
+/** Embeds an uploaded image or clip and returns the nearest assets of the other modality. */
+async function searchOtherModality(
+  upload: Promise<FileUpload>,
+  uploadKind: 'IMAGE' | 'AUDIO',
+  first: number,
+  filter: AssetFilter | undefined,
+  ctx: ApiContext,
+): Promise<SearchHit[]> {
+  const { search, config } = ctx.services;
+  search.checkFirst(first);
+  const { bytes } = await readUpload(upload, config.limits.maxUploadBytes);
+  const query = await search.embedUpload(bytes, uploadKind);
+  const targetKind = uploadKind === 'IMAGE' ? 'AUDIO' : 'IMAGE';
+  return hits(await search.nearest(query, targetKind, first, filter ?? {}), ctx);
 }
 
 function hits(results: SearchHitResult[], ctx: ApiContext): SearchHit[] {
