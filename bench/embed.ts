@@ -7,6 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { encodeWav } from '@muse/immute';
 import { decodeAudio, decodeImage, loadBundle, resolveBundleDir, ExactIndex, HnswIndex, type MuvisBundle } from '@muse/embeddings';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -45,20 +46,7 @@ async function loadSamples(count: number): Promise<{ source: string; samples: Sa
       const t = i / rate;
       pcm[i] = Math.round(8000 * Math.sin(2 * Math.PI * (220 + 30 * n) * t) * (0.6 + 0.4 * Math.sin(2 * Math.PI * 2 * t)) + 1000 * Math.sin(i * 12.9898 + n));
     }
-    const header = Buffer.alloc(44);
-    header.write('RIFF', 0);
-    header.writeUInt32LE(36 + pcm.byteLength, 4);
-    header.write('WAVEfmt ', 8);
-    header.writeUInt32LE(16, 16);
-    header.writeUInt16LE(1, 20);
-    header.writeUInt16LE(1, 22);
-    header.writeUInt32LE(rate, 24);
-    header.writeUInt32LE(rate * 2, 28);
-    header.writeUInt16LE(2, 32);
-    header.writeUInt16LE(16, 34);
-    header.write('data', 36);
-    header.writeUInt32LE(pcm.byteLength, 40);
-    const audio = new Uint8Array(Buffer.concat([header, Buffer.from(pcm.buffer)]));
+    const audio = encodeWav(Float32Array.from(pcm, (v) => v / 32767), rate);
     const pixels = Buffer.alloc(256 * 256 * 3);
     for (let i = 0; i < pixels.length; i++) pixels[i] = (i * (n + 3) + ((i / 768) | 0) * 7) & 0xff;
     const image = new Uint8Array(await sharp(pixels, { raw: { width: 256, height: 256, channels: 3 } }).png().toBuffer());

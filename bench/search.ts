@@ -12,6 +12,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { encodeWav } from '@muse/immute';
 import { ensurePrismaClient } from '../apps/api/scripts/ensure-client.mjs';
 
 ensurePrismaClient();
@@ -74,30 +75,16 @@ function tuneWav(seed: number, seconds = 10, rate = 16000): Uint8Array {
   const notes = Array.from({ length: 16 }, () => 110 * 2 ** (Math.floor(r() * 36) / 12));
   const bpmNote = Math.round((rate * seconds) / notes.length);
   const n = rate * seconds;
-  const bytes = new Uint8Array(44 + n * 2);
-  const v = new DataView(bytes.buffer);
-  const text = (o: number, s: string) => [...s].forEach((c, i) => (bytes[o + i] = c.charCodeAt(0)));
-  text(0, 'RIFF');
-  v.setUint32(4, 36 + n * 2, true);
-  text(8, 'WAVEfmt ');
-  v.setUint32(16, 16, true);
-  v.setUint16(20, 1, true);
-  v.setUint16(22, 1, true);
-  v.setUint32(24, rate, true);
-  v.setUint32(28, rate * 2, true);
-  v.setUint16(32, 2, true);
-  v.setUint16(34, 16, true);
-  text(36, 'data');
-  v.setUint32(40, n * 2, true);
+  const samples = new Float32Array(n);
   const bright = 0.1 + r() * 0.4;
   for (let i = 0; i < n; i++) {
     const f = notes[Math.floor(i / bpmNote)];
     const t = i / rate;
     const env = Math.exp(-((i % bpmNote) / rate) * 3);
     const s = env * (0.5 * Math.sin(2 * Math.PI * f * t) + bright * Math.sin(4 * Math.PI * f * t) + (bright / 2) * Math.sin(6 * Math.PI * f * t));
-    v.setInt16(44 + i * 2, Math.round(Math.max(-1, Math.min(1, s * 0.6)) * 32767), true);
+    samples[i] = s * 0.6;
   }
-  return bytes;
+  return encodeWav(samples, rate);
 }
 
 // ---- seeding ----

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { encodeWav } from '@muse/immute';
 import { ensurePrismaClient } from '../../apps/api/scripts/ensure-client.mjs';
 
 ensurePrismaClient();
@@ -151,26 +152,8 @@ export function tune(seed: number, seconds = 3, sampleRate = 16000): UploadFile 
   return { bytes: wav(samples, sampleRate), name: `tune-${seed}.wav`, type: 'audio/wav' };
 }
 
-export function wav(samples: Float32Array, sampleRate: number): Uint8Array {
-  const bytes = new Uint8Array(44 + samples.length * 2);
-  const v = new DataView(bytes.buffer);
-  const text = (o: number, s: string) => [...s].forEach((c, i) => (bytes[o + i] = c.charCodeAt(0)));
-  text(0, 'RIFF');
-  v.setUint32(4, 36 + samples.length * 2, true);
-  text(8, 'WAVE');
-  text(12, 'fmt ');
-  v.setUint32(16, 16, true);
-  v.setUint16(20, 1, true);
-  v.setUint16(22, 1, true);
-  v.setUint32(24, sampleRate, true);
-  v.setUint32(28, sampleRate * 2, true);
-  v.setUint16(32, 2, true);
-  v.setUint16(34, 16, true);
-  text(36, 'data');
-  v.setUint32(40, samples.length * 2, true);
-  samples.forEach((s, i) => v.setInt16(44 + i * 2, Math.max(-32768, Math.min(32767, Math.round(s * 32767))), true));
-  return bytes;
-}
+/** Mono PCM16 WAV, the corpus renderer's own encoder. */
+export const wav = encodeWav;
 
 export function fixtureFile(name: string, type: string): UploadFile {
   return { bytes: new Uint8Array(readFileSync(join(FIXTURES, name))), name, type };

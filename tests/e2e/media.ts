@@ -1,6 +1,7 @@
 // Small, real media files made in the test: PNG images (zlib + CRC32, no image library) and
 // 16-bit PCM WAV tones. Both are decoded by the API's real decoders.
 import { deflateSync } from 'node:zlib';
+import { encodeWav } from '@muse/immute';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -53,26 +54,8 @@ export function png(width: number, height: number, colour: (x: number, y: number
 
 /** A mono 16-bit PCM WAV of `seconds` at `rate`, samples from `signal(t)` in [-1, 1]. */
 export function wav(seconds: number, rate: number, signal: (t: number) => number): Buffer {
-  const count = Math.round(seconds * rate);
-  const out = Buffer.alloc(44 + count * 2);
-  out.write('RIFF', 0, 'ascii');
-  out.writeUInt32LE(36 + count * 2, 4);
-  out.write('WAVE', 8, 'ascii');
-  out.write('fmt ', 12, 'ascii');
-  out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(1, 20);
-  out.writeUInt16LE(1, 22);
-  out.writeUInt32LE(rate, 24);
-  out.writeUInt32LE(rate * 2, 28);
-  out.writeUInt16LE(2, 32);
-  out.writeUInt16LE(16, 34);
-  out.write('data', 36, 'ascii');
-  out.writeUInt32LE(count * 2, 40);
-  for (let i = 0; i < count; i++) {
-    const s = Math.max(-1, Math.min(1, signal(i / rate)));
-    out.writeInt16LE(Math.round(s * 32767), 44 + i * 2);
-  }
-  return out;
+  const samples = Float32Array.from({ length: Math.round(seconds * rate) }, (_, i) => signal(i / rate));
+  return Buffer.from(encodeWav(samples, rate));
 }
 
 /** A bright image: warm diagonal gradient with a sun; `seed` varies it. */
