@@ -107,7 +107,8 @@ def prepare_validation(items, feats, norm: AudioNorm, cfg: MuvisConfig) -> dict:
 
 def train(args: argparse.Namespace) -> Path:
     started = time.time()
-    cfg: MuvisConfig = preset(args.config, max_epochs=args.epochs, batch_size=args.batch_size, seed=args.seed)
+    cfg: MuvisConfig = preset(args.config, max_epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
+                              patience=args.patience)
     tc = cfg.train
     seed_everything(tc.seed)
     torch.set_num_threads(tc.threads)
@@ -228,6 +229,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--epochs", type=int, default=None)
     ap.add_argument("--batch-size", type=int, default=None)
     ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--patience", type=int, default=None, help="epochs without a better validation score before stopping")
     ap.add_argument("--max-minutes", type=float, default=None, help="stop starting epochs after this wall time")
     ap.add_argument("--cache", default=os.environ.get("MUVIS_CACHE", str(REPO / "data/cache/muvis")))
     ap.add_argument("--checkpoint", default=None, help="also save the best PyTorch state here")

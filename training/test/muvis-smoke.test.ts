@@ -64,6 +64,25 @@ test('reference preprocessing agrees with independent fbank and resize computati
   assert.match(out, /^ok:/);
 });
 
+function recordingCount(): number {
+  const lines = readFileSync(join(corpus, 'manifest.jsonl'), 'utf8').split('\n').filter(Boolean);
+  return lines.map((line) => JSON.parse(line) as ManifestLine).reduce((n, it) => n + 1 + it.files.hum.length, 0);
+}
+
+test('two cache shards together cache every recording once', () => {
+  const cached = [0, 1].map((k) => {
+    const result = spawnSync(python, ['training/muvis/cache.py', '--corpus', corpus, '--cache', join(work, 'cache'), '--shard', `${k}/2`],
+      { cwd: root, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    return Number(/(\d+) recordings cached/.exec(result.stderr)?.[1]);
+  });
+  assert.equal(cached[0] + cached[1], recordingCount());
+  assert.ok(Math.abs(cached[0] - cached[1]) <= 1, `shards are balanced: ${cached}`);
+  const bad = spawnSync(python, ['training/muvis/cache.py', '--corpus', corpus, '--shard', '2/2'], { cwd: root, encoding: 'utf8' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /--shard must be K\/N/);
+});
+
 test('one tiny epoch trains, exports, evaluates, and embeds in Node as in Python', async () => {
   run(python, ['training/muvis/train.py', '--corpus', corpus, '--out', bundle, '--config', 'tiny',
     '--epochs', '1', '--cache', join(work, 'cache'), '--no-eval']);
@@ -80,6 +99,15 @@ test('one tiny epoch trains, exports, evaluates, and embeds in Node as in Python
   const manifest = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
   assert.equal(manifest.embeddingDim, 128);
   assert.deepEqual(manifest.metrics.summary, metrics.summary);
+
+  // the READMEs' tables come from report.py: every row carries the bundle's own figures
+  const table = run(python, ['training/muvis/report.py', bundle]);
+  const r10 = metrics.summary['music_to_image_R@10'].toFixed(3);
+  assert.match(table, new RegExp(`\\| music → image R@1 / R@5 / R@10 / mAP \\| [^|]+ \\| [0-9.]+ / [0-9.]+ / ${r10.replace('.', '\\.')} / `));
+  const auroc = metrics.summary.a_image_tagging_AUROC.toFixed(3);
+  assert.ok(table.includes(`| (a) image tagged from music — AUROC | ≥ 0.88 | ${auroc} |`), table);
+  const summary = run(python, ['training/muvis/report.py', bundle, '--summary']);
+  assert.match(summary, /\| test split, \d+ items \| Muse `muvis-tiny` \|/);
 
   const item = firstTestItem();
   const wav = join(corpus, item.files.audio);
