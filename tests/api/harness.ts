@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { encodeWav } from '@muse/immute';
+import { createRng, encodeWav } from '@muse/immute';
 import { ensurePrismaClient } from '../../apps/api/scripts/ensure-client.mjs';
 
 ensurePrismaClient();
@@ -113,7 +113,7 @@ export function codeOf(result: GqlResult): string | undefined {
 /** A distinct RGB picture per seed: bands of seed-derived colours at a seed-derived angle. */
 export function pictureRgb(seed: number, width = 96, height = 96): Buffer {
   const px = Buffer.alloc(width * height * 3);
-  const rnd = mulberry32(seed);
+  const rnd = createRng(seed).next;
   const colours = Array.from({ length: 4 }, () => [rnd() * 255, rnd() * 255, rnd() * 255]);
   const angle = rnd() * Math.PI;
   const period = 8 + rnd() * 40;
@@ -139,7 +139,7 @@ export async function image(seed: number, format: 'png' | 'jpeg' | 'webp' | 'gif
 
 /** A distinct tune per seed: a few seed-derived notes with harmonics, PCM16 mono WAV. */
 export function tune(seed: number, seconds = 3, sampleRate = 16000): UploadFile {
-  const rnd = mulberry32(seed * 7919 + 1);
+  const rnd = createRng(seed * 7919 + 1).next;
   const notes = Array.from({ length: 6 }, () => 220 * 2 ** (Math.floor(rnd() * 24) / 12));
   const n = Math.round(seconds * sampleRate);
   const samples = new Float32Array(n);
@@ -157,17 +157,6 @@ export const wav = encodeWav;
 
 export function fixtureFile(name: string, type: string): UploadFile {
   return { bytes: new Uint8Array(readFileSync(join(FIXTURES, name))), name, type };
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function pollJob(url: string, id: string, timeoutMs = 60_000): Promise<any> {

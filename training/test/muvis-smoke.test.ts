@@ -30,9 +30,13 @@ interface ManifestLine {
   files: { audio: string; image: string; hum: string[] };
 }
 
-function firstTestItem(): ManifestLine {
+function manifestItems(): ManifestLine[] {
   const lines = readFileSync(join(corpus, 'manifest.jsonl'), 'utf8').split('\n').filter(Boolean);
-  const items = lines.map((line) => JSON.parse(line) as ManifestLine);
+  return lines.map((line) => JSON.parse(line) as ManifestLine);
+}
+
+function firstTestItem(): ManifestLine {
+  const items = manifestItems();
   const item = items.find((it) => it.split === 'test') ?? items[0];
   assert.ok(item, 'corpus has items');
   return item;
@@ -64,11 +68,6 @@ test('reference preprocessing agrees with independent fbank and resize computati
   assert.match(out, /^ok:/);
 });
 
-function recordingCount(): number {
-  const lines = readFileSync(join(corpus, 'manifest.jsonl'), 'utf8').split('\n').filter(Boolean);
-  return lines.map((line) => JSON.parse(line) as ManifestLine).reduce((n, it) => n + 1 + it.files.hum.length, 0);
-}
-
 test('two cache shards together cache every recording once', () => {
   const cached = [0, 1].map((k) => {
     const result = spawnSync(python, ['training/muvis/cache.py', '--corpus', corpus, '--cache', join(work, 'cache'), '--shard', `${k}/2`],
@@ -76,7 +75,7 @@ test('two cache shards together cache every recording once', () => {
     assert.equal(result.status, 0, result.stderr);
     return Number(/(\d+) recordings cached/.exec(result.stderr)?.[1]);
   });
-  assert.equal(cached[0] + cached[1], recordingCount());
+  assert.equal(cached[0] + cached[1], manifestItems().reduce((n, it) => n + 1 + it.files.hum.length, 0));
   assert.ok(Math.abs(cached[0] - cached[1]) <= 1, `shards are balanced: ${cached}`);
   const bad = spawnSync(python, ['training/muvis/cache.py', '--corpus', corpus, '--shard', '2/2'], { cwd: root, encoding: 'utf8' });
   assert.notEqual(bad.status, 0);

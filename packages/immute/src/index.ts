@@ -15,5 +15,5 @@ export { planItem, renderItem, manifestEntry, type ItemPlan, type ManifestEntry 
 export { buildCorpus, type BuildOptions, type BuildReport } from './build/build.js';
 export { itemFiles } from './build/files.js';
 export { importCorpus, importCsv, importFolder, IMPORT_LIMITS, type ImportReport, type ImportedItem, type SkippedRow } from './importer.js';
-export { itemSeed, splitOf, type Split } from './rng.js';
+export { createRng, itemSeed, splitOf, type Rng, type Split } from './rng.js';
 export { ImmuteError } from './errors.js';
