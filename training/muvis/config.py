@@ -50,10 +50,14 @@ class TrainConfig:
     seed: int = 1234
     threads: int = 2
     bf16: bool = True
+    # Share of each contrastive target spread over the batch's other items by caption agreement
+    # (semantics.caption_agreement): 0 trains exact pairs only; the rest stays on the exact pair.
+    caption_weight: float = 0.5
     # audio view mixture per step: full-clip window / 3-5 s snippet / hum
-    p_clip: float = 0.4
-    p_snippet: float = 0.3
-    p_hum: float = 0.3
+    p_clip: float = 0.35
+    p_snippet: float = 0.25
+    p_hum: float = 0.4
+    hum_stretch: tuple[float, float] = (0.85, 1.15)  # extra time-stretch of hum views (people drift)
     p_image_crop: float = 0.5
     jitter: float = 0.15         # brightness/contrast/saturation amplitude; hue is never jittered
     snippet_seconds: tuple[float, float] = (3.0, 5.0)

@@ -37,7 +37,6 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -49,9 +48,9 @@ from muvis.data import Item, by_split, read_manifest
 from muvis.export import write_json_atomic
 from muvis.features import (FbankParams, audio_windows, fbank, hop_frames, image_tensor, l2_normalize,
                             load_wav_mono, normalize_fbank)
-from muvis.retrieval import exact_pair_metrics, similarity
+from muvis.retrieval import average_precision, auroc, category_retrieval, exact_pair_metrics, similarity
+from muvis.semantics import caption_category, tag_matrix, tag_vocabulary
 
-TAG_VOCABULARY = 50
 TAG_NEIGHBOURS = 25
 SHUFFLE_SEED = 20260101
 QUANTIZATION_MAX_R10_DROP = 0.01
@@ -151,29 +150,6 @@ def embed_split(bundle: OnnxBundle, feats: Features, items: list[Item], with_vie
     return out
 
 
-def tag_vocabulary(items: list[Item], size: int = TAG_VOCABULARY) -> list[str]:
-    counts = Counter(t for it in items for t in set(it.tags))
-    return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:size]]
-
-
-def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
-    """Mann-Whitney AUROC with average ranks for ties."""
-    from scipy.stats import rankdata
-
-    pos = labels.astype(bool)
-    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
-    ranks = rankdata(scores)
-    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-
-
-def average_precision(scores: np.ndarray, labels: np.ndarray) -> float:
-    """Mean of precision at the rank of each positive (scores sorted descending, stable)."""
-    order = np.argsort(-scores, kind="stable")
-    hits = labels[order].astype(np.float64)
-    precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)
-    return float((precision * hits).sum() / hits.sum())
-
-
 def tag_scores(query: np.ndarray, reference: np.ndarray, reference_tags: np.ndarray, k: int = TAG_NEIGHBOURS) -> np.ndarray:
     sims = similarity(query, reference)
     k = min(k, reference.shape[0])
@@ -199,40 +175,8 @@ def tagging_metrics(scores: np.ndarray, truth: np.ndarray, vocab: list[str]) -> 
     }
 
 
-def caption_category(item: Item, vocab: list[str]) -> str:
-    style = item.music.get("style") if isinstance(item.music, dict) else None
-    if style:
-        return f"style:{style}"
-    ranked = [t for t in vocab if t in set(item.tags)]
-    return f"tag:{ranked[0]}" if ranked else "none"
-
-
-def category_retrieval(queries: np.ndarray, owners: np.ndarray, candidates: np.ndarray, categories: np.ndarray) -> dict:
-    sims = similarity(queries, candidates)
-    aurocs, aps, top1 = [], [], []
-    for q in range(len(queries)):
-        relevant = categories == categories[owners[q]]
-        top1.append(bool(relevant[int(np.argmax(sims[q]))]))
-        if 0 < relevant.sum() < len(relevant):
-            aurocs.append(auroc(sims[q], relevant))
-            aps.append(average_precision(sims[q], relevant))
-    return {"AUROC": float(np.mean(aurocs)) if aurocs else None, "AP": float(np.mean(aps)) if aps else None,
-            "accuracy": float(np.mean(top1)) if top1 else None, "queries": int(len(queries)),
-            "candidates": int(len(candidates)), "categories": int(len(set(categories.tolist())))}
-
-
 def all_metrics(train: dict, test: dict, train_items: list[Item], test_items: list[Item], vocab: list[str]) -> dict:
-    index = {t: n for n, t in enumerate(vocab)}
-
-    def tag_matrix(items):
-        m = np.zeros((len(items), len(vocab)), dtype=np.float32)
-        for r, it in enumerate(items):
-            for t in it.tags:
-                if t in index:
-                    m[r, index[t]] = 1.0
-        return m
-
-    train_tags, test_tags = tag_matrix(train_items), tag_matrix(test_items)
+    train_tags, test_tags = tag_matrix(train_items, vocab), tag_matrix(test_items, vocab)
     categories = np.array([caption_category(it, vocab) for it in test_items])
     n = len(test_items)
     own = np.arange(n)

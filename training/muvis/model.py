@@ -82,10 +82,21 @@ class Muvis(nn.Module):
         return self.logit_scale.clamp(max=math.log(self.cfg.train.max_logit_scale)).exp()
 
 
-def contrastive_loss(audio: torch.Tensor, image: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
-    """Symmetric InfoNCE over a batch of matched (audio_i, image_i) pairs."""
+def contrastive_loss(audio: torch.Tensor, image: torch.Tensor, scale: torch.Tensor,
+                     agreement: torch.Tensor | None = None, caption_weight: float = 0.0) -> torch.Tensor:
+    """Symmetric InfoNCE over a batch of matched (audio_i, image_i) pairs.
+
+    With an [n, n] caption `agreement` (symmetric, positive diagonal) and caption_weight w, the
+    target of row i is (1 - w) on the exact pair plus w spread over the batch in proportion to
+    agreement[i]: items whose captions agree are pulled together too, not pushed apart as
+    negatives. w = 0 is the plain exact-pair loss."""
     logits = scale * audio @ image.t()
-    target = torch.arange(logits.shape[0], device=logits.device)
+    n = logits.shape[0]
+    target = torch.eye(n, device=logits.device, dtype=logits.dtype)
+    if agreement is not None and caption_weight > 0:
+        spread = agreement / agreement.sum(dim=1, keepdim=True)
+        target = (1.0 - caption_weight) * target + caption_weight * spread
+    # agreement is symmetric, so row i of `target` is also image i's target over the audio
     return 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target))
 
 

@@ -1,7 +1,7 @@
 """Train MuVis on a built ImMuTe corpus, export the bundle, evaluate it.
 
     npm run train:muvis -- --corpus data/corpus --out models/muvis-small [--config small]
-        [--max-minutes 55] [--epochs N] [--batch-size N] [--seed N] [--no-eval]
+        [--max-minutes 55] [--epochs N] [--batch-size N] [--seed N] [--caption-weight W] [--no-eval]
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from muvis.data import FbankCache, by_split, corpus_fingerprint, fbank_stats, lo
 from muvis.export import bundle_manifest, export_bundle, git_commit
 from muvis.features import FbankParams, l2_normalize
 from muvis.model import Muvis, contrastive_loss
-from muvis.retrieval import recall_at_k
+from muvis.retrieval import category_retrieval, recall_at_k
+from muvis.semantics import caption_agreement, caption_category, tag_matrix, tag_vocabulary
 from muvis.views import AudioNorm, ViewSampler
 
 REPO = Path(__file__).resolve().parents[2]
@@ -87,11 +88,15 @@ def validate(model: Muvis, val: dict) -> dict:
     }
     if hum is not None:
         result["hum_to_image_r10"] = recall_at_k(hum, image, val["hum_owner"], 10)
+    # experiment (b)'s measure on whole clips: do images of the clip's caption category rank first?
+    category_auroc = category_retrieval(audio, np.arange(len(audio)), image, val["categories"])["AUROC"]
+    if category_auroc is not None:  # None when no validation category has both members and others
+        result["music_to_image_category_auroc"] = category_auroc
     result["score"] = float(np.mean(list(result.values())))
     return result
 
 
-def prepare_validation(items, feats, norm: AudioNorm, cfg: MuvisConfig) -> dict:
+def prepare_validation(items, feats, norm: AudioNorm, cfg: MuvisConfig, vocab: list[str]) -> dict:
     from PIL import Image
     from muvis.features import image_tensor
 
@@ -102,13 +107,14 @@ def prepare_validation(items, feats, norm: AudioNorm, cfg: MuvisConfig) -> dict:
             hum_windows.append(norm.windows(hums[0].astype(np.float32)))
             hum_owner.append(n)
     images = np.stack([image_tensor(Image.fromarray(im), cfg.image.size, cfg.image.mean, cfg.image.std) for im in feats.images])
-    return {"clip_windows": clip_windows, "hum_windows": hum_windows, "hum_owner": np.array(hum_owner), "images": images}
+    return {"clip_windows": clip_windows, "hum_windows": hum_windows, "hum_owner": np.array(hum_owner), "images": images,
+            "categories": np.array([caption_category(it, vocab) for it in items])}
 
 
 def train(args: argparse.Namespace) -> Path:
     started = time.time()
     cfg: MuvisConfig = preset(args.config, max_epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
-                              patience=args.patience)
+                              patience=args.patience, caption_weight=args.caption_weight)
     tc = cfg.train
     seed_everything(tc.seed)
     torch.set_num_threads(tc.threads)
@@ -126,7 +132,10 @@ def train(args: argparse.Namespace) -> Path:
     log(f"fbank stats over train clips: mean {mean:.4f} std {std:.4f}")
     norm = AudioNorm(mean, std, cfg.audio, params)
     sampler = ViewSampler(train_items, train_feats, norm, cfg.image, tc)
-    val = prepare_validation(val_items, val_feats, norm, cfg) if val_feats else None
+    vocab = tag_vocabulary(train_items)
+    categories = np.array([caption_category(it, vocab) for it in train_items])
+    tags = tag_matrix(train_items, vocab)
+    val = prepare_validation(val_items, val_feats, norm, cfg, vocab) if val_feats else None
 
     model = Muvis(cfg)
     model.train()
@@ -157,12 +166,14 @@ def train(args: argparse.Namespace) -> Path:
         next_batch = prefetch.submit(sampler.batch, order[:batch], rng)
         for b in range(steps_per_epoch):
             audio, image = next_batch.result()
+            members = order[b * batch:(b + 1) * batch]
+            agreement = torch.from_numpy(caption_agreement(categories[members], tags[members]))
             if b + 1 < steps_per_epoch:
                 next_batch = prefetch.submit(sampler.batch, order[(b + 1) * batch:(b + 2) * batch], rng)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=tc.bf16):
                 ea = model.audio(torch.from_numpy(audio))
                 ei = model.image(torch.from_numpy(image))
-            loss = contrastive_loss(ea, ei, model.scale())
+            loss = contrastive_loss(ea, ei, model.scale(), agreement, tc.caption_weight)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -230,6 +241,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--batch-size", type=int, default=None)
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--patience", type=int, default=None, help="epochs without a better validation score before stopping")
+    ap.add_argument("--caption-weight", type=float, default=None,
+                    help="share of each contrastive target spread over caption-agreeing items (0: exact pairs only)")
     ap.add_argument("--max-minutes", type=float, default=None, help="stop starting epochs after this wall time")
     ap.add_argument("--cache", default=os.environ.get("MUVIS_CACHE", str(REPO / "data/cache/muvis")))
     ap.add_argument("--checkpoint", default=None, help="also save the best PyTorch state here")

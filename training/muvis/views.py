@@ -4,8 +4,9 @@ Audio views (one per item per step, drawn at random):
   * clip    - the whole clip (one window of max_frames when it fits, else a random window):
               exactly what inference embeds;
   * snippet - a random 3-5 s slice of the clip, zero-padded after normalising (snippet queries);
-  * hum     - one of the item's hums, whole or a random 4-8 s slice, so hums are positives for
-              the item's image (query by humming).
+  * hum     - one of the item's hums, time-stretched by a random factor (hum_stretch: people
+              drift from the tempo more than the corpus's hums do), whole or a random 4-8 s
+              slice, so hums are positives for the item's image (query by humming).
 Image views: the full image or a square crop (a manifest crop or a random one, side 50-100 %),
 resized with the reference preprocessing, then brightness / contrast / saturation jitter.
 Never flipped: an ImMuTe image draws the melody as a contour (time -> x, pitch -> y). Hue is
@@ -37,6 +38,19 @@ class AudioNorm:
         return audio_windows(fb, self.mean, self.std, self.cfg.max_frames, self.hop)
 
 
+def time_stretch(fb: np.ndarray, factor: float) -> np.ndarray:
+    """[frames, mels] resampled to round(frames * factor) frames by linear interpolation along
+    time: factor > 1 is slower. The spectrum of each frame, so the pitch, is left alone."""
+    frames = fb.shape[0]
+    n = max(1, int(round(frames * factor)))
+    pos = np.linspace(0.0, frames - 1, n)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, frames - 1)
+    frac = (pos - lo)[:, None].astype(np.float32)
+    x = fb.astype(np.float32)
+    return x[lo] * (1.0 - frac) + x[hi] * frac
+
+
 def random_window(fb: np.ndarray, length: int, rng: np.random.Generator) -> np.ndarray:
     if fb.shape[0] <= length:
         return fb
@@ -56,7 +70,7 @@ class ViewSampler:
         kind = int(rng.choice(3, p=self.audio_probs))
         hums = self.feats.hums[i]
         if kind == 2 and hums:
-            hum = hums[int(rng.integers(len(hums)))]
+            hum = time_stretch(hums[int(rng.integers(len(hums)))], float(rng.uniform(*self.train_cfg.hum_stretch)))
             length = self.norm.cfg.max_frames
             if rng.random() < 0.5:
                 lo, hi = self.train_cfg.hum_snippet_seconds

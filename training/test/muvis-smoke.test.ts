@@ -68,6 +68,11 @@ test('reference preprocessing agrees with independent fbank and resize computati
   assert.match(out, /^ok:/);
 });
 
+test('caption agreement, the caption-weighted contrastive loss and hum time-stretch behave', () => {
+  const out = run(python, ['training/test/check_training_logic.py']);
+  assert.match(out, /^ok:/);
+});
+
 test('two cache shards together cache every recording once', () => {
   const cached = [0, 1].map((k) => {
     const result = spawnSync(python, ['training/muvis/cache.py', '--corpus', corpus, '--cache', join(work, 'cache'), '--shard', `${k}/2`],

@@ -1,0 +1,69 @@
+"""Checks of the training-side logic that is easy to get subtly wrong: caption agreement, the
+caption-weighted contrastive loss, and hum time-stretching. Run by muvis-smoke.test.ts; exits
+non-zero with a message on the first failure."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from muvis.model import contrastive_loss
+from muvis.semantics import caption_agreement
+from muvis.views import time_stretch
+
+
+def check(ok: bool, what: str) -> None:
+    if not ok:
+        print(f"FAILED: {what}")
+        sys.exit(1)
+
+
+def main() -> None:
+    categories = np.array(["style:rock", "style:rock", "style:jazz", "none"])
+    tags = np.array([[1, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=np.float32)
+    a = caption_agreement(categories, tags)
+    check(np.allclose(a, a.T), "agreement is symmetric")
+    check(np.isclose(a[0, 1], 0.5 + 0.5 * 0.5), "same category + Jaccard 1/2")
+    check(a[0, 2] == 0.0 and a[2, 3] == 0.0, "nothing shared gives 0")
+    check(np.isclose(a[3, 3], 0.5) and np.isclose(a[0, 0], 1.0), "diagonal: 0.5 without vocabulary tags, else 1")
+
+    gen = torch.Generator().manual_seed(3)
+    audio = F.normalize(torch.randn(4, 8, generator=gen), dim=-1)
+    image = F.normalize(torch.randn(4, 8, generator=gen), dim=-1)
+    scale = torch.tensor(20.0)
+    agreement = torch.from_numpy(a)
+    plain = contrastive_loss(audio, image, scale)
+    check(torch.isclose(plain, contrastive_loss(audio, image, scale, agreement, 0.0)), "weight 0 is plain InfoNCE")
+    logits = scale * audio @ image.t()
+    by_hand = 0.5 * (F.cross_entropy(logits, torch.arange(4)) + F.cross_entropy(logits.t(), torch.arange(4)))
+    check(torch.isclose(plain, by_hand), "plain InfoNCE by hand")
+    # Orthonormal pairs with two items' images swapped: plain InfoNCE cannot tell which two,
+    # the caption-weighted loss forgives mixing up items 0 and 1 (same category) more than 0 and 2.
+    basis = torch.eye(4, 8)
+    swap_agreeing, swap_disagreeing = basis[[1, 0, 2, 3]], basis[[2, 1, 0, 3]]
+    check(torch.isclose(contrastive_loss(basis, swap_agreeing, scale), contrastive_loss(basis, swap_disagreeing, scale)),
+          "plain loss is blind to captions")
+    forgiving = contrastive_loss(basis, swap_agreeing, scale, agreement, 0.5)
+    strict = contrastive_loss(basis, swap_disagreeing, scale, agreement, 0.5)
+    check(forgiving < strict, f"agreeing mix-up costs less ({forgiving:.4f} vs {strict:.4f})")
+    target = 0.5 * torch.eye(4) + 0.5 * agreement / agreement.sum(1, keepdim=True)
+    check(torch.allclose(target.sum(1), torch.ones(4)), "targets are distributions")
+
+    fb = (np.arange(11, dtype=np.float16)[:, None] * np.ones((1, 3), dtype=np.float16))
+    slow = time_stretch(fb, 2.0)
+    check(slow.shape == (22, 3), f"stretch x2 doubles the frames ({slow.shape})")
+    check(slow[0, 0] == 0.0 and slow[-1, 0] == 10.0, "end points kept")
+    check(np.allclose(np.diff(slow[:, 0]), 10.0 / 21), "linear in time")
+    check(np.allclose(time_stretch(fb, 1.0), fb), "factor 1 is the identity")
+    check(time_stretch(fb, 0.5).shape == (6, 3), "x0.5 halves the frames (rounded)")
+    print("ok: caption agreement, weighted contrastive loss, time stretch")
+
+
+if __name__ == "__main__":
+    main()
