@@ -84,7 +84,9 @@ def bundle_manifest(name: str, cfg: MuvisConfig, params: FbankParams, mean: floa
                       "pooling": "mean of patch tokens (CLS excluded)",
                       "projection": f"Linear({i.hidden}, {cfg.embedding_dim}) then L2 norm",
                       "parameters": parameter_count(model.image)},
-            "loss": "symmetric InfoNCE with a learnable temperature",
+            "loss": "symmetric InfoNCE with a learnable temperature" + (
+                f"; targets {1 - cfg.train.caption_weight:g} on the exact pair, {cfg.train.caption_weight:g} spread by caption agreement"
+                if cfg.train.caption_weight > 0 else ""),
             "logitScale": float(model.scale().detach()),
             "weights": "float32",
             "opset": OPSET,
