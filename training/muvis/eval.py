@@ -49,7 +49,7 @@ from muvis.export import write_json_atomic
 from muvis.features import (FbankParams, audio_windows, fbank, hop_frames, image_tensor, l2_normalize,
                             load_wav_mono, normalize_fbank)
 from muvis.retrieval import average_precision, auroc, category_retrieval, exact_pair_metrics, similarity
-from muvis.semantics import caption_category, tag_matrix, tag_vocabulary
+from muvis.semantics import caption_categories, tag_matrix, tag_vocabulary
 
 TAG_NEIGHBOURS = 25
 SHUFFLE_SEED = 20260101
@@ -177,7 +177,7 @@ def tagging_metrics(scores: np.ndarray, truth: np.ndarray, vocab: list[str]) -> 
 
 def all_metrics(train: dict, test: dict, train_items: list[Item], test_items: list[Item], vocab: list[str]) -> dict:
     train_tags, test_tags = tag_matrix(train_items, vocab), tag_matrix(test_items, vocab)
-    categories = np.array([caption_category(it, vocab) for it in test_items])
+    categories = caption_categories(test_items, vocab)
     n = len(test_items)
     own = np.arange(n)
     result = {

@@ -28,6 +28,11 @@ def caption_category(item: Item, vocab: list[str]) -> str:
     return f"tag:{ranked[0]}" if ranked else "none"
 
 
+def caption_categories(items: list[Item], vocab: list[str]) -> np.ndarray:
+    """[items] array of caption_category strings."""
+    return np.array([caption_category(it, vocab) for it in items])
+
+
 def tag_matrix(items: list[Item], vocab: list[str]) -> np.ndarray:
     """[items, vocab] 0/1 float32: which vocabulary tags each item carries."""
     index = {t: n for n, t in enumerate(vocab)}

@@ -29,7 +29,7 @@ from muvis.export import bundle_manifest, export_bundle, git_commit
 from muvis.features import FbankParams, l2_normalize
 from muvis.model import Muvis, contrastive_loss
 from muvis.retrieval import category_retrieval, recall_at_k
-from muvis.semantics import caption_agreement, caption_category, tag_matrix, tag_vocabulary
+from muvis.semantics import caption_agreement, caption_categories, tag_matrix, tag_vocabulary
 from muvis.views import AudioNorm, ViewSampler
 
 REPO = Path(__file__).resolve().parents[2]
@@ -108,7 +108,7 @@ def prepare_validation(items, feats, norm: AudioNorm, cfg: MuvisConfig, vocab: l
             hum_owner.append(n)
     images = np.stack([image_tensor(Image.fromarray(im), cfg.image.size, cfg.image.mean, cfg.image.std) for im in feats.images])
     return {"clip_windows": clip_windows, "hum_windows": hum_windows, "hum_owner": np.array(hum_owner), "images": images,
-            "categories": np.array([caption_category(it, vocab) for it in items])}
+            "categories": caption_categories(items, vocab)}
 
 
 def train(args: argparse.Namespace) -> Path:
@@ -133,7 +133,7 @@ def train(args: argparse.Namespace) -> Path:
     norm = AudioNorm(mean, std, cfg.audio, params)
     sampler = ViewSampler(train_items, train_feats, norm, cfg.image, tc)
     vocab = tag_vocabulary(train_items)
-    categories = np.array([caption_category(it, vocab) for it in train_items])
+    categories = caption_categories(train_items, vocab)
     tags = tag_matrix(train_items, vocab)
     val = prepare_validation(val_items, val_feats, norm, cfg, vocab) if val_feats else None
 
