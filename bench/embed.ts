@@ -7,7 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { encodeWav } from '@muse/immute';
+import { createRng, encodeWav } from '@muse/immute';
 import { decodeAudio, decodeImage, loadBundle, resolveBundleDir, ExactIndex, HnswIndex, type MuvisBundle } from '@muse/embeddings';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -98,13 +98,7 @@ async function towerRates(bundle: MuvisBundle, audioInputs: Float32Array[], imag
  * recall@10 against brute force. Random unit vectors are the hardest case for HNSW.
  */
 function indexBench(dim: number, count: number) {
-  let seed = 42; // mulberry32
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const random = createRng(42).next;
   const unit = () => {
     const v = Float32Array.from({ length: dim }, () => random() + random() + random() - 1.5);
     const n = Math.hypot(...v);

@@ -12,7 +12,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { encodeWav } from '@muse/immute';
+import { createRng, encodeWav } from '@muse/immute';
 import { ensurePrismaClient } from '../apps/api/scripts/ensure-client.mjs';
 
 ensurePrismaClient();
@@ -41,18 +41,8 @@ function log(msg: string) {
 
 // ---- media ----
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function picture(seed: number, size = 256): Promise<Uint8Array> {
-  const r = rng(seed);
+  const r = createRng(seed).next;
   const px = Buffer.alloc(size * size * 3);
   const colours = Array.from({ length: 5 }, () => [r() * 255, r() * 255, r() * 255]);
   const blobs = Array.from({ length: 6 }, () => ({ x: r() * size, y: r() * size, rad: 20 + r() * 80, c: Math.floor(r() * 5) }));
@@ -71,7 +61,7 @@ async function picture(seed: number, size = 256): Promise<Uint8Array> {
 }
 
 function tuneWav(seed: number, seconds = 10, rate = 16000): Uint8Array {
-  const r = rng(seed * 7919 + 3);
+  const r = createRng(seed * 7919 + 3).next;
   const notes = Array.from({ length: 16 }, () => 110 * 2 ** (Math.floor(r() * 36) / 12));
   const bpmNote = Math.round((rate * seconds) / notes.length);
   const n = rate * seconds;
