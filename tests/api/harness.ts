@@ -91,7 +91,7 @@ export async function gqlUpload<T = any>(
   Object.keys(files).forEach((path, i) => (map[String(i)] = [path]));
   form.append('operations', JSON.stringify({ query, variables }));
   form.append('map', JSON.stringify(map));
-  Object.values(files).forEach((f, i) => form.append(String(i), new Blob([f.bytes], { type: f.type }), f.name));
+  Object.values(files).forEach((f, i) => form.append(String(i), new Blob([new Uint8Array(f.bytes)], { type: f.type }), f.name));
   const headers: Record<string, string> = {};
   if (opts.preflight !== false) headers['apollo-require-preflight'] = 'true';
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
