@@ -82,20 +82,26 @@ class Muvis(nn.Module):
         return self.logit_scale.clamp(max=math.log(self.cfg.train.max_logit_scale)).exp()
 
 
+def contrastive_targets(n: int, agreement: torch.Tensor | None = None, caption_weight: float = 0.0,
+                        dtype: torch.dtype = torch.float32, device: torch.device | None = None) -> torch.Tensor:
+    """[n, n] target distributions: row i is (1 - w) on the exact pair plus w spread over the
+    batch in proportion to agreement[i] (caption_weight w; w = 0 or no agreement: the identity)."""
+    target = torch.eye(n, device=device, dtype=dtype)
+    if agreement is not None and caption_weight > 0:
+        spread = agreement / agreement.sum(dim=1, keepdim=True)
+        target = (1.0 - caption_weight) * target + caption_weight * spread
+    return target
+
+
 def contrastive_loss(audio: torch.Tensor, image: torch.Tensor, scale: torch.Tensor,
                      agreement: torch.Tensor | None = None, caption_weight: float = 0.0) -> torch.Tensor:
     """Symmetric InfoNCE over a batch of matched (audio_i, image_i) pairs.
 
     With an [n, n] caption `agreement` (symmetric, positive diagonal) and caption_weight w, the
-    target of row i is (1 - w) on the exact pair plus w spread over the batch in proportion to
-    agreement[i]: items whose captions agree are pulled together too, not pushed apart as
-    negatives. w = 0 is the plain exact-pair loss."""
+    targets are contrastive_targets: items whose captions agree are pulled together too, not
+    pushed apart as negatives. w = 0 is the plain exact-pair loss."""
     logits = scale * audio @ image.t()
-    n = logits.shape[0]
-    target = torch.eye(n, device=logits.device, dtype=logits.dtype)
-    if agreement is not None and caption_weight > 0:
-        spread = agreement / agreement.sum(dim=1, keepdim=True)
-        target = (1.0 - caption_weight) * target + caption_weight * spread
+    target = contrastive_targets(logits.shape[0], agreement, caption_weight, logits.dtype, logits.device)
     # agreement is symmetric, so row i of `target` is also image i's target over the audio
     return 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target))
 

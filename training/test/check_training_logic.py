@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from muvis.model import contrastive_loss
+from muvis.model import contrastive_loss, contrastive_targets
 from muvis.semantics import caption_agreement
 from muvis.views import time_stretch
 
@@ -52,8 +52,12 @@ def main() -> None:
     forgiving = contrastive_loss(basis, swap_agreeing, scale, agreement, 0.5)
     strict = contrastive_loss(basis, swap_disagreeing, scale, agreement, 0.5)
     check(forgiving < strict, f"agreeing mix-up costs less ({forgiving:.4f} vs {strict:.4f})")
-    target = 0.5 * torch.eye(4) + 0.5 * agreement / agreement.sum(1, keepdim=True)
-    check(torch.allclose(target.sum(1), torch.ones(4)), "targets are distributions")
+    target = contrastive_targets(4, agreement, 0.5)
+    check(torch.allclose(target.sum(1), torch.ones(4)) and bool((target >= 0).all()), "targets are distributions")
+    check(bool((target.diagonal() > 0.5).all()), "at least half of each target stays on the exact pair")
+    check(target[0, 1] > 0 and target[0, 2] == 0 and target[2, 3] == 0, "off the diagonal, only agreeing items get target mass")
+    check(torch.isclose(target[3, 3], torch.tensor(1.0)), "an item that agrees with no other keeps its whole target")
+    check(torch.equal(contrastive_targets(4, agreement, 0.0), torch.eye(4)), "weight 0: exact pairs only")
 
     fb = (np.arange(11, dtype=np.float16)[:, None] * np.ones((1, 3), dtype=np.float16))
     slow = time_stretch(fb, 2.0)
