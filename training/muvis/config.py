@@ -53,6 +53,12 @@ class TrainConfig:
     # Share of each contrastive target spread over the batch's other items by caption agreement
     # (semantics.caption_agreement): 0 trains exact pairs only; the rest stays on the exact pair.
     caption_weight: float = 0.5
+    # A second contrastive term, weight group_weight, at the fixed logit scale group_scale, whose
+    # targets are the caption agreement alone. The main term's learned scale (up to 100) leaves
+    # a negative alone once it is slightly below the positives; the category AUROC ranks every
+    # pair, and at a scale near 10 the whole ranking still carries gradient. 0: no such term.
+    group_weight: float = 0.0
+    group_scale: float = 10.0
     # audio view mixture per step: full-clip window / 3-5 s snippet / hum
     p_clip: float = 0.35
     p_snippet: float = 0.25

@@ -86,7 +86,9 @@ def bundle_manifest(name: str, cfg: MuvisConfig, params: FbankParams, mean: floa
                       "parameters": parameter_count(model.image)},
             "loss": "symmetric InfoNCE with a learnable temperature" + (
                 f"; targets {1 - cfg.train.caption_weight:g} on the exact pair, {cfg.train.caption_weight:g} spread by caption agreement"
-                if cfg.train.caption_weight > 0 else ""),
+                if cfg.train.caption_weight > 0 else "") + (
+                f"; plus {cfg.train.group_weight:g} x InfoNCE at fixed scale {cfg.train.group_scale:g} with caption-agreement targets"
+                if cfg.train.group_weight > 0 else ""),
             "logitScale": float(model.scale().detach()),
             "weights": "float32",
             "opset": OPSET,

@@ -106,5 +106,17 @@ def contrastive_loss(audio: torch.Tensor, image: torch.Tensor, scale: torch.Tens
     return 0.5 * (F.cross_entropy(logits, target) + F.cross_entropy(logits.t(), target))
 
 
+def training_loss(audio: torch.Tensor, image: torch.Tensor, scale: torch.Tensor, agreement: torch.Tensor,
+                  caption_weight: float, group_weight: float = 0.0, group_scale: float = 10.0) -> torch.Tensor:
+    """The loss MuVis trains on: contrastive_loss at the learned scale with caption-weighted
+    targets, plus group_weight x contrastive_loss at the fixed group_scale whose targets are the
+    caption agreement alone (weight 1: the exact pair counts only through its own agreement)."""
+    loss = contrastive_loss(audio, image, scale, agreement, caption_weight)
+    if group_weight > 0:
+        fixed = torch.tensor(group_scale, dtype=scale.dtype, device=scale.device)
+        loss = loss + group_weight * contrastive_loss(audio, image, fixed, agreement, 1.0)
+    return loss
+
+
 def parameter_count(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())

@@ -1,7 +1,8 @@
 """Train MuVis on a built ImMuTe corpus, export the bundle, evaluate it.
 
     npm run train:muvis -- --corpus data/corpus --out models/muvis-small [--config small]
-        [--max-minutes 55] [--epochs N] [--batch-size N] [--seed N] [--caption-weight W] [--no-eval]
+        [--max-minutes 55] [--epochs N] [--batch-size N] [--seed N] [--caption-weight W]
+        [--group-weight W] [--group-scale S] [--no-eval]
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from muvis.config import MuvisConfig, preset
 from muvis.data import FbankCache, by_split, corpus_fingerprint, fbank_stats, load_features, read_manifest
 from muvis.export import bundle_manifest, export_bundle, git_commit
 from muvis.features import FbankParams, l2_normalize
-from muvis.model import Muvis, contrastive_loss
+from muvis.model import Muvis, training_loss
 from muvis.retrieval import category_retrieval, recall_at_k
 from muvis.semantics import caption_agreement, caption_categories, tag_matrix, tag_vocabulary
 from muvis.views import AudioNorm, ViewSampler
@@ -114,7 +115,8 @@ def prepare_validation(items, feats, norm: AudioNorm, cfg: MuvisConfig, vocab: l
 def train(args: argparse.Namespace) -> Path:
     started = time.time()
     cfg: MuvisConfig = preset(args.config, max_epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
-                              patience=args.patience, caption_weight=args.caption_weight)
+                              patience=args.patience, caption_weight=args.caption_weight,
+                              group_weight=args.group_weight, group_scale=args.group_scale)
     tc = cfg.train
     seed_everything(tc.seed)
     torch.set_num_threads(tc.threads)
@@ -173,7 +175,7 @@ def train(args: argparse.Namespace) -> Path:
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=tc.bf16):
                 ea = model.audio(torch.from_numpy(audio))
                 ei = model.image(torch.from_numpy(image))
-            loss = contrastive_loss(ea, ei, model.scale(), agreement, tc.caption_weight)
+            loss = training_loss(ea, ei, model.scale(), agreement, tc.caption_weight, tc.group_weight, tc.group_scale)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -243,6 +245,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--patience", type=int, default=None, help="epochs without a better validation score before stopping")
     ap.add_argument("--caption-weight", type=float, default=None,
                     help="share of each contrastive target spread over caption-agreeing items (0: exact pairs only)")
+    ap.add_argument("--group-weight", type=float, default=None,
+                    help="weight of the low-scale term whose targets are the caption agreement alone (0: none)")
+    ap.add_argument("--group-scale", type=float, default=None, help="fixed logit scale of that term")
     ap.add_argument("--max-minutes", type=float, default=None, help="stop starting epochs after this wall time")
     ap.add_argument("--cache", default=os.environ.get("MUVIS_CACHE", str(REPO / "data/cache/muvis")))
     ap.add_argument("--checkpoint", default=None, help="also save the best PyTorch state here")

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from muvis.model import contrastive_loss, contrastive_targets
+from muvis.model import contrastive_loss, contrastive_targets, training_loss
 from muvis.semantics import caption_agreement
 from muvis.views import time_stretch
 
@@ -59,6 +59,18 @@ def main() -> None:
     check(torch.isclose(target[3, 3], torch.tensor(1.0)), "an item that agrees with no other keeps its whole target")
     check(torch.equal(contrastive_targets(4, agreement, 0.0), torch.eye(4)), "weight 0: exact pairs only")
 
+    check(torch.equal(training_loss(audio, image, scale, agreement, 0.5), contrastive_loss(audio, image, scale, agreement, 0.5)),
+          "group weight 0: the caption-weighted loss alone")
+    # Exact pairs perfect in both layouts (audio == image); in one, the two same-category items
+    # 0 and 1 sit near each other, in the other the disagreeing items 0 and 2 do. Only the group
+    # term, at its low fixed scale, should prefer the first by a clear margin.
+    near = lambda i, j: F.normalize(basis + 0.9 * (torch.eye(4, 8)[[j if k == i else i if k == j else k for k in range(4)]]), dim=-1)
+    grouped, mixed = near(0, 1), near(0, 2)
+    group = lambda x: training_loss(x, x, scale, agreement, 0.5, 1.0, 10.0) - training_loss(x, x, scale, agreement, 0.5)
+    check(torch.isclose(group(grouped), contrastive_loss(grouped, grouped, torch.tensor(10.0), agreement, 1.0)),
+          "the group term is the agreement-target loss at the fixed scale")
+    check(group(grouped) + 0.1 < group(mixed), f"the group term prefers agreeing neighbours ({group(grouped):.4f} vs {group(mixed):.4f})")
+
     fb = (np.arange(11, dtype=np.float16)[:, None] * np.ones((1, 3), dtype=np.float16))
     slow = time_stretch(fb, 2.0)
     check(slow.shape == (22, 3), f"stretch x2 doubles the frames ({slow.shape})")
@@ -66,7 +78,7 @@ def main() -> None:
     check(np.allclose(np.diff(slow[:, 0]), 10.0 / 21), "linear in time")
     check(np.allclose(time_stretch(fb, 1.0), fb), "factor 1 is the identity")
     check(time_stretch(fb, 0.5).shape == (6, 3), "x0.5 halves the frames (rounded)")
-    print("ok: caption agreement, weighted contrastive loss, time stretch")
+    print("ok: caption agreement, weighted contrastive loss, group term, time stretch")
 
 
 if __name__ == "__main__":
