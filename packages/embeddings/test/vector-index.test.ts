@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VectorIndex, HnswIndex, ExactIndex, IndexCorruptError, sidecarPath, indexExists } from '@muse/embeddings';
-import { rng } from './helpers.js';
+import { createRng } from '@muse/immute';
 
 const DIM = 32;
 const dirs: string[] = [];
@@ -17,7 +17,7 @@ async function tempDir(): Promise<string> {
 }
 
 function randomUnitVectors(count: number, dim: number, seed: number): Float32Array[] {
-  const random = rng(seed);
+  const random = createRng(seed).next;
   return Array.from({ length: count }, () => {
     // Sum of uniforms ≈ Gaussian: directions spread over the sphere.
     const v = Float32Array.from({ length: dim }, () => random() + random() + random() - 1.5);
