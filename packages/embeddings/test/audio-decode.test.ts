@@ -95,11 +95,27 @@ test('truncated audio is BAD_USER_INPUT', async () => {
 });
 
 test('corrupt audio after a valid signature is BAD_USER_INPUT', async () => {
+  // (MP3 has no signature: garbage after its first frame is not sniffed as MP3 at all; see below)
   for (const file of ['tone.ogg', 'tone.opus', 'tone.flac']) {
     const bytes = fixture('media', file).slice();
     for (let i = 80; i < bytes.length; i++) bytes[i] = (i * 7919) & 0xff;
     await assert.rejects(decodeAudio(bytes), (e: unknown) => e instanceof InvalidMediaError, file);
   }
+});
+
+test('MP3: a broken frame chain is corrupt; ID3 tags around intact frames are not', async () => {
+  const mp3 = fixture('media', 'tone.mp3');
+  const burst = mp3.slice();
+  for (let i = Math.floor(mp3.length * 0.4); i < Math.floor(mp3.length * 0.6); i++) burst[i] = (i * 7919) & 0xff;
+  await assert.rejects(decodeAudio(burst), (e: unknown) => e instanceof InvalidMediaError && /frame chain breaks/.test(e.message));
+
+  const id3v2 = new Uint8Array([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 20, ...new Array(20).fill(0)]); // 20-byte tag body
+  const id3v1 = new Uint8Array(128);
+  id3v1.set([0x54, 0x41, 0x47]); // "TAG"
+  const tagged = new Uint8Array([...id3v2, ...mp3, ...id3v1]);
+  const [plain, withTags] = [await decodeAudio(mp3), await decodeAudio(tagged)];
+  assert.equal(withTags.format, 'mp3');
+  assert.equal(withTags.samples.length, plain.samples.length);
 });
 
 test('an image or unknown bytes handed to decodeAudio is UNSUPPORTED_MEDIA', async () => {

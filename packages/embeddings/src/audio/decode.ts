@@ -1,5 +1,6 @@
 import decodeAudioBytes from 'audio-decode';
 import { InvalidMediaError, MediaLimitError, UnsupportedMediaError } from '../errors.js';
+import { walkMpegFrames } from '../media/mpeg-frames.js';
 import { sniffMedia, type MediaFormat } from '../media/sniff.js';
 import { isPlainPcm, readWavInfo, readWavPcmMono } from './wav.js';
 
@@ -82,6 +83,20 @@ function oggFacts(bytes: Uint8Array, format: 'vorbis' | 'opus'): HeaderFacts {
   return {};
 }
 
+/** Share of an MP3's bytes that its chain of valid frames must cover: below it, the file is corrupt. */
+const MP3_MIN_FRAME_COVERAGE = 0.9;
+
+/** MP3 declares no length; walking its frame headers gives one and finds a broken frame chain. */
+function mp3Facts(bytes: Uint8Array): HeaderFacts {
+  const chain = walkMpegFrames(bytes);
+  if (!chain) throw new InvalidMediaError('Corrupt MP3: no MPEG audio frame found');
+  if (chain.chainBytes < MP3_MIN_FRAME_COVERAGE * chain.audioBytes) {
+    const share = ((100 * chain.chainBytes) / chain.audioBytes).toFixed(0);
+    throw new InvalidMediaError(`Corrupt MP3: the frame chain breaks after ${chain.frames} frames (${share}% of the data)`);
+  }
+  return { declaredSeconds: chain.samples / chain.sampleRate };
+}
+
 function headerFacts(bytes: Uint8Array, format: MediaFormat): HeaderFacts {
   switch (format) {
     case 'wav': {
@@ -90,6 +105,8 @@ function headerFacts(bytes: Uint8Array, format: MediaFormat): HeaderFacts {
     }
     case 'flac':
       return flacFacts(bytes);
+    case 'mp3':
+      return mp3Facts(bytes);
     case 'vorbis':
     case 'opus':
       return oggFacts(bytes, format);
@@ -121,7 +138,7 @@ function mixToMono(channels: Float32Array[][], frames: number): Float32Array {
 
 /**
  * Decodes WAV, MP3, Ogg Vorbis, Opus or FLAC bytes to mono float samples at the file's own rate.
- * Limits are checked from the container header before decoding where it declares a length,
+ * Limits are checked before decoding from the length the file declares (MP3: its frame headers),
  * and again on the running sample count while decoding.
  * @throws UnsupportedMediaError (not audio), InvalidMediaError (corrupt/truncated), MediaLimitError.
  */

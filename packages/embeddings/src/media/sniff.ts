@@ -1,4 +1,5 @@
 import { UnsupportedMediaError } from '../errors.js';
+import { ID3_PADDING_SCAN, id3TagEnd, mpegFrameHeader } from './mpeg-frames.js';
 
 export type MediaKind = 'image' | 'audio';
 /** The container/codec we recognised; decoders dispatch on this, never on a file name. */
@@ -35,60 +36,19 @@ function startsWith(bytes: Uint8Array, prefix: readonly number[], offset = 0): b
   return prefix.every((b, i) => bytes[offset + i] === b);
 }
 
-const ID3_PADDING_SCAN = 4096;
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG_SOI = [0xff, 0xd8, 0xff];
-
-// Bitrates (kbps) for MPEG audio, indexed [versionIsMpeg1][layer][bitrateIndex].
-const MPEG1_BITRATES: Record<number, number[]> = {
-  1: [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
-  2: [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
-  3: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
-};
-const MPEG2_BITRATES: Record<number, number[]> = {
-  1: [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
-  2: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-  3: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-};
-const SAMPLE_RATES: Record<number, number[]> = { 3: [44100, 48000, 32000], 2: [22050, 24000, 16000], 0: [11025, 12000, 8000] };
-
-/** Length in bytes of the MPEG audio frame whose header starts at `offset`, or 0 if it is not one. */
-function mpegFrameLength(bytes: Uint8Array, offset: number): number {
-  if (offset + 4 > bytes.length) return 0;
-  const b1 = bytes[offset + 1];
-  const b2 = bytes[offset + 2];
-  if (bytes[offset] !== 0xff || (b1 & 0xe0) !== 0xe0) return 0;
-  const version = (b1 >> 3) & 0x3; // 3 = MPEG1, 2 = MPEG2, 0 = MPEG2.5, 1 = reserved
-  const layerBits = (b1 >> 1) & 0x3; // 1 = III, 2 = II, 3 = I, 0 = reserved (ADTS AAC uses 0)
-  const bitrateIndex = b2 >> 4;
-  const rateIndex = (b2 >> 2) & 0x3;
-  if (version === 1 || layerBits === 0 || bitrateIndex === 0 || bitrateIndex === 15 || rateIndex === 3) return 0;
-  const layer = 4 - layerBits;
-  const bitrate = (version === 3 ? MPEG1_BITRATES : MPEG2_BITRATES)[layer][bitrateIndex] * 1000;
-  const sampleRate = SAMPLE_RATES[version][rateIndex];
-  const padding = (b2 >> 1) & 0x1;
-  if (layer === 1) return (Math.floor((12 * bitrate) / sampleRate) + padding) * 4;
-  const samplesPerFrame = layer === 3 && version !== 3 ? 576 : 1152;
-  return Math.floor(((samplesPerFrame / 8) * bitrate) / sampleRate) + padding;
-}
 
 /**
  * A bare MPEG stream has no signature, only frame headers. One header matches random bytes
  * too easily, so when the data is long enough the next frame must follow where the first says.
  */
 function looksLikeMpegAudio(bytes: Uint8Array, offset: number): boolean {
-  const length = mpegFrameLength(bytes, offset);
+  const length = mpegFrameHeader(bytes, offset)?.length ?? 0;
   if (length === 0) return false;
   const next = offset + length;
   if (next + 4 > bytes.length) return true;
-  return mpegFrameLength(bytes, next) > 0;
-}
-
-function id3TagEnd(bytes: Uint8Array): number {
-  // ID3v2 size is four 7-bit "syncsafe" bytes; a footer adds 10 more bytes.
-  const size = ((bytes[6] & 0x7f) << 21) | ((bytes[7] & 0x7f) << 14) | ((bytes[8] & 0x7f) << 7) | (bytes[9] & 0x7f);
-  const footer = bytes[5] & 0x10 ? 10 : 0;
-  return 10 + size + footer;
+  return mpegFrameHeader(bytes, next) !== undefined;
 }
 
 /** The codec of an Ogg stream is named by the first packet of its first page. */
@@ -131,7 +91,6 @@ export function sniffMedia(bytes: Uint8Array): SniffedMedia {
     if (ascii(bytes, end, 4) === 'fLaC') return TYPES.flac;
     // A tag that runs past the data is a truncated MP3; decoding will report it.
     if (end >= bytes.length) return TYPES.mp3;
-    // Encoders sometimes leave padding between the tag and the first frame.
     const scanEnd = Math.min(bytes.length, end + ID3_PADDING_SCAN);
     for (let i = end; i < scanEnd; i++) if (looksLikeMpegAudio(bytes, i)) return TYPES.mp3;
   }
