@@ -118,6 +118,18 @@ test('MP3: a broken frame chain is corrupt; ID3 tags around intact frames are no
   assert.equal(withTags.samples.length, plain.samples.length);
 });
 
+test('Ogg: a page that fails its CRC, or a last page cut short, is BAD_USER_INPUT', async () => {
+  for (const file of ['tone.ogg', 'tone.opus']) {
+    const ogg = fixture('media', file);
+    const flipped = ogg.slice();
+    flipped[Math.floor(ogg.length * 0.7)] ^= 0x01; // one bit, deep inside the audio pages
+    await assert.rejects(decodeAudio(flipped), (e: unknown) => e instanceof InvalidMediaError && /CRC/.test(e.message), file);
+    await assert.rejects(decodeAudio(ogg.subarray(0, Math.floor(ogg.length * 0.6))),
+      (e: unknown) => e instanceof InvalidMediaError && /Truncated/.test(e.message), file);
+    assert.ok((await decodeAudio(ogg)).durationSeconds > 1, file);
+  }
+});
+
 test('an image or unknown bytes handed to decodeAudio is UNSUPPORTED_MEDIA', async () => {
   const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
   await assert.rejects(decodeAudio(png), (e: unknown) => e instanceof UnsupportedMediaError && e.code === 'UNSUPPORTED_MEDIA');

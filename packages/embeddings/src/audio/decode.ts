@@ -1,6 +1,7 @@
 import decodeAudioBytes from 'audio-decode';
 import { InvalidMediaError, MediaLimitError, UnsupportedMediaError } from '../errors.js';
 import { walkMpegFrames } from '../media/mpeg-frames.js';
+import { walkOggPages } from '../media/ogg-pages.js';
 import { sniffMedia, type MediaFormat } from '../media/sniff.js';
 import { isPlainPcm, readWavInfo, readWavPcmMono } from './wav.js';
 
@@ -59,7 +60,8 @@ function flacFacts(bytes: Uint8Array): HeaderFacts {
   return totalFrames > 0 ? { declaredSeconds: totalFrames / sampleRate, declaredFrames: totalFrames } : {};
 }
 
-/** The last Ogg page's granule position is the stream length in samples (48 kHz for Opus). */
+/** Every Ogg page must be whole and pass its CRC; the last granule position is the stream length
+ * in samples (48 kHz for Opus). */
 function oggFacts(bytes: Uint8Array, format: 'vorbis' | 'opus'): HeaderFacts {
   const dataStart = 27 + (bytes[26] ?? 0);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -74,13 +76,13 @@ function oggFacts(bytes: Uint8Array, format: 'vorbis' | 'opus'): HeaderFacts {
     preSkip = view.getUint16(dataStart + 10, true);
   }
   if (rate === 0) throw new InvalidMediaError('Malformed Ogg: sample rate 0');
-  for (let i = bytes.length - 27; i > 0; i--) {
-    if (bytes[i] === 0x4f && ascii(bytes, i, 4) === 'OggS') {
-      const granule = Number(view.getBigInt64(i + 6, true));
-      return granule > 0 ? { declaredSeconds: Math.max(0, granule - preSkip) / rate } : {};
-    }
-  }
-  return {};
+  const walk = walkOggPages(bytes);
+  const problem = walk.problem;
+  if (problem?.kind === 'truncated') throw new InvalidMediaError(`Truncated Ogg ${format}: page ${problem.page + 1} is cut off`);
+  if (problem?.kind === 'checksum') throw new InvalidMediaError(`Corrupt Ogg ${format}: page ${problem.page + 1} fails its CRC check`);
+  if (problem) throw new InvalidMediaError(`Corrupt Ogg ${format}: page ${problem.page + 1} does not start at byte ${problem.offset}`);
+  const granule = Number(walk.lastGranule);
+  return granule > 0 ? { declaredSeconds: Math.max(0, granule - preSkip) / rate } : {};
 }
 
 /** Share of an MP3's bytes that its chain of valid frames must cover: below it, the file is corrupt. */
