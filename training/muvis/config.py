@@ -59,6 +59,15 @@ class TrainConfig:
     # pair, and at a scale near 10 the whole ranking still carries gradient. 0: no such term.
     group_weight: float = 0.0
     group_scale: float = 10.0
+    # Caption heads (model.CaptionHeads, training only): both towers' embeddings are classified
+    # against one shared, learnable prototype per caption category (softmax) and per vocabulary
+    # tag (sigmoid), by cosine at the fixed scale head_scale. Shared prototypes put every item of
+    # a category, of either modality, near one direction, which is what experiments (a)-(c)
+    # score, without spending the exact pair's own target. Hum views are left out: a hum carries
+    # the melody alone, not the instruments, drums or recording the tags describe. 0: no head.
+    category_weight: float = 0.0
+    tag_weight: float = 0.0
+    head_scale: float = 16.0
     # audio view mixture per step: full-clip window / 3-5 s snippet / hum
     p_clip: float = 0.35
     p_snippet: float = 0.25

@@ -88,7 +88,11 @@ def bundle_manifest(name: str, cfg: MuvisConfig, params: FbankParams, mean: floa
                 f"; targets {1 - cfg.train.caption_weight:g} on the exact pair, {cfg.train.caption_weight:g} spread by caption agreement"
                 if cfg.train.caption_weight > 0 else "") + (
                 f"; plus {cfg.train.group_weight:g} x InfoNCE at fixed scale {cfg.train.group_scale:g} with caption-agreement targets"
-                if cfg.train.group_weight > 0 else ""),
+                if cfg.train.group_weight > 0 else "") + (
+                f"; plus caption heads (training only): {cfg.train.category_weight:g} x category softmax and "
+                f"{cfg.train.tag_weight:g} x tag sigmoid loss against shared prototypes at cosine scale {cfg.train.head_scale:g}, "
+                "both towers, hum views excluded"
+                if cfg.train.category_weight > 0 or cfg.train.tag_weight > 0 else ""),
             "logitScale": float(model.scale().detach()),
             "weights": "float32",
             "opset": OPSET,

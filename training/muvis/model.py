@@ -118,5 +118,44 @@ def training_loss(audio: torch.Tensor, image: torch.Tensor, scale: torch.Tensor,
     return loss
 
 
+class CaptionHeads(nn.Module):
+    """Training-only heads over the joint space (not exported): one prototype per caption
+    category and one per vocabulary tag, shared by both towers and compared by cosine at a fixed
+    scale. The category head is a softmax over the categories (NormFace-style proxy loss); the
+    tag head is one sigmoid per tag with a learnable bias, initialised at the tag's log-odds in
+    the training split, so an untrained head predicts the prior."""
+
+    def __init__(self, n_categories: int, tag_prior: torch.Tensor, dim: int, scale: float):
+        super().__init__()
+        self.scale = scale
+        self.category_prototypes = nn.Parameter(torch.randn(n_categories, dim))
+        self.tag_prototypes = nn.Parameter(torch.randn(len(tag_prior), dim))
+        prior = tag_prior.clamp(1e-4, 1 - 1e-4)
+        self.tag_bias = nn.Parameter(torch.log(prior / (1 - prior)))
+
+    def category_logits(self, embedding: torch.Tensor) -> torch.Tensor:
+        return self.scale * embedding @ F.normalize(self.category_prototypes, dim=-1).t()
+
+    def tag_logits(self, embedding: torch.Tensor) -> torch.Tensor:
+        return self.scale * embedding @ F.normalize(self.tag_prototypes, dim=-1).t() + self.tag_bias
+
+    def losses(self, embedding: torch.Tensor, category: torch.Tensor, tags: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(category cross-entropy, tag binary cross-entropy averaged over tags) of unit vectors."""
+        if embedding.shape[0] == 0:
+            zero = embedding.sum() * 0.0
+            return zero, zero
+        return (F.cross_entropy(self.category_logits(embedding), category),
+                F.binary_cross_entropy_with_logits(self.tag_logits(embedding), tags))
+
+
+def caption_head_loss(heads: CaptionHeads, audio: torch.Tensor, image: torch.Tensor, audio_mask: torch.Tensor,
+                      category: torch.Tensor, tags: torch.Tensor, category_weight: float, tag_weight: float) -> torch.Tensor:
+    """Both towers' head losses, averaged over the two modalities; audio rows where audio_mask
+    is False (hum views) are left out."""
+    ca, ta = heads.losses(audio[audio_mask], category[audio_mask], tags[audio_mask])
+    ci, ti = heads.losses(image, category, tags)
+    return category_weight * 0.5 * (ca + ci) + tag_weight * 0.5 * (ta + ti)
+
+
 def parameter_count(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())

@@ -66,10 +66,12 @@ class ViewSampler:
         probs = np.array([train_cfg.p_clip, train_cfg.p_snippet, train_cfg.p_hum], dtype=np.float64)
         self.audio_probs = probs / probs.sum()
 
-    def audio_view(self, i: int, rng: np.random.Generator) -> np.ndarray:
+    def audio_view(self, i: int, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
+        """One normalised window and whether it is a hum view."""
         kind = int(rng.choice(3, p=self.audio_probs))
         hums = self.feats.hums[i]
-        if kind == 2 and hums:
+        is_hum = kind == 2 and bool(hums)
+        if is_hum:
             hum = time_stretch(hums[int(rng.integers(len(hums)))], float(rng.uniform(*self.train_cfg.hum_stretch)))
             length = self.norm.cfg.max_frames
             if rng.random() < 0.5:
@@ -82,7 +84,7 @@ class ViewSampler:
             fb = random_window(self.feats.clips[i], min(length, self.norm.cfg.max_frames), rng)
         else:
             fb = random_window(self.feats.clips[i], self.norm.cfg.max_frames, rng)
-        return self.norm.window(fb.astype(np.float32))
+        return self.norm.window(fb.astype(np.float32)), is_hum
 
     def image_view(self, i: int, rng: np.random.Generator) -> np.ndarray:
         pixels = self.feats.images[i]
@@ -99,10 +101,11 @@ class ViewSampler:
         return image_tensor(Image.fromarray(np.ascontiguousarray(pixels)), self.image_cfg.size,
                             self.image_cfg.mean, self.image_cfg.std)
 
-    def batch(self, indices: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        audio = np.stack([self.audio_view(int(i), rng) for i in indices])
+    def batch(self, indices: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """[n, frames, mels] audio views, [n, 3, size, size] image views, [n] bool: audio view is a hum."""
+        audio, is_hum = zip(*(self.audio_view(int(i), rng) for i in indices))
         image = np.stack([self.image_view(int(i), rng) for i in indices])
-        return audio, image
+        return np.stack(audio), image, np.array(is_hum, dtype=bool)
 
 
 def jitter(pixels: np.ndarray, amount: float, rng: np.random.Generator) -> np.ndarray:

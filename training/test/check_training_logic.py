@@ -1,5 +1,5 @@
 """Checks of the training-side logic that is easy to get subtly wrong: caption agreement, the
-caption-weighted contrastive loss, and hum time-stretching. Run by muvis-smoke.test.ts; exits
+caption-weighted contrastive loss, the caption heads, and hum time-stretching. Run by muvis-smoke.test.ts; exits
 non-zero with a message on the first failure."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from muvis.model import contrastive_loss, contrastive_targets, training_loss
+from muvis.model import CaptionHeads, caption_head_loss, contrastive_loss, contrastive_targets, training_loss
 from muvis.semantics import caption_agreement
 from muvis.views import time_stretch
 
@@ -71,6 +71,28 @@ def main() -> None:
           "the group term is the agreement-target loss at the fixed scale")
     check(group(grouped) + 0.1 < group(mixed), f"the group term prefers agreeing neighbours ({group(grouped):.4f} vs {group(mixed):.4f})")
 
+    torch.manual_seed(0)
+    heads = CaptionHeads(3, torch.tensor([0.5, 0.1, 0.9]), 8, 16.0)
+    check(torch.allclose(torch.sigmoid(heads.tag_bias), torch.tensor([0.5, 0.1, 0.9])), "tag biases start at the train prior")
+    protos = F.normalize(heads.category_prototypes.detach(), dim=-1)
+    category = torch.tensor([0, 1, 2, 0])
+    tags3 = torch.tensor([[1, 0, 1], [0, 0, 1], [1, 1, 1], [0, 0, 0]], dtype=torch.float32)
+    on_own, on_other = protos[category], protos[(category + 1) % 3]
+    own_loss, _ = heads.losses(on_own, category, tags3)
+    other_loss, _ = heads.losses(on_other, category, tags3)
+    check(own_loss + 1.0 < other_loss, f"an embedding on its category's prototype costs less ({own_loss:.3f} vs {other_loss:.3f})")
+    tag_protos = F.normalize(heads.tag_prototypes.detach(), dim=-1)
+    toward_tags = F.normalize(tags3 @ tag_protos - (1 - tags3) @ tag_protos + 1e-3, dim=-1)
+    _, tag_near = heads.losses(toward_tags, category, tags3)
+    _, tag_far = heads.losses(-toward_tags, category, tags3)
+    check(tag_near < tag_far, f"embeddings toward their tags' prototypes cost less ({tag_near:.3f} vs {tag_far:.3f})")
+    no_hums = torch.ones(4, dtype=torch.bool)
+    all_hums = torch.zeros(4, dtype=torch.bool)
+    image_only = caption_head_loss(heads, on_other, on_own, all_hums, category, tags3, 1.0, 0.0)
+    check(torch.isclose(image_only, 0.5 * own_loss), "hum views are left out of the head loss")
+    both = caption_head_loss(heads, on_other, on_own, no_hums, category, tags3, 1.0, 0.0)
+    check(torch.isclose(both, 0.5 * (own_loss + other_loss)), "the head loss averages the two towers")
+
     fb = (np.arange(11, dtype=np.float16)[:, None] * np.ones((1, 3), dtype=np.float16))
     slow = time_stretch(fb, 2.0)
     check(slow.shape == (22, 3), f"stretch x2 doubles the frames ({slow.shape})")
@@ -78,7 +100,7 @@ def main() -> None:
     check(np.allclose(np.diff(slow[:, 0]), 10.0 / 21), "linear in time")
     check(np.allclose(time_stretch(fb, 1.0), fb), "factor 1 is the identity")
     check(time_stretch(fb, 0.5).shape == (6, 3), "x0.5 halves the frames (rounded)")
-    print("ok: caption agreement, weighted contrastive loss, group term, time stretch")
+    print("ok: caption agreement, weighted contrastive loss, group term, caption heads, time stretch")
 
 
 if __name__ == "__main__":

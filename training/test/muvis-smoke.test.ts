@@ -1,11 +1,12 @@
 // CI smoke test of the MuVis training package: reference preprocessing checks, then one tiny
 // epoch on a 64-item corpus, ONNX export, evaluation, and the exported bundle embedding a WAV
-// and a PNG in Node (@muse/embeddings) equal to the Python side of the same files.
+// and a PNG in Node (@muse/embeddings) equal to the Python side of the same files; then a warm
+// start from that bundle with the caption heads.
 // Set MUSE_SMOKE_CORPUS to an already built corpus folder to skip building one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,7 +69,7 @@ test('reference preprocessing agrees with independent fbank and resize computati
   assert.match(out, /^ok:/);
 });
 
-test('caption agreement, the caption-weighted contrastive loss and hum time-stretch behave', () => {
+test('caption agreement, the caption-weighted contrastive loss, the caption heads and hum time-stretch behave', () => {
   const out = run(python, ['training/test/check_training_logic.py']);
   assert.match(out, /^ok:/);
 });
@@ -135,5 +136,38 @@ test('one tiny epoch trains, exports, evaluates, and embeds in Node as in Python
     }
   } finally {
     await muvis.close();
+  }
+});
+
+test('a warm start from the exported bundle trains the caption heads and records where it started', () => {
+  assert.ok(existsSync(join(bundle, 'manifest.json')), 'the tiny bundle of the previous test');
+  const tuned = join(work, 'muvis-tiny-tuned');
+  run(python, ['training/muvis/train.py', '--corpus', corpus, '--out', tuned, '--config', 'tiny', '--epochs', '1',
+    '--cache', join(work, 'cache'), '--no-eval', '--init-from', bundle, '--lr', '2e-4',
+    '--category-weight', '0.5', '--tag-weight', '3']);
+  const manifest = JSON.parse(readFileSync(join(tuned, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.training.warmStart.bundle, bundle);
+  assert.match(manifest.architecture.loss, /caption heads \(training only\): 0\.5 x category softmax and 3 x tag sigmoid/);
+  assert.equal(manifest.training.config.train.lr, 2e-4);
+
+  // a bundle of another corpus (other fbank statistics) is refused, not silently mixed in
+  const other = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
+  other.audio.normalize.mean += 1;
+  const foreign = join(work, 'muvis-foreign');
+  run('cp', ['-r', bundle, foreign]);
+  writeFileSync(join(foreign, 'manifest.json'), JSON.stringify(other));
+  const refused = spawnSync(python, ['training/muvis/train.py', '--corpus', corpus, '--out', join(work, 'never'), '--config', 'tiny',
+    '--epochs', '1', '--cache', join(work, 'cache'), '--no-eval', '--init-from', foreign], { cwd: root, encoding: 'utf8' });
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /fbank normalisation .* differs from this corpus/);
+  assert.ok(!existsSync(join(work, 'never')), 'nothing exported');
+
+  // the tagging K of experiment (a) was chosen on the validation split and is recorded
+  const metrics = JSON.parse(readFileSync(join(bundle, 'metrics.json'), 'utf8'));
+  const neighbours = metrics.detail.a_tagging.neighbours;
+  assert.equal(metrics.summary.a_tagging_neighbours, neighbours.chosen);
+  if (neighbours.on === 'validation split') {
+    const scores = Object.values(neighbours.validationAUROC) as number[];
+    assert.equal(neighbours.validationAUROC[String(neighbours.chosen)], Math.max(...scores));
   }
 });

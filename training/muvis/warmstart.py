@@ -1,0 +1,88 @@
+"""Start training from a shipped bundle: read its ONNX towers' weights back into the PyTorch
+towers (`train.py --init-from models/<bundle>`).
+
+Shipped bundles hold ONNX files only, often int8 (onnxruntime dynamic quantisation). Named
+initializers map to the towers' parameters by name; the MatMul weights that the exporter left
+anonymous (`onnx::MatMul_400`) are found through the node that reads them, whose name carries the
+module path (`/encoder/layers.0/attention/q_proj/MatMul_quant` -> `encoder.layers.0.attention.
+q_proj.weight`). int8 weights are dequantised ((q - zero_point) x scale) and transposed back from
+MatMul's [in, out] to Linear's [out, in]; tensors the exporter merged because they were equal
+come back through their Identity nodes. Every parameter must be found, or it is an error.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from .model import Muvis
+
+
+class WarmStartError(RuntimeError):
+    """The bundle does not match the model being trained."""
+
+
+def _module_path(node_name: str) -> str:
+    """'/encoder/layers.0/attention/q_proj/MatMul_quant' -> 'encoder.layers.0.attention.q_proj'."""
+    return ".".join(node_name.strip("/").split("/")[:-1])
+
+
+def onnx_tower_weights(path: Path) -> dict[str, np.ndarray]:
+    """The tower's parameters, by PyTorch name, as float32 arrays."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    arrays = {init.name: numpy_helper.to_array(init) for init in graph.initializer}
+    weights = {name: a.astype(np.float32) for name, a in arrays.items() if not name.startswith("onnx::") and "/" not in name}
+    for node in graph.node:
+        if node.op_type == "Identity" and node.input[0] in weights:  # the exporter merges equal tensors
+            weights[node.output[0]] = weights[node.input[0]]
+            continue
+        if node.op_type not in ("MatMul", "MatMulInteger", "Gemm"):
+            continue
+        weight_input = node.input[1]
+        if weight_input not in arrays:
+            continue  # activation @ activation (attention scores)
+        if node.op_type == "MatMulInteger":
+            base = weight_input[: -len("_quantized")]
+            w = (arrays[weight_input].astype(np.float32) - arrays[base + "_zero_point"].astype(np.float32)) * arrays[base + "_scale"]
+        else:
+            w = arrays[weight_input].astype(np.float32)
+        transposed = node.op_type != "Gemm" or not any(a.name == "transB" and a.i == 1 for a in node.attribute)
+        weights[_module_path(node.name) + ".weight"] = w.T if transposed else w
+    return weights
+
+
+def load_tower(tower: nn.Module, path: Path) -> None:
+    weights = onnx_tower_weights(path)
+    state = tower.state_dict()
+    missing = [k for k in state if k not in weights]
+    if missing:
+        raise WarmStartError(f"{path.name}: no weights for {missing[:5]}{' …' if len(missing) > 5 else ''}")
+    for key, value in state.items():
+        if tuple(weights[key].shape) != tuple(value.shape):
+            raise WarmStartError(f"{path.name}: {key} is {weights[key].shape} in the bundle, {tuple(value.shape)} in the model")
+    tower.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(weights[k])) for k in state})
+
+
+def warm_start(model: Muvis, bundle_dir: Path, mean: float, std: float) -> dict:
+    """Load both towers and the logit scale from a bundle; its fbank normalisation must equal the
+    one this training run computed (the same corpus gives the same statistics)."""
+    manifest = json.loads((bundle_dir / "manifest.json").read_text(encoding="utf-8"))
+    norm = manifest["audio"]["normalize"]
+    if not (math.isclose(norm["mean"], mean, abs_tol=1e-5) and math.isclose(norm["std"], std, abs_tol=1e-5)):
+        raise WarmStartError(f"{bundle_dir}: fbank normalisation {norm} differs from this corpus's "
+                             f"(mean {mean:.6f}, std {std:.6f}); was it trained on another corpus?")
+    load_tower(model.audio, bundle_dir / manifest["audio"]["onnx"])
+    load_tower(model.image, bundle_dir / manifest["image"]["onnx"])
+    with torch.no_grad():
+        model.logit_scale.fill_(math.log(manifest["architecture"]["logitScale"]))
+    training = manifest.get("training", {})
+    return {"bundle": str(bundle_dir), "name": manifest.get("name"), "weights": manifest["architecture"].get("weights"),
+            "trainingCommit": training.get("commit"), "trainingCommand": training.get("command")}
