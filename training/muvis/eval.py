@@ -16,9 +16,8 @@ Protocol (also written into metrics.json under "protocol"):
   split, never on the test split: the K of {5, 10, 25, 50, 100, 200, 400, 800} with the best
   mean of the two directions' macro AUROC for val items tagged from the train split (K = 25
   when the corpus has no val items); the choice and every candidate's val AUROC are recorded.
-  Per tag over the
-  test items: AUROC, average precision, accuracy at score >= 0.5; macro-averaged over the tags
-  that have at least one positive and one negative test item.
+  Per tag over the test items: AUROC, average precision, accuracy at score >= 0.5;
+  macro-averaged over the tags that have at least one positive and one negative test item.
   (b) Image retrieval from music snippets / (c) music retrieval from image crops. Every query
   ranks all test items of the other modality by cosine similarity. A candidate is relevant when
   its item has the same caption category as the query's item; caption category = the item's

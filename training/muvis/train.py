@@ -159,8 +159,8 @@ def train(args: argparse.Namespace) -> Path:
     model.train()
     heads = None
     if tc.category_weight > 0 or tc.tag_weight > 0:
-        category_names = sorted(set(categories.tolist()))
-        category_ids = torch.from_numpy(np.searchsorted(np.array(category_names), categories))
+        category_names, category_index = np.unique(categories, return_inverse=True)
+        category_ids = torch.from_numpy(category_index)
         heads = CaptionHeads(len(category_names), torch.from_numpy(tags.mean(axis=0)), cfg.embedding_dim, tc.head_scale)
         log(f"caption heads: {len(category_names)} categories, {len(vocab)} tags, weights {tc.category_weight:g} / {tc.tag_weight:g}")
     batch = min(tc.batch_size, len(train_items))

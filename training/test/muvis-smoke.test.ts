@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,7 +154,7 @@ test('a warm start from the exported bundle trains the caption heads and records
   const other = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
   other.audio.normalize.mean += 1;
   const foreign = join(work, 'muvis-foreign');
-  run('cp', ['-r', bundle, foreign]);
+  cpSync(bundle, foreign, { recursive: true });
   writeFileSync(join(foreign, 'manifest.json'), JSON.stringify(other));
   const refused = spawnSync(python, ['training/muvis/train.py', '--corpus', corpus, '--out', join(work, 'never'), '--config', 'tiny',
     '--epochs', '1', '--cache', join(work, 'cache'), '--no-eval', '--init-from', foreign], { cwd: root, encoding: 'utf8' });
