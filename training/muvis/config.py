@@ -68,6 +68,13 @@ class TrainConfig:
     category_weight: float = 0.0
     tag_weight: float = 0.0
     head_scale: float = 16.0
+    # Hum pairs: up to hum_pairs items per batch that have hums get a second audio view, a hum,
+    # scored by model.hum_pair_loss (weight hum_pair_weight) against the batch's audio views and
+    # images. Why: hum->image recall stayed near 0.17 however long the main loss ran; a hum
+    # paired with its own clip and other hums teaches the tune across key, tempo and voice.
+    # Costs hum_pairs more audio-tower passes per step. 0: none.
+    hum_pairs: int = 0
+    hum_pair_weight: float = 0.0
     # audio view mixture per step: full-clip window / 3-5 s snippet / hum
     p_clip: float = 0.35
     p_snippet: float = 0.25

@@ -118,6 +118,18 @@ def training_loss(audio: torch.Tensor, image: torch.Tensor, scale: torch.Tensor,
     return loss
 
 
+def hum_pair_loss(hums: torch.Tensor, audio: torch.Tensor, image: torch.Tensor, owner: torch.Tensor,
+                  scale: torch.Tensor) -> torch.Tensor:
+    """Extra hum views [k, d] as queries over the batch's audio views [n, d] and images [n, d]:
+    the positives of hum j are the audio view and the image of item owner[j]. The mean of the two
+    cross-entropies (the query-by-humming direction only). The audio side teaches the melody
+    directly: a hum and its item's clip (or another hum of it, in another key, tempo and voice)
+    share the tune and nothing else."""
+    if hums.shape[0] == 0:
+        return hums.sum() * 0.0
+    return 0.5 * (F.cross_entropy(scale * hums @ audio.t(), owner) + F.cross_entropy(scale * hums @ image.t(), owner))
+
+
 class CaptionHeads(nn.Module):
     """Training-only heads over the joint space (not exported): one prototype per caption
     category and one per vocabulary tag, shared by both towers and compared by cosine at a fixed

@@ -29,7 +29,7 @@ from muvis.config import MuvisConfig, preset
 from muvis.data import FbankCache, by_split, corpus_fingerprint, fbank_stats, load_features, read_manifest
 from muvis.export import bundle_manifest, export_bundle, git_commit
 from muvis.features import FbankParams, l2_normalize
-from muvis.model import CaptionHeads, Muvis, caption_head_loss, training_loss
+from muvis.model import CaptionHeads, Muvis, caption_head_loss, hum_pair_loss, training_loss
 from muvis.retrieval import category_retrieval, recall_at_k
 from muvis.semantics import caption_agreement, caption_categories, tag_matrix, tag_vocabulary
 from muvis.views import AudioNorm, ViewSampler
@@ -129,6 +129,7 @@ def train(args: argparse.Namespace) -> Path:
                               patience=args.patience, caption_weight=args.caption_weight,
                               group_weight=args.group_weight, group_scale=args.group_scale,
                               category_weight=args.category_weight, tag_weight=args.tag_weight, head_scale=args.head_scale,
+                              hum_pairs=args.hum_pairs, hum_pair_weight=args.hum_pair_weight,
                               lr=args.lr, bf16={"bf16": True, "fp32": False, "auto": native_bf16()}[args.precision])
     tc = cfg.train
     seed_everything(tc.seed)
@@ -189,17 +190,23 @@ def train(args: argparse.Namespace) -> Path:
         # PIL release the GIL); one worker keeps the rng draws in a fixed order.
         next_batch = prefetch.submit(sampler.batch, order[:batch], rng)
         for b in range(steps_per_epoch):
-            audio, image, is_hum = next_batch.result()
+            views = next_batch.result()
             members = order[b * batch:(b + 1) * batch]
             agreement = torch.from_numpy(caption_agreement(categories[members], tags[members]))
             if b + 1 < steps_per_epoch:
                 next_batch = prefetch.submit(sampler.batch, order[(b + 1) * batch:(b + 2) * batch], rng)
+            n_pairs = len(views.pair_owner)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=tc.bf16):
-                ea = model.audio(torch.from_numpy(audio))
-                ei = model.image(torch.from_numpy(image))
+                audio_in = np.concatenate([views.audio, views.pair_hums]) if n_pairs else views.audio
+                ea_all = model.audio(torch.from_numpy(audio_in))
+                ea, eh = ea_all[:len(members)], ea_all[len(members):]
+                ei = model.image(torch.from_numpy(views.image))
             loss = training_loss(ea, ei, model.scale(), agreement, tc.caption_weight, tc.group_weight, tc.group_scale)
+            if n_pairs:
+                loss = loss + tc.hum_pair_weight * hum_pair_loss(
+                    eh, ea, ei, torch.from_numpy(views.pair_owner), model.scale())
             if heads is not None:
-                loss = loss + caption_head_loss(heads, ea, ei, torch.from_numpy(~is_hum), category_ids[members],
+                loss = loss + caption_head_loss(heads, ea, ei, torch.from_numpy(~views.is_hum), category_ids[members],
                                                 torch.from_numpy(tags[members]), tc.category_weight, tc.tag_weight)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -277,6 +284,10 @@ def main(argv: list[str] | None = None) -> None:
                     help="weight of the caption-category prototype loss on both towers (0: none)")
     ap.add_argument("--tag-weight", type=float, default=None, help="weight of the tag prototype loss on both towers (0: none)")
     ap.add_argument("--head-scale", type=float, default=None, help="fixed cosine scale of the caption heads")
+    ap.add_argument("--hum-pairs", type=int, default=None,
+                    help="items per batch given a second, hum view for the hum-pair loss (default 0: none)")
+    ap.add_argument("--hum-pair-weight", type=float, default=None,
+                    help="weight of the hum-pair loss: extra hums against the batch's audio views and images")
     ap.add_argument("--lr", type=float, default=None, help="peak learning rate (default 8e-4)")
     ap.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto",
                     help="bf16 autocast or float32; auto: bf16 where the CPU has native bf16 (AVX512-BF16, AMX)")

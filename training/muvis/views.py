@@ -7,6 +7,8 @@ Audio views (one per item per step, drawn at random):
   * hum     - one of the item's hums, time-stretched by a random factor (hum_stretch: people
               drift from the tempo more than the corpus's hums do), whole or a random 4-8 s
               slice, so hums are positives for the item's image (query by humming).
+Hum pairs (train.hum_pairs and hum_pair_weight > 0): up to that many items of the batch with hums get one more
+hum view besides their audio view, for the hum-pair loss (model.hum_pair_loss).
 Image views: the full image or a square crop (a manifest crop or a random one, side 50-100 %),
 resized with the reference preprocessing, then brightness / contrast / saturation jitter.
 Never flipped: an ImMuTe image draws the melody as a contour (time -> x, pitch -> y). Hue is
@@ -14,6 +16,8 @@ never changed: it carries the music's key.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image
@@ -58,6 +62,15 @@ def random_window(fb: np.ndarray, length: int, rng: np.random.Generator) -> np.n
     return fb[start:start + length]
 
 
+@dataclass
+class Batch:
+    audio: np.ndarray       # [n, frames, mels] one audio view per item
+    image: np.ndarray       # [n, 3, size, size] one image view per item
+    is_hum: np.ndarray      # [n] bool: the audio view is a hum
+    pair_hums: np.ndarray   # [k, frames, mels] extra hum views (hum pairs), k <= train.hum_pairs
+    pair_owner: np.ndarray  # [k] the batch position of each extra hum's item
+
+
 class ViewSampler:
     def __init__(self, items: list[Item], feats: CachedFeatures, norm: AudioNorm,
                  image_cfg: ImageTowerConfig, train_cfg: TrainConfig):
@@ -69,22 +82,26 @@ class ViewSampler:
     def audio_view(self, i: int, rng: np.random.Generator) -> tuple[np.ndarray, bool]:
         """One normalised window and whether it is a hum view."""
         kind = int(rng.choice(3, p=self.audio_probs))
-        hums = self.feats.hums[i]
-        is_hum = kind == 2 and bool(hums)
+        is_hum = kind == 2 and bool(self.feats.hums[i])
         if is_hum:
-            hum = time_stretch(hums[int(rng.integers(len(hums)))], float(rng.uniform(*self.train_cfg.hum_stretch)))
-            length = self.norm.cfg.max_frames
-            if rng.random() < 0.5:
-                lo, hi = self.train_cfg.hum_snippet_seconds
-                length = min(length, int(rng.uniform(lo, hi) * FRAMES_PER_SECOND))
-            fb = random_window(hum, length, rng)
-        elif kind == 1:
+            return self.hum_view(i, rng), True
+        if kind == 1:
             lo, hi = self.train_cfg.snippet_seconds
             length = int(rng.uniform(lo, hi) * FRAMES_PER_SECOND)
             fb = random_window(self.feats.clips[i], min(length, self.norm.cfg.max_frames), rng)
         else:
             fb = random_window(self.feats.clips[i], self.norm.cfg.max_frames, rng)
-        return self.norm.window(fb.astype(np.float32)), is_hum
+        return self.norm.window(fb.astype(np.float32)), False
+
+    def hum_view(self, i: int, rng: np.random.Generator) -> np.ndarray:
+        """One of item i's hums, time-stretched, whole or a slice; normalised. The item must have hums."""
+        hums = self.feats.hums[i]
+        hum = time_stretch(hums[int(rng.integers(len(hums)))], float(rng.uniform(*self.train_cfg.hum_stretch)))
+        length = self.norm.cfg.max_frames
+        if rng.random() < 0.5:
+            lo, hi = self.train_cfg.hum_snippet_seconds
+            length = min(length, int(rng.uniform(lo, hi) * FRAMES_PER_SECOND))
+        return self.norm.window(random_window(hum, length, rng).astype(np.float32))
 
     def image_view(self, i: int, rng: np.random.Generator) -> np.ndarray:
         pixels = self.feats.images[i]
@@ -101,11 +118,16 @@ class ViewSampler:
         return image_tensor(Image.fromarray(np.ascontiguousarray(pixels)), self.image_cfg.size,
                             self.image_cfg.mean, self.image_cfg.std)
 
-    def batch(self, indices: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """[n, frames, mels] audio views, [n, 3, size, size] image views, [n] bool: audio view is a hum."""
+    def batch(self, indices: np.ndarray, rng: np.random.Generator) -> Batch:
         audio, is_hum = zip(*(self.audio_view(int(i), rng) for i in indices))
         image = np.stack([self.image_view(int(i), rng) for i in indices])
-        return np.stack(audio), image, np.array(is_hum, dtype=bool)
+        # drawn after the main views, so a run without hum pairs draws exactly what it did before
+        limit = self.train_cfg.hum_pairs if self.train_cfg.hum_pair_weight > 0 else 0
+        owners = [k for k, i in enumerate(indices) if self.feats.hums[int(i)]][:limit]
+        frames, mels = audio[0].shape
+        pair_hums = (np.stack([self.hum_view(int(indices[k]), rng) for k in owners]) if owners
+                     else np.zeros((0, frames, mels), dtype=np.float32))
+        return Batch(np.stack(audio), image, np.array(is_hum, dtype=bool), pair_hums, np.array(owners, dtype=np.int64))
 
 
 def jitter(pixels: np.ndarray, amount: float, rng: np.random.Generator) -> np.ndarray:

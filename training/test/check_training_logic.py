@@ -1,5 +1,5 @@
 """Checks of the training-side logic that is easy to get subtly wrong: caption agreement, the
-caption-weighted contrastive loss, the caption heads, and hum time-stretching. Run by muvis-smoke.test.ts; exits
+caption-weighted contrastive loss, the caption heads, hum pairs, and hum time-stretching. Run by muvis-smoke.test.ts; exits
 non-zero with a message on the first failure."""
 
 from __future__ import annotations
@@ -13,9 +13,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from muvis.model import CaptionHeads, caption_head_loss, contrastive_loss, contrastive_targets, training_loss
+from dataclasses import replace
+
+from muvis.config import PRESETS
+from muvis.data import CachedFeatures, Item
+from muvis.features import FbankParams
+from muvis.model import (CaptionHeads, caption_head_loss, contrastive_loss, contrastive_targets, hum_pair_loss,
+                         training_loss)
 from muvis.semantics import caption_agreement
-from muvis.views import time_stretch
+from muvis.views import AudioNorm, ViewSampler, time_stretch
 
 
 def check(ok: bool, what: str) -> None:
@@ -93,6 +99,15 @@ def main() -> None:
     both = caption_head_loss(heads, on_other, on_own, no_hums, category, tags3, 1.0, 0.0)
     check(torch.isclose(both, 0.5 * (own_loss + other_loss)), "the head loss averages the two towers")
 
+    owner = torch.tensor([2, 0])
+    aligned = hum_pair_loss(audio[owner], audio, image, owner, scale)
+    crossed = hum_pair_loss(audio[owner.flip(0)], audio, image, owner, scale)
+    check(aligned < crossed, f"a hum on its own item's audio costs less ({aligned:.3f} vs {crossed:.3f})")
+    check(torch.isclose(hum_pair_loss(audio[owner], audio, audio, owner, scale),
+                        F.cross_entropy(scale * audio[owner] @ audio.t(), owner)), "the hum loss averages audio and image")
+    check(hum_pair_loss(audio[:0], audio, image, owner[:0], scale) == 0, "no hum pairs cost nothing")
+    check_hum_pair_views()
+
     fb = (np.arange(11, dtype=np.float16)[:, None] * np.ones((1, 3), dtype=np.float16))
     slow = time_stretch(fb, 2.0)
     check(slow.shape == (22, 3), f"stretch x2 doubles the frames ({slow.shape})")
@@ -100,7 +115,32 @@ def main() -> None:
     check(np.allclose(np.diff(slow[:, 0]), 10.0 / 21), "linear in time")
     check(np.allclose(time_stretch(fb, 1.0), fb), "factor 1 is the identity")
     check(time_stretch(fb, 0.5).shape == (6, 3), "x0.5 halves the frames (rounded)")
-    print("ok: caption agreement, weighted contrastive loss, group term, caption heads, time stretch")
+    print("ok: caption agreement, weighted contrastive loss, group term, caption heads, hum pairs, time stretch")
+
+
+def check_hum_pair_views() -> None:
+    """The sampler gives extra hums only to items that have hums, at most hum_pairs of them, and
+    drawing them leaves the main views exactly as a run without hum pairs draws them."""
+    tiny = PRESETS["tiny"]
+    gen = np.random.default_rng(0)
+    n = 5
+    items = [Item(index=k, ytid=f"y{k}", caption="", tags=[], split="train", seed=k, audio=Path("a"), image=Path("i"),
+                  hums=[], snippets=[], crops=[]) for k in range(n)]
+    clips = [gen.normal(size=(300, 128)).astype(np.float16) for _ in range(n)]
+    hums = [[gen.normal(size=(200, 128)).astype(np.float16)] if k in (1, 3, 4) else [] for k in range(n)]
+    feats = CachedFeatures(clips, hums, gen.integers(0, 255, size=(n, 64, 64, 3), dtype=np.uint8))
+    norm = AudioNorm(0.0, 1.0, tiny.audio, FbankParams(numMelBins=128))
+    sample = lambda train_cfg: ViewSampler(items, feats, norm, tiny.image, train_cfg).batch(np.arange(n)[::-1],
+                                                                                           np.random.default_rng(7))
+    plain = sample(tiny.train)
+    paired = sample(replace(tiny.train, hum_pairs=2, hum_pair_weight=1.0))
+    check(plain.pair_hums.shape[0] == 0 and len(plain.pair_owner) == 0, "no hum pairs unless asked for")
+    check(paired.pair_owner.tolist() == [0, 1], f"the first two items with hums, by batch position ({paired.pair_owner})")
+    check(paired.pair_hums.shape == (2, tiny.audio.max_frames, 128), f"hum windows ({paired.pair_hums.shape})")
+    check(np.array_equal(plain.audio, paired.audio) and np.array_equal(plain.image, paired.image),
+          "the main views do not depend on the hum pairs")
+    unweighted = sample(replace(tiny.train, hum_pairs=2, hum_pair_weight=0.0))
+    check(len(unweighted.pair_owner) == 0, "weight 0 draws no hum pairs")
 
 
 if __name__ == "__main__":
