@@ -26,9 +26,12 @@ Protocol (also written into metrics.json under "protocol"):
   averaged over queries.
   Exact pairs: music->image and image->music among all test items (the item's own counterpart is
   the only relevant candidate): Recall@1/5/10, mAP (= mean reciprocal rank), median rank. The
-  same for snippet->image, crop->music and hum->image.
+  same for snippet->image, crop->music, hum->image and hum->music (every hum against all test
+  clips: query by humming for music).
   Shuffled baseline: all of the above after a fixed random permutation of the music embeddings
-  across items (train and test), which breaks every image-music pairing.
+  across items (train and test), which breaks every image-music pairing; a snippet or hum query
+  moves with its item's music for the image-side figures, and stays at its item's position for
+  hum->music (which the shuffle would otherwise leave intact, both sides being music).
 """
 
 from __future__ import annotations
@@ -218,6 +221,8 @@ def all_metrics(train: dict, test: dict, train_items: list[Item], test_items: li
             "crop_to_music": exact_pair_metrics(test["crop"], test["music"], test["crop_owner"]) if len(test["crop"]) else None,
         },
         "hum_to_image": exact_pair_metrics(test["hum"], test["image"], test["hum_owner"]) if len(test["hum"]) else None,
+        "hum_to_music": exact_pair_metrics(test["hum"], test["music"], test.get("hum_music_owner", test["hum_owner"]))
+        if len(test["hum"]) else None,
     }
     for side in result["a_tagging"].values():
         side["AUROC_macro"] = side["AUROC"]
@@ -234,6 +239,7 @@ def shuffled(train: dict, test: dict) -> tuple[dict, dict]:
     for key in ("snippet", "hum"):  # a query of item i now belongs to whichever item i's music moved to
         if len(test[key]):
             test_s[f"{key}_owner"] = inverse[test[key + "_owner"]]
+    test_s["hum_music_owner"] = test["hum_owner"]  # against music, the hum stays put: the music at its place is another item's
     return train_s, test_s
 
 
@@ -254,6 +260,7 @@ def summary(m: dict) -> dict:
         **{f"music_to_image_{k}": m["exact_pairs"]["music_to_image"][k] for k in ("R@1", "R@5", "R@10", "mAP")},
         **{f"image_to_music_{k}": m["exact_pairs"]["image_to_music"][k] for k in ("R@1", "R@5", "R@10", "mAP")},
         **{f"hum_to_image_{k}": pick(m["hum_to_image"], k) for k in ("R@1", "R@5", "R@10", "mAP")},
+        **{f"hum_to_music_{k}": pick(m.get("hum_to_music"), k) for k in ("R@1", "R@5", "R@10", "mAP")},
     }
 
 

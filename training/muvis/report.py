@@ -31,6 +31,7 @@ FULL_ROWS = [
     ("music → image R@1 / R@5 / R@10 / mAP", ("music_to_image_", ("R@1", "R@5", "R@10", "mAP")), NOT_IN_PAPER),
     ("image → music R@1 / R@5 / R@10 / mAP", ("image_to_music_", ("R@1", "R@5", "R@10", "mAP")), NOT_IN_PAPER),
     ("hum → image R@1 / R@5 / R@10 / mAP", ("hum_to_image_", ("R@1", "R@5", "R@10", "mAP")), NOT_IN_PAPER),
+    ("hum → music R@1 / R@5 / R@10 / mAP", ("hum_to_music_", ("R@1", "R@5", "R@10", "mAP")), NOT_IN_PAPER),
 ]
 
 SUMMARY_ROWS = [
@@ -41,6 +42,7 @@ SUMMARY_ROWS = [
     ("exact pair music → image, R@1 / R@10 / mAP", ("music_to_image_", ("R@1", "R@10", "mAP")), "R@10 ≥ 0.5"),
     ("exact pair image → music, R@1 / R@10 / mAP", ("image_to_music_", ("R@1", "R@10", "mAP")), "R@10 ≥ 0.5"),
     ("hum → image, R@1 / R@10 / mAP", ("hum_to_image_", ("R@1", "R@10", "mAP")), "R@10 ≥ 0.3"),
+    ("hum → music, R@1 / R@10 / mAP", ("hum_to_music_", ("R@1", "R@10", "mAP")), "none set"),
 ]
 
 
