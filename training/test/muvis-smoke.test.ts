@@ -97,7 +97,7 @@ test('one tiny epoch trains, exports, evaluates, and embeds in Node as in Python
 
   run(python, ['training/muvis/eval.py', '--bundle', bundle, '--corpus', corpus]);
   const metrics = JSON.parse(readFileSync(join(bundle, 'metrics.json'), 'utf8'));
-  for (const key of ['a_image_tagging_AUROC', 'music_to_image_R@10', 'image_to_music_R@10', 'hum_to_image_R@10']) {
+  for (const key of ['a_image_tagging_AUROC', 'music_to_image_R@10', 'image_to_music_R@10', 'hum_to_image_R@10', 'hum_to_music_R@10']) {
     assert.equal(typeof metrics.summary[key], 'number', `metrics.summary.${key}`);
     assert.equal(typeof metrics.shuffledSummary[key], 'number', `metrics.shuffledSummary.${key}`);
   }
@@ -139,16 +139,18 @@ test('one tiny epoch trains, exports, evaluates, and embeds in Node as in Python
   }
 });
 
-test('a warm start from the exported bundle trains the caption heads and records where it started', () => {
+test('a warm start from the exported bundle trains the caption heads and hum pairs, and records where it started', () => {
   assert.ok(existsSync(join(bundle, 'manifest.json')), 'the tiny bundle of the previous test');
   const tuned = join(work, 'muvis-tiny-tuned');
   run(python, ['training/muvis/train.py', '--corpus', corpus, '--out', tuned, '--config', 'tiny', '--epochs', '1',
     '--cache', join(work, 'cache'), '--no-eval', '--init-from', bundle, '--lr', '2e-4',
-    '--category-weight', '0.5', '--tag-weight', '3']);
+    '--category-weight', '0.5', '--tag-weight', '3', '--hum-pairs', '8', '--hum-pair-weight', '1']);
   const manifest = JSON.parse(readFileSync(join(tuned, 'manifest.json'), 'utf8'));
   assert.equal(manifest.training.warmStart.bundle, bundle);
   assert.match(manifest.architecture.loss, /caption heads \(training only\): 0\.5 x category softmax and 3 x tag sigmoid/);
+  assert.match(manifest.architecture.loss, /hum pairs \(training only\): 1 x cross-entropy of up to 8 extra hum views/);
   assert.equal(manifest.training.config.train.lr, 2e-4);
+  assert.equal(manifest.training.config.train.hum_pairs, 8);
 
   // a bundle of another corpus (other fbank statistics) is refused, not silently mixed in
   const other = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
