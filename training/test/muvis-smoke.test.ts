@@ -69,7 +69,7 @@ test('reference preprocessing agrees with independent fbank and resize computati
   assert.match(out, /^ok:/);
 });
 
-test('caption agreement, the caption-weighted contrastive loss, the caption heads and hum time-stretch behave', () => {
+test('caption agreement, the caption-weighted contrastive loss, the caption heads, hum pairs and hum time-stretch behave', () => {
   const out = run(python, ['training/test/check_training_logic.py']);
   assert.match(out, /^ok:/);
 });
