@@ -85,6 +85,11 @@ class TrainConfig:
     snippet_seconds: tuple[float, float] = (3.0, 5.0)
     hum_snippet_seconds: tuple[float, float] = (4.0, 8.0)   # half of the hum views are partial hums
 
+    @property
+    def hum_pairs_per_batch(self) -> int:
+        """Extra hum views a batch actually draws: none unless both the count and the weight are set."""
+        return self.hum_pairs if self.hum_pair_weight > 0 else 0
+
 
 @dataclass(frozen=True)
 class MuvisConfig:

@@ -7,8 +7,8 @@ Audio views (one per item per step, drawn at random):
   * hum     - one of the item's hums, time-stretched by a random factor (hum_stretch: people
               drift from the tempo more than the corpus's hums do), whole or a random 4-8 s
               slice, so hums are positives for the item's image (query by humming).
-Hum pairs (train.hum_pairs and hum_pair_weight > 0): up to that many items of the batch with hums get one more
-hum view besides their audio view, for the hum-pair loss (model.hum_pair_loss).
+Hum pairs (train.hum_pairs_per_batch > 0): up to that many items of the batch that have hums get
+one more hum view besides their audio view, for the hum-pair loss (model.hum_pair_loss).
 Image views: the full image or a square crop (a manifest crop or a random one, side 50-100 %),
 resized with the reference preprocessing, then brightness / contrast / saturation jitter.
 Never flipped: an ImMuTe image draws the melody as a contour (time -> x, pitch -> y). Hue is
@@ -122,8 +122,7 @@ class ViewSampler:
         audio, is_hum = zip(*(self.audio_view(int(i), rng) for i in indices))
         image = np.stack([self.image_view(int(i), rng) for i in indices])
         # drawn after the main views, so a run without hum pairs draws exactly what it did before
-        limit = self.train_cfg.hum_pairs if self.train_cfg.hum_pair_weight > 0 else 0
-        owners = [k for k, i in enumerate(indices) if self.feats.hums[int(i)]][:limit]
+        owners = [k for k, i in enumerate(indices) if self.feats.hums[int(i)]][:self.train_cfg.hum_pairs_per_batch]
         frames, mels = audio[0].shape
         pair_hums = (np.stack([self.hum_view(int(indices[k]), rng) for k in owners]) if owners
                      else np.zeros((0, frames, mels), dtype=np.float32))
