@@ -130,7 +130,7 @@ def train(args: argparse.Namespace) -> Path:
                               group_weight=args.group_weight, group_scale=args.group_scale,
                               category_weight=args.category_weight, tag_weight=args.tag_weight, head_scale=args.head_scale,
                               hum_pairs=args.hum_pairs, hum_pair_weight=args.hum_pair_weight,
-                              lr=args.lr, bf16={"bf16": True, "fp32": False, "auto": native_bf16()}[args.precision])
+                              lr=args.lr, threads=args.threads, bf16={"bf16": True, "fp32": False, "auto": native_bf16()}[args.precision])
     tc = cfg.train
     seed_everything(tc.seed)
     torch.set_num_threads(tc.threads)
@@ -293,6 +293,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="bf16 autocast or float32; auto: bf16 where the CPU has native bf16 (AVX512-BF16, AMX)")
     ap.add_argument("--init-from", default=None, metavar="BUNDLE",
                     help="start from this bundle's tower weights (its ONNX files, int8 dequantised) and logit scale")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="PyTorch threads (default 2); sums may round differently with another count, so replay with the same")
     ap.add_argument("--max-minutes", type=float, default=None, help="stop starting epochs after this wall time")
     ap.add_argument("--cache", default=os.environ.get("MUVIS_CACHE", str(REPO / "data/cache/muvis")))
     ap.add_argument("--checkpoint", default=None, help="also save the best PyTorch state here")
