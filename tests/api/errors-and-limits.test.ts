@@ -77,6 +77,9 @@ test('a search given the wrong kind of media says so', async () => {
   const r = await gqlUpload(server.url, MUSIC_BY_IMAGE, { image: null, first: 3 }, { 'variables.image': { ...tune(4), name: 'looks-like.png', type: 'image/png' } });
   assert.equal(codeOf(r), 'BAD_USER_INPUT');
   assert.match(r.errors![0].message, /expected an image/);
+  const hum = await gqlUpload(server.url, 'query($a: Upload!) { searchMusicByAudio(audio: $a, first: 3) { score } }', { a: null }, { 'variables.a': await image(4) });
+  assert.equal(codeOf(hum), 'BAD_USER_INPUT');
+  assert.match(hum.errors![0].message, /expected audio/);
   const tooMany = await gqlUpload(server.url, MUSIC_BY_IMAGE, { image: null, first: 101 }, { 'variables.image': await image(4) });
   assert.equal(codeOf(tooMany), 'BAD_USER_INPUT');
   const zero = await gqlUpload(server.url, MUSIC_BY_IMAGE, { image: null, first: 0 }, { 'variables.image': await image(4) });

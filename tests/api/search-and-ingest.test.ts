@@ -10,6 +10,8 @@ const MUSIC_BY_IMAGE = `query($image: Upload!, $first: Int!, $filter: AssetFilte
   searchMusicByImage(image: $image, first: $first, filter: $filter) { score asset { id kind title tags { name origin } } } }`;
 const IMAGES_BY_AUDIO = `query($audio: Upload!, $first: Int!, $filter: AssetFilter) {
   searchImagesByAudio(audio: $audio, first: $first, filter: $filter) { score asset { id kind url } } }`;
+const MUSIC_BY_AUDIO = `query($audio: Upload!, $first: Int!, $filter: AssetFilter) {
+  searchMusicByAudio(audio: $audio, first: $first, filter: $filter) { score asset { id kind } } }`;
 const SIMILAR = `query($id: ID!, $kind: AssetKind!, $first: Int!) { similar(assetId: $id, kind: $kind, first: $first) { score asset { id kind } } }`;
 
 const IMAGES = 12;
@@ -135,6 +137,24 @@ test('searchImagesByAudio accepts short hums and long recordings (windowed and p
   const hits = long.data.searchImagesByAudio;
   assert.equal(hits.length, IMAGES, 'first larger than the index returns every image');
   assert.ok(hits.every((h: any) => h.asset.kind === 'IMAGE' && h.asset.url.endsWith(`/media/${h.asset.id}`)));
+});
+
+test('searchMusicByAudio (query by humming) ranks the music itself first and matches a brute-force scan', async () => {
+  const query = tune(7);
+  const r = await gqlUpload(server.url, MUSIC_BY_AUDIO, { audio: null, first: 5 }, { 'variables.audio': query });
+  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+  const hits = r.data.searchMusicByAudio;
+  assert.equal(hits.length, 5);
+  assert.ok(hits.every((h: any) => h.asset.kind === 'AUDIO'));
+  assert.equal(hits[0].asset.id, tuneIds[7], 'the same recording is its own nearest music');
+  assert.ok(hits[0].score > 0.999, `score ${hits[0].score}`);
+  const { search } = server.api.core.services;
+  const vector = (await search.embedUpload(query.bytes, 'AUDIO')).vector;
+  const exact = await search.hydrate(server.api.core.index.exactSearch('AUDIO', vector, 5));
+  assert.deepEqual(hits.map((h: any) => h.asset.id), exact.map((h) => h.asset.id));
+  const inLibrary = await gqlUpload(server.url, MUSIC_BY_AUDIO, { audio: null, first: 3, filter: { libraryId } }, { 'variables.audio': query });
+  assert.ok(inLibrary.data.searchMusicByAudio.every((h: any) => tuneIds.indexOf(h.asset.id) % 2 === 0), 'the filter applies');
+  assert.ok(!inLibrary.data.searchMusicByAudio.some((h: any) => h.asset.id === tuneIds[7]), 'tune 7 is not in the library');
 });
 
 test('filters are applied inside the search: first N gives N matching hits when N exist', async () => {

@@ -21,7 +21,7 @@ export class SearchResolver {
     @Arg('filter', () => AssetFilter, { nullable: true }) filter: AssetFilter | undefined,
     @Ctx() ctx: ApiContext,
   ): Promise<SearchHit[]> {
-    return searchOtherModality(image, 'IMAGE', first, filter, ctx);
+    return searchByUpload(image, AssetKind.IMAGE, AssetKind.AUDIO, first, filter, ctx);
   }
 
   @Authorized('read')
@@ -35,7 +35,21 @@ export class SearchResolver {
     @Arg('filter', () => AssetFilter, { nullable: true }) filter: AssetFilter | undefined,
     @Ctx() ctx: ApiContext,
   ): Promise<SearchHit[]> {
-    return searchOtherModality(audio, 'AUDIO', first, filter, ctx);
+    return searchByUpload(audio, AssetKind.AUDIO, AssetKind.IMAGE, first, filter, ctx);
+  }
+
+  @Authorized('read')
+  @Query(() => [SearchHit], {
+    description: 'Music closest to audio: query by humming (a hummed, sung or whistled tune) or by a recording of any length',
+    complexity: perHit,
+  })
+  async searchMusicByAudio(
+    @Arg('audio', () => GraphQLUpload) audio: Promise<FileUpload>,
+    @Arg('first', () => Int, { defaultValue: 10 }) first: number,
+    @Arg('filter', () => AssetFilter, { nullable: true }) filter: AssetFilter | undefined,
+    @Ctx() ctx: ApiContext,
+  ): Promise<SearchHit[]> {
+    return searchByUpload(audio, AssetKind.AUDIO, AssetKind.AUDIO, first, filter, ctx);
   }
 
   @Authorized('read')
@@ -54,10 +68,11 @@ export class SearchResolver {
   }
 }
 
-/** Embeds an uploaded image or clip and returns the nearest assets of the other modality. */
-async function searchOtherModality(
+/** Embeds an uploaded image or clip and returns the nearest assets of `targetKind`. */
+async function searchByUpload(
   upload: Promise<FileUpload>,
-  uploadKind: 'IMAGE' | 'AUDIO',
+  uploadKind: AssetKind,
+  targetKind: AssetKind,
   first: number,
   filter: AssetFilter | undefined,
   ctx: ApiContext,
@@ -66,7 +81,6 @@ async function searchOtherModality(
   search.checkFirst(first);
   const { bytes } = await readUpload(upload, config.limits.maxUploadBytes);
   const query = await search.embedUpload(bytes, uploadKind);
-  const targetKind = uploadKind === 'IMAGE' ? 'AUDIO' : 'IMAGE';
   return hits(await search.nearest(query, targetKind, first, filter ?? {}), ctx);
 }
 
