@@ -152,6 +152,20 @@ describe('web app in a browser', { timeout: 900_000 }, () => {
     await context.close();
   });
 
+  test('a hummed clip finds music that carries the tune: ranked tracks', async () => {
+    const { context, page } = await open('/?find=music-by-sound');
+    assert.equal(await page.getByRole('tab', { name: 'Hum → music' }).getAttribute('aria-selected'), 'true');
+    await page.locator('input[type=file]').first().setInputFiles({ name: 'hum.wav', mimeType: 'audio/wav', buffer: brightTone(3) });
+    const tracks = page.locator('.track');
+    await tracks.first().waitFor(WAIT);
+    const count = await tracks.count();
+    assert.ok(count >= 1 && count <= 12, `expected 1..12 tracks, got ${count}`);
+    const scores = (await page.locator('.track .score-badge').allTextContents()).map((t) => Number(t.replace(/[^0-9.-]/g, '')));
+    for (let i = 1; i < scores.length; i++) assert.ok(scores[i - 1] >= scores[i], `scores not ranked: ${scores.join(', ')}`);
+    assert.equal(await page.locator('[aria-label="Image results"]').count(), 0, 'no image grid');
+    await context.close();
+  });
+
   test('humming into the microphone (10 s cap) returns images', async () => {
     const { context, page } = await open('/?find=images');
     await page.getByRole('button', { name: /Record/ }).click();

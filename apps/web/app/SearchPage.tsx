@@ -14,11 +14,13 @@ import Empty from '@/components/Empty';
 import Loading from '@/components/Loading';
 import { graphql } from '@/lib/graphql';
 import { ApiError, toApiError } from '@/lib/errors';
-import { ASSET, INGEST_ASSET, SEARCH_IMAGES_BY_AUDIO, SEARCH_MUSIC_BY_IMAGE, SIMILAR } from '@/lib/operations';
+import { ASSET, INGEST_ASSET, SEARCH_IMAGES_BY_AUDIO, SEARCH_MUSIC_BY_AUDIO, SEARCH_MUSIC_BY_IMAGE, SIMILAR } from '@/lib/operations';
 import { assetTitle, splitTags, mediaSrc } from '@/lib/format';
 import type { Asset, SearchFilter, SearchHit } from '@/lib/types';
 
-type Find = 'music' | 'images';
+// What the search finds, and from what: music from an image, images from a sound, music from a sound (query by humming).
+type Find = 'music' | 'images' | 'music-by-sound';
+const FINDS: Find[] = ['music', 'images', 'music-by-sound'];
 const RESULT_COUNT = 12;
 
 interface Query {
@@ -37,7 +39,8 @@ export default function SearchPage() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const find: Find = params.get('find') === 'images' ? 'images' : 'music';
+  const find: Find = FINDS.find((f) => f === params.get('find')) ?? 'music';
+  const findsMusic = find !== 'images';
   const assetId = params.get('asset');
   const filters: Filters = useMemo(
     () => ({ tags: splitTags(params.get('tags')), libraryId: params.get('library') ?? '' }),
@@ -103,7 +106,7 @@ export default function SearchPage() {
     if (asset) {
       request = graphql<{ similar: SearchHit[] }>(
         SIMILAR,
-        { assetId: asset.id, kind: find === 'music' ? 'AUDIO' : 'IMAGE', first: RESULT_COUNT, filter },
+        { assetId: asset.id, kind: findsMusic ? 'AUDIO' : 'IMAGE', first: RESULT_COUNT, filter },
         { signal: controller.signal },
       ).then((d) => d.similar);
     } else if (find === 'music') {
@@ -112,6 +115,12 @@ export default function SearchPage() {
         { image: null, first: RESULT_COUNT, filter },
         { signal: controller.signal, uploads: [{ path: 'variables.image', file: file! }] },
       ).then((d) => d.searchMusicByImage);
+    } else if (find === 'music-by-sound') {
+      request = graphql<{ searchMusicByAudio: SearchHit[] }>(
+        SEARCH_MUSIC_BY_AUDIO,
+        { audio: null, first: RESULT_COUNT, filter },
+        { signal: controller.signal, uploads: [{ path: 'variables.audio', file: file! }] },
+      ).then((d) => d.searchMusicByAudio);
     } else {
       request = graphql<{ searchImagesByAudio: SearchHit[] }>(
         SEARCH_IMAGES_BY_AUDIO,
@@ -188,7 +197,7 @@ export default function SearchPage() {
     <>
       <div className="page-head">
         <h1>Search across image and sound</h1>
-        <p>Drop an image to find music that fits it, or hum a tune to find images that match its mood.</p>
+        <p>Drop an image to find music that fits it, or hum a tune to find images that match its mood, or music that carries it.</p>
       </div>
       <div className="row" style={{ marginBottom: '1rem' }}>
         <div className="segmented" role="tablist" aria-label="Search direction">
@@ -197,6 +206,9 @@ export default function SearchPage() {
           </button>
           <button type="button" role="tab" aria-selected={find === 'images'} onClick={() => switchMode('images')}>
             Sound → images
+          </button>
+          <button type="button" role="tab" aria-selected={find === 'music-by-sound'} onClick={() => switchMode('music-by-sound')}>
+            Hum → music
           </button>
         </div>
       </div>
@@ -259,19 +271,21 @@ export default function SearchPage() {
         </section>
         <section ref={resultsRef} aria-label="Results" aria-busy={loading} className="stack" style={{ scrollMarginTop: '7rem' }}>
           <ErrorNote error={error} />
-          {loading && <Loading label={find === 'music' ? 'Listening for matching music…' : 'Looking for matching images…'} />}
+          {loading && <Loading label={findsMusic ? 'Listening for matching music…' : 'Looking for matching images…'} />}
           {!loading && !error && !hasQuery && (
             <Empty>
               {find === 'music'
                 ? 'Results appear here: ranked tracks you can play, with their captions and tags.'
-                : 'Results appear here: a ranked grid of images. Record up to 10 s or drop a clip.'}
+                : find === 'music-by-sound'
+                  ? 'Results appear here: ranked tracks that carry your tune. Record up to 10 s or drop a clip.'
+                  : 'Results appear here: a ranked grid of images. Record up to 10 s or drop a clip.'}
             </Empty>
           )}
           {!loading && hits && hits.length === 0 && <Empty>Nothing matched. Loosen the tag or library filters.</Empty>}
           {hits && hits.length > 0 && (
             <>
               <h2 className="visually-hidden">Results</h2>
-              {find === 'music' ? (
+              {findsMusic ? (
                 <TrackList hits={hits} moreLikeThis={moreLikeThis} />
               ) : (
                 <div className="grid" aria-label="Image results" role="list">

@@ -24,6 +24,13 @@ export const SEARCH_IMAGES_BY_AUDIO = /* GraphQL */ `
   ${ASSET_FIELDS}
 `;
 
+export const SEARCH_MUSIC_BY_AUDIO = /* GraphQL */ `
+  query SearchMusicByAudio($audio: Upload!, $first: Int, $filter: AssetFilter) {
+    searchMusicByAudio(audio: $audio, first: $first, filter: $filter) { ${HIT_FIELDS} }
+  }
+  ${ASSET_FIELDS}
+`;
+
 export const SIMILAR = /* GraphQL */ `
   query Similar($assetId: ID!, $kind: AssetKind!, $first: Int, $filter: AssetFilter) {
     similar(assetId: $assetId, kind: $kind, first: $first, filter: $filter) { ${HIT_FIELDS} }
