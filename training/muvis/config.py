@@ -75,6 +75,14 @@ class TrainConfig:
     # Costs hum_pairs more audio-tower passes per step. 0: none.
     hum_pairs: int = 0
     hum_pair_weight: float = 0.0
+    # One-tower fine-tuning (with --init-from): freeze "image" or "audio" keeps that tower exactly
+    # as the start bundle had it, so everything read off that side stays put. anchor_weight x
+    # (1 - cosine) holds every non-hum embedding the trained tower(s) give (clip and snippet
+    # views, image views) to what the start bundle gives the same view, so what moves is mostly
+    # where hums land. Why: fine-tuning both towers for hums traded them against style and exact
+    # pairs (training/README, step 4 runs e4-e6). "" / 0: off.
+    freeze: str = ""
+    anchor_weight: float = 0.0
     # audio view mixture per step: full-clip window / 3-5 s snippet / hum
     p_clip: float = 0.35
     p_snippet: float = 0.25

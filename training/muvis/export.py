@@ -95,7 +95,11 @@ def bundle_manifest(name: str, cfg: MuvisConfig, params: FbankParams, mean: floa
                 if cfg.train.category_weight > 0 or cfg.train.tag_weight > 0 else "") + (
                 f"; plus hum pairs (training only): {cfg.train.hum_pair_weight:g} x cross-entropy of up to "
                 f"{cfg.train.hum_pairs} extra hum views a batch against the batch's audio views and images"
-                if cfg.train.hum_pairs_per_batch > 0 else ""),
+                if cfg.train.hum_pairs_per_batch > 0 else "") + (
+                f"; plus an anchor (training only): {cfg.train.anchor_weight:g} x (1 - cosine) between the trained "
+                "tower's non-hum embeddings and the start bundle's"
+                if cfg.train.anchor_weight > 0 else "") + (
+                f"; {cfg.train.freeze} tower frozen (fine-tuning the other one)" if cfg.train.freeze else ""),
             "logitScale": float(model.scale().detach()),
             "weights": "float32",
             "opset": OPSET,

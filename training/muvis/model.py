@@ -130,6 +130,14 @@ def hum_pair_loss(hums: torch.Tensor, audio: torch.Tensor, image: torch.Tensor, 
     return 0.5 * (F.cross_entropy(scale * hums @ audio.t(), owner) + F.cross_entropy(scale * hums @ image.t(), owner))
 
 
+def anchor_loss(student: torch.Tensor, teacher: torch.Tensor) -> torch.Tensor:
+    """Mean cosine distance (1 - cos) between unit vectors [n, d] and their fixed targets [n, d]:
+    0 when every embedding is where the teacher puts it, 2 when opposite."""
+    if student.shape[0] == 0:
+        return student.sum() * 0.0
+    return (1.0 - (student * teacher.to(student.dtype)).sum(dim=-1)).mean()
+
+
 class CaptionHeads(nn.Module):
     """Training-only heads over the joint space (not exported): one prototype per caption
     category and one per vocabulary tag, shared by both towers and compared by cosine at a fixed

@@ -3,7 +3,8 @@
     npm run train:muvis -- --corpus data/corpus --out models/muvis-small [--config small]
         [--max-minutes 55] [--epochs N] [--batch-size N] [--seed N] [--caption-weight W]
         [--group-weight W] [--group-scale S] [--category-weight W] [--tag-weight W] [--head-scale S]
-        [--lr X] [--precision auto|bf16|fp32] [--init-from BUNDLE] [--no-eval]
+        [--hum-pairs N] [--hum-pair-weight W] [--freeze image|audio] [--anchor-weight W]
+        [--lr X] [--precision auto|bf16|fp32] [--init-from BUNDLE] [--threads N] [--no-eval]
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from muvis.config import MuvisConfig, preset
 from muvis.data import FbankCache, by_split, corpus_fingerprint, fbank_stats, load_features, read_manifest
 from muvis.export import bundle_manifest, export_bundle, git_commit
 from muvis.features import FbankParams, l2_normalize
-from muvis.model import CaptionHeads, Muvis, caption_head_loss, hum_pair_loss, training_loss
+from muvis.model import CaptionHeads, Muvis, anchor_loss, caption_head_loss, hum_pair_loss, training_loss
 from muvis.retrieval import category_retrieval, recall_at_k
 from muvis.semantics import caption_agreement, caption_categories, tag_matrix, tag_vocabulary
 from muvis.views import AudioNorm, ViewSampler
@@ -58,6 +59,8 @@ def seed_everything(seed: int) -> None:
 def param_groups(model: torch.nn.Module, weight_decay: float, heads: CaptionHeads | None = None) -> list[dict]:
     decay, no_decay = [], []
     for name, p in model.named_parameters():
+        if not p.requires_grad:  # a frozen tower (--freeze-image)
+            continue
         (no_decay if p.ndim < 2 or "embeddings" in name or name == "logit_scale" else decay).append(p)
     if heads is not None:  # prototypes are used normalised: decay would only inflate their step size
         no_decay.extend(heads.parameters())
@@ -130,6 +133,7 @@ def train(args: argparse.Namespace) -> Path:
                               group_weight=args.group_weight, group_scale=args.group_scale,
                               category_weight=args.category_weight, tag_weight=args.tag_weight, head_scale=args.head_scale,
                               hum_pairs=args.hum_pairs, hum_pair_weight=args.hum_pair_weight,
+                              freeze=args.freeze, anchor_weight=args.anchor_weight,
                               lr=args.lr, threads=args.threads, bf16={"bf16": True, "fp32": False, "auto": native_bf16()}[args.precision])
     tc = cfg.train
     seed_everything(tc.seed)
@@ -157,6 +161,13 @@ def train(args: argparse.Namespace) -> Path:
     warm = warm_start(model, Path(args.init_from), mean, std) if args.init_from else None
     if warm:
         log(f"warm start from {args.init_from} ({warm['weights']}, trained at {warm['trainingCommit']})")
+    if (tc.freeze or tc.anchor_weight > 0) and not warm:
+        raise SystemExit("--freeze and --anchor-weight fine-tune a bundle: give --init-from BUNDLE")
+    if tc.freeze:
+        getattr(model, tc.freeze).requires_grad_(False)
+        log(f"{tc.freeze} tower frozen: only the other tower (and the logit scale) train")
+    # the start bundle, fixed: where the trained tower's non-hum embeddings should stay (anchor_loss)
+    teacher = copy.deepcopy(model).eval().requires_grad_(False) if tc.anchor_weight > 0 else None
     model.train()
     heads = None
     if tc.category_weight > 0 or tc.tag_weight > 0:
@@ -198,9 +209,22 @@ def train(args: argparse.Namespace) -> Path:
             n_pairs = len(views.pair_owner)
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=tc.bf16):
                 audio_in = np.concatenate([views.audio, views.pair_hums]) if n_pairs else views.audio
-                ea_all = model.audio(torch.from_numpy(audio_in))
+                with torch.set_grad_enabled(tc.freeze != "audio"):
+                    ea_all = model.audio(torch.from_numpy(audio_in))
                 ea, eh = ea_all[:len(members)], ea_all[len(members):]
-                ei = model.image(torch.from_numpy(views.image))
+                with torch.set_grad_enabled(tc.freeze != "image"):
+                    ei = model.image(torch.from_numpy(views.image))
+                anchors = []  # (embeddings being trained, where the start bundle puts the same views)
+                if teacher is not None:
+                    music_views = ~views.is_hum
+                    if tc.freeze != "audio":
+                        with torch.no_grad():
+                            target = teacher.audio(torch.from_numpy(views.audio[music_views]))
+                        anchors.append((ea[torch.from_numpy(music_views)], target))
+                    if tc.freeze != "image":
+                        with torch.no_grad():
+                            target = teacher.image(torch.from_numpy(views.image))
+                        anchors.append((ei, target))
             loss = training_loss(ea, ei, model.scale(), agreement, tc.caption_weight, tc.group_weight, tc.group_scale)
             if n_pairs:
                 loss = loss + tc.hum_pair_weight * hum_pair_loss(
@@ -208,6 +232,8 @@ def train(args: argparse.Namespace) -> Path:
             if heads is not None:
                 loss = loss + caption_head_loss(heads, ea, ei, torch.from_numpy(~views.is_hum), category_ids[members],
                                                 torch.from_numpy(tags[members]), tc.category_weight, tc.tag_weight)
+            for student, target in anchors:
+                loss = loss + tc.anchor_weight * anchor_loss(student, target)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -288,6 +314,10 @@ def main(argv: list[str] | None = None) -> None:
                     help="items per batch given a second, hum view for the hum-pair loss (default 0: none)")
     ap.add_argument("--hum-pair-weight", type=float, default=None,
                     help="weight of the hum-pair loss: extra hums against the batch's audio views and images")
+    ap.add_argument("--freeze", choices=("image", "audio"), default=None,
+                    help="keep this tower as --init-from gave it and train the other one only")
+    ap.add_argument("--anchor-weight", type=float, default=None,
+                    help="weight of 1 - cos between the trained tower's non-hum embeddings and the --init-from bundle's (0: none)")
     ap.add_argument("--lr", type=float, default=None, help="peak learning rate (default 8e-4)")
     ap.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto",
                     help="bf16 autocast or float32; auto: bf16 where the CPU has native bf16 (AVX512-BF16, AMX)")

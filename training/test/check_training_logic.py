@@ -18,8 +18,8 @@ from dataclasses import replace
 from muvis.config import PRESETS
 from muvis.data import CachedFeatures, Item
 from muvis.features import FbankParams
-from muvis.model import (CaptionHeads, caption_head_loss, contrastive_loss, contrastive_targets, hum_pair_loss,
-                         training_loss)
+from muvis.model import (CaptionHeads, Muvis, anchor_loss, caption_head_loss, contrastive_loss, contrastive_targets,
+                         hum_pair_loss, training_loss)
 from muvis.semantics import caption_agreement
 from muvis.views import AudioNorm, ViewSampler, time_stretch
 
@@ -107,6 +107,7 @@ def main() -> None:
                         F.cross_entropy(scale * audio[owner] @ audio.t(), owner)), "the hum loss averages audio and image")
     check(hum_pair_loss(audio[:0], audio, image, owner[:0], scale) == 0, "no hum pairs cost nothing")
     check_hum_pair_views()
+    check_audio_only_fine_tuning(audio, image)
 
     fb = (np.arange(11, dtype=np.float16)[:, None] * np.ones((1, 3), dtype=np.float16))
     slow = time_stretch(fb, 2.0)
@@ -115,7 +116,24 @@ def main() -> None:
     check(np.allclose(np.diff(slow[:, 0]), 10.0 / 21), "linear in time")
     check(np.allclose(time_stretch(fb, 1.0), fb), "factor 1 is the identity")
     check(time_stretch(fb, 0.5).shape == (6, 3), "x0.5 halves the frames (rounded)")
-    print("ok: caption agreement, weighted contrastive loss, group term, caption heads, hum pairs, time stretch")
+    print("ok: caption agreement, weighted contrastive loss, group term, caption heads, hum pairs, anchor and frozen tower, time stretch")
+
+
+def check_audio_only_fine_tuning(audio: torch.Tensor, image: torch.Tensor) -> None:
+    """The anchor costs nothing where the student agrees with its teacher and 1 at right angles;
+    a frozen image tower gives the optimiser none of its parameters."""
+    check(torch.isclose(anchor_loss(audio, audio), torch.tensor(0.0), atol=1e-6), "anchor: no cost at the teacher")
+    check(torch.isclose(anchor_loss(audio, -audio), torch.tensor(2.0)), "anchor: 2 when opposite")
+    basis = torch.eye(4, 8)
+    check(torch.isclose(anchor_loss(basis, basis[[1, 2, 3, 0]]), torch.tensor(1.0)), "anchor: 1 at right angles")
+    check(anchor_loss(audio[:0], image[:0]) == 0, "anchor: no music views cost nothing")
+    from muvis.train import param_groups
+
+    model = Muvis(PRESETS["tiny"])
+    model.image.requires_grad_(False)
+    trained = {id(p) for group in param_groups(model, 0.05) for p in group["params"]}
+    check(not any(id(p) in trained for p in model.image.parameters()), "frozen image tower: none of its parameters trained")
+    check(all(id(p) in trained for p in model.audio.parameters()), "frozen image tower: every audio parameter trained")
 
 
 def check_hum_pair_views() -> None:

@@ -88,6 +88,17 @@ test('two cache shards together cache every recording once', () => {
   assert.match(bad.stderr, /--shard must be K\/N/);
 });
 
+test('the plan probes score every tag from the visual and the music plans', () => {
+  const out = join(work, 'probe.json');
+  const printed = run(python, ['training/muvis/plan_probe.py', '--corpus', corpus, '--out', out]);
+  assert.match(printed, /^visualPlan: test macro AUROC 0\.\d{3}/m);
+  const probe = JSON.parse(readFileSync(out, 'utf8'));
+  for (const side of ['visualPlan', 'musicPlan']) {
+    assert.ok(probe[side].AUROC > 0 && probe[side].AUROC <= 1, `${side} AUROC ${probe[side].AUROC}`);
+    assert.ok(Object.keys(probe[side].perTag).length > 0, `${side} scores some tags`);
+  }
+});
+
 test('one tiny epoch trains, exports, evaluates, and embeds in Node as in Python', async () => {
   run(python, ['training/muvis/train.py', '--corpus', corpus, '--out', bundle, '--config', 'tiny',
     '--epochs', '1', '--cache', join(work, 'cache'), '--no-eval']);
@@ -139,7 +150,7 @@ test('one tiny epoch trains, exports, evaluates, and embeds in Node as in Python
   }
 });
 
-test('a warm start from the exported bundle trains the caption heads and hum pairs, and records where it started', () => {
+test('a warm start from the exported bundle trains the caption heads and hum pairs (or one tower alone), and records where it started', () => {
   assert.ok(existsSync(join(bundle, 'manifest.json')), 'the tiny bundle of the previous test');
   const tuned = join(work, 'muvis-tiny-tuned');
   run(python, ['training/muvis/train.py', '--corpus', corpus, '--out', tuned, '--config', 'tiny', '--epochs', '1',
@@ -151,6 +162,28 @@ test('a warm start from the exported bundle trains the caption heads and hum pai
   assert.match(manifest.architecture.loss, /hum pairs \(training only\): 1 x cross-entropy of up to 8 extra hum views/);
   assert.equal(manifest.training.config.train.lr, 2e-4);
   assert.equal(manifest.training.config.train.hum_pairs, 8);
+
+  // one-tower fine-tuning: the frozen tower comes out exactly as it went in, the other one does not
+  const item = firstTestItem();
+  const files = ['--audio', join(corpus, item.files.audio), '--image', join(corpus, item.files.image)];
+  const embedded = (b: string) => JSON.parse(run(python, ['training/muvis/embed.py', '--bundle', b, ...files]));
+  const first = (e: any, side: 'audio' | 'image'): number[] => Object.values(e[side])[0] as number[];
+  const fromStart = embedded(bundle);
+  for (const [frozen, trained] of [['image', 'audio'], ['audio', 'image']] as const) {
+    const oneTower = join(work, `muvis-tiny-${frozen}-frozen`);
+    run(python, ['training/muvis/train.py', '--corpus', corpus, '--out', oneTower, '--config', 'tiny', '--epochs', '1',
+      '--cache', join(work, 'cache'), '--no-eval', '--init-from', bundle, '--freeze', frozen, '--anchor-weight', '4',
+      '--hum-pairs', '8', '--hum-pair-weight', '1']);
+    const fromOneTower = embedded(oneTower);
+    assert.ok(maxAbsDiff(first(fromStart, frozen), first(fromOneTower, frozen)) < 1e-5, `frozen ${frozen} tower: same embedding`);
+    assert.ok(maxAbsDiff(first(fromStart, trained), first(fromOneTower, trained)) > 1e-5, `the ${trained} tower trained`);
+    const loss = JSON.parse(readFileSync(join(oneTower, 'manifest.json'), 'utf8')).architecture.loss;
+    assert.match(loss, new RegExp(`anchor \\(training only\\): 4 x \\(1 - cosine\\).*; ${frozen} tower frozen`));
+  }
+  const unanchored = spawnSync(python, ['training/muvis/train.py', '--corpus', corpus, '--out', join(work, 'never'), '--config', 'tiny',
+    '--epochs', '1', '--cache', join(work, 'cache'), '--no-eval', '--freeze', 'image'], { cwd: root, encoding: 'utf8' });
+  assert.notEqual(unanchored.status, 0);
+  assert.match(unanchored.stderr, /--freeze and --anchor-weight fine-tune a bundle: give --init-from BUNDLE/);
 
   // a bundle of another corpus (other fbank statistics) is refused, not silently mixed in
   const other = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
