@@ -35,6 +35,7 @@ class Item:
     snippets: list[tuple[float, float]]
     crops: list[tuple[int, int, int, int]]
     music: dict = field(default_factory=dict)
+    visual: dict = field(default_factory=dict)
 
 
 def read_manifest(corpus_dir: str | Path) -> list[Item]:
@@ -58,6 +59,7 @@ def read_manifest(corpus_dir: str | Path) -> list[Item]:
                     snippets=[(float(s["start"]), float(s["end"])) for s in views.get("snippets", [])],
                     crops=[(int(c["x"]), int(c["y"]), int(c["w"]), int(c["h"])) for c in views.get("crops", [])],
                     music=dict(row.get("music", {})),
+                    visual=dict(row.get("visual", {})),
                 )
             except (KeyError, TypeError, ValueError) as err:
                 raise CorpusError(f"{path}:{line_no}: malformed manifest line ({err!r})") from err

@@ -30,10 +30,9 @@ if __package__ in (None, ""):
 import numpy as np
 import torch
 
-from muvis.data import by_split
+from muvis.data import by_split, read_manifest
 from muvis.retrieval import auroc
 from muvis.semantics import tag_matrix, tag_vocabulary
-from muvis.data import read_manifest
 
 FAMILIES = ("keys", "organ", "guitar", "bass", "strings", "brass", "woodwind", "reed", "synth", "voice", "mallet",
             "plucked", "drums")
@@ -130,17 +129,11 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     items = read_manifest(args.corpus)
-    raw = {}
-    with (Path(args.corpus) / "manifest.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                row = json.loads(line)
-                raw[int(row["index"])] = row
     splits = {s: by_split(items, s) for s in ("train", "val", "test")}
     vocab = tag_vocabulary(splits["train"])
     tags = {s: tag_matrix(its, vocab) for s, its in splits.items()}
-    inputs = {name: {s: [features(raw[it.index][key]) for it in its] for s, its in splits.items()}
-              for name, key, features in (("visualPlan", "visual", visual_features), ("musicPlan", "music", music_features))}
+    inputs = {"visualPlan": {s: [visual_features(it.visual) for it in its] for s, its in splits.items()},
+              "musicPlan": {s: [music_features(it.music) for it in its] for s, its in splits.items()}}
     if args.bundle:
         from muvis.eval import Features, OnnxBundle, embed_split
 

@@ -59,7 +59,7 @@ def seed_everything(seed: int) -> None:
 def param_groups(model: torch.nn.Module, weight_decay: float, heads: CaptionHeads | None = None) -> list[dict]:
     decay, no_decay = [], []
     for name, p in model.named_parameters():
-        if not p.requires_grad:  # a frozen tower (--freeze-image)
+        if not p.requires_grad:  # a frozen tower (--freeze)
             continue
         (no_decay if p.ndim < 2 or "embeddings" in name or name == "logit_scale" else decay).append(p)
     if heads is not None:  # prototypes are used normalised: decay would only inflate their step size
