@@ -128,7 +128,8 @@ def prepare_validation(items, feats, norm: AudioNorm, cfg: MuvisConfig, vocab: l
 
 def train(args: argparse.Namespace) -> Path:
     started = time.time()
-    cfg: MuvisConfig = preset(args.config, max_epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
+    cfg: MuvisConfig = preset(args.config, image_patch=args.image_patch,
+                              max_epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
                               patience=args.patience, caption_weight=args.caption_weight,
                               group_weight=args.group_weight, group_scale=args.group_scale,
                               category_weight=args.category_weight, tag_weight=args.tag_weight, head_scale=args.head_scale,
@@ -161,6 +162,8 @@ def train(args: argparse.Namespace) -> Path:
     warm = warm_start(model, Path(args.init_from), mean, std) if args.init_from else None
     if warm:
         log(f"warm start from {args.init_from} ({warm['weights']}, trained at {warm['trainingCommit']})")
+        if warm["imagePatchResized"]:
+            log("image patches resized from {} to {} pixels".format(*warm["imagePatchResized"]))
     if (tc.freeze or tc.anchor_weight > 0) and not warm:
         raise SystemExit("--freeze and --anchor-weight fine-tune a bundle: give --init-from BUNDLE")
     if tc.freeze:
@@ -318,6 +321,9 @@ def main(argv: list[str] | None = None) -> None:
                     help="keep this tower as --init-from gave it and train the other one only")
     ap.add_argument("--anchor-weight", type=float, default=None,
                     help="weight of 1 - cos between the trained tower's non-hum embeddings and the --init-from bundle's (0: none)")
+    ap.add_argument("--image-patch", type=int, default=None,
+                    help="image patch size in pixels (default: the preset's, 32); with --init-from a bundle of "
+                         "another patch size, its patch projection and position embeddings are resized")
     ap.add_argument("--lr", type=float, default=None, help="peak learning rate (default 8e-4)")
     ap.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto",
                     help="bf16 autocast or float32; auto: bf16 where the CPU has native bf16 (AVX512-BF16, AMX)")

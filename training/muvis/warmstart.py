@@ -59,9 +59,53 @@ def onnx_tower_weights(path: Path) -> dict[str, np.ndarray]:
     return weights
 
 
-def load_tower(tower: nn.Module, path: Path) -> None:
+PATCH_PROJECTION = "encoder.embeddings.patch_embeddings.projection.weight"
+POSITIONS = "encoder.embeddings.position_embeddings"
+
+
+def resize_patch_projection(w: np.ndarray, patch: int) -> np.ndarray:
+    """[hidden, 3, P, P] -> [hidden, 3, patch, patch], the pseudo-inverse resize of FlexiViT for an
+    integer factor: the token a new patch gives equals the token the old kernel gave the same
+    pixels area-averaged down (P > patch: each new weight is the sum of its f x f old ones) or
+    replicated up (P < patch: each old weight spread over f x f, divided by f^2)."""
+    hidden, channels, old, _ = w.shape
+    if old % patch == 0:
+        f = old // patch
+        return w.reshape(hidden, channels, patch, f, patch, f).sum(axis=(3, 5))
+    if patch % old == 0:
+        f = patch // old
+        return np.repeat(np.repeat(w, f, axis=2), f, axis=3) / (f * f)
+    raise WarmStartError(f"cannot resize {old}-pixel patches to {patch}: one must divide the other")
+
+
+def resize_positions(pos: np.ndarray, tokens: int, special: int) -> np.ndarray:
+    """[1, special + G*G, hidden] -> [1, tokens, hidden]: special tokens kept, the G x G grid
+    resized bicubically to the new grid."""
+    old_side, new_side = math.isqrt(pos.shape[1] - special), math.isqrt(tokens - special)
+    if old_side * old_side != pos.shape[1] - special or new_side * new_side != tokens - special:
+        raise WarmStartError(f"position embeddings {pos.shape} are not a square grid")
+    grid = torch.from_numpy(pos[:, special:]).reshape(1, old_side, old_side, -1).permute(0, 3, 1, 2)
+    grid = torch.nn.functional.interpolate(grid, size=(new_side, new_side), mode="bicubic", align_corners=False)
+    return np.concatenate([pos[:, :special], grid.permute(0, 2, 3, 1).reshape(1, new_side * new_side, -1).numpy()], axis=1)
+
+
+def resize_image_patches(weights: dict[str, np.ndarray], state: dict, special: int) -> bool:
+    """Fit an image tower's bundle weights to a model with another patch size (train.py
+    --image-patch); True when anything was resized."""
+    new_patch = state[PATCH_PROJECTION].shape[-1]
+    if weights[PATCH_PROJECTION].shape[-1] == new_patch:
+        return False
+    weights[PATCH_PROJECTION] = resize_patch_projection(weights[PATCH_PROJECTION], new_patch)
+    weights[POSITIONS] = resize_positions(weights[POSITIONS], state[POSITIONS].shape[1], special)
+    return True
+
+
+def load_tower(tower: nn.Module, path: Path, resize_patches: bool = False) -> bool:
+    """Load a tower from its ONNX file; True when its image patches were resized to fit."""
     weights = onnx_tower_weights(path)
     state = tower.state_dict()
+    resized = resize_patches and PATCH_PROJECTION in weights and PATCH_PROJECTION in state and POSITIONS in weights \
+        and resize_image_patches(weights, state, tower.special_tokens)
     missing = [k for k in state if k not in weights]
     if missing:
         raise WarmStartError(f"{path.name}: no weights for {missing[:5]}{' …' if len(missing) > 5 else ''}")
@@ -69,6 +113,7 @@ def load_tower(tower: nn.Module, path: Path) -> None:
         if tuple(weights[key].shape) != tuple(value.shape):
             raise WarmStartError(f"{path.name}: {key} is {weights[key].shape} in the bundle, {tuple(value.shape)} in the model")
     tower.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(weights[k])) for k in state})
+    return bool(resized)
 
 
 def warm_start(model: Muvis, bundle_dir: Path, mean: float, std: float) -> dict:
@@ -80,9 +125,10 @@ def warm_start(model: Muvis, bundle_dir: Path, mean: float, std: float) -> dict:
         raise WarmStartError(f"{bundle_dir}: fbank normalisation {norm} differs from this corpus's "
                              f"(mean {mean:.6f}, std {std:.6f}); was it trained on another corpus?")
     load_tower(model.audio, bundle_dir / manifest["audio"]["onnx"])
-    load_tower(model.image, bundle_dir / manifest["image"]["onnx"])
+    resized = load_tower(model.image, bundle_dir / manifest["image"]["onnx"], resize_patches=True)
     with torch.no_grad():
         model.logit_scale.fill_(math.log(manifest["architecture"]["logitScale"]))
     training = manifest.get("training", {})
     return {"bundle": str(bundle_dir), "name": manifest.get("name"), "weights": manifest["architecture"].get("weights"),
-            "trainingCommit": training.get("commit"), "trainingCommand": training.get("command")}
+            "trainingCommit": training.get("commit"), "trainingCommand": training.get("command"),
+            "imagePatchResized": [manifest["architecture"]["image"]["patch"], model.cfg.image.patch] if resized else None}

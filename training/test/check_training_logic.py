@@ -108,6 +108,7 @@ def main() -> None:
     check(hum_pair_loss(audio[:0], audio, image, owner[:0], scale) == 0, "no hum pairs cost nothing")
     check_hum_pair_views()
     check_audio_only_fine_tuning(audio, image)
+    check_patch_resize()
 
     fb = (np.arange(11, dtype=np.float16)[:, None] * np.ones((1, 3), dtype=np.float16))
     slow = time_stretch(fb, 2.0)
@@ -116,7 +117,7 @@ def main() -> None:
     check(np.allclose(np.diff(slow[:, 0]), 10.0 / 21), "linear in time")
     check(np.allclose(time_stretch(fb, 1.0), fb), "factor 1 is the identity")
     check(time_stretch(fb, 0.5).shape == (6, 3), "x0.5 halves the frames (rounded)")
-    print("ok: caption agreement, weighted contrastive loss, group term, caption heads, hum pairs, anchor and frozen tower, time stretch")
+    print("ok: caption agreement, weighted contrastive loss, group term, caption heads, hum pairs, anchor and frozen tower, patch resize, time stretch")
 
 
 def check_audio_only_fine_tuning(audio: torch.Tensor, image: torch.Tensor) -> None:
@@ -134,6 +135,35 @@ def check_audio_only_fine_tuning(audio: torch.Tensor, image: torch.Tensor) -> No
     trained = {id(p) for group in param_groups(model, 0.05) for p in group["params"]}
     check(not any(id(p) in trained for p in model.image.parameters()), "frozen image tower: none of its parameters trained")
     check(all(id(p) in trained for p in model.audio.parameters()), "frozen image tower: every audio parameter trained")
+
+
+def check_patch_resize() -> None:
+    """Resized patch kernels see the same pixels as the old ones (area-averaged down or replicated
+    up); position grids keep their CLS token and a constant grid stays constant."""
+    from muvis.warmstart import WarmStartError, resize_patch_projection, resize_positions
+
+    gen = np.random.default_rng(3)
+    w = gen.normal(size=(5, 3, 8, 8))
+    patch = gen.normal(size=(3, 8, 8))
+    small = patch.reshape(3, 4, 2, 4, 2).mean(axis=(2, 4))           # the patch area-averaged to 4 x 4
+    blocky = np.repeat(np.repeat(small, 2, axis=1), 2, axis=2)        # and back up: piecewise constant
+    w4 = resize_patch_projection(w, 4)
+    check(w4.shape == (5, 3, 4, 4), f"8 -> 4 kernel shape ({w4.shape})")
+    check(np.allclose(np.einsum("hcij,cij->h", w4, small), np.einsum("hcij,cij->h", w, blocky)),
+          "8 -> 4: the new kernel on the averaged patch gives the old token of the blocky patch")
+    w16 = resize_patch_projection(w, 16)
+    up = np.repeat(np.repeat(patch, 2, axis=1), 2, axis=2)
+    check(np.allclose(np.einsum("hcij,cij->h", w16, up), np.einsum("hcij,cij->h", w, patch)),
+          "8 -> 16: the new kernel on the upsampled patch gives the old token")
+    try:
+        resize_patch_projection(w, 3)
+        check(False, "8 -> 3 must be refused")
+    except WarmStartError:
+        pass
+    pos = np.concatenate([np.full((1, 1, 6), 7.0), np.full((1, 4, 6), 2.0)], axis=1)   # CLS + 2 x 2 grid
+    grown = resize_positions(pos, 1 + 16, special=1)
+    check(grown.shape == (1, 17, 6) and np.allclose(grown[0, 0], 7.0), "CLS kept, grid 2 x 2 -> 4 x 4")
+    check(np.allclose(grown[0, 1:], 2.0, atol=1e-5), "a constant grid stays constant")
 
 
 def check_hum_pair_views() -> None:

@@ -150,14 +150,16 @@ test('one tiny epoch trains, exports, evaluates, and embeds in Node as in Python
   }
 });
 
-test('a warm start from the exported bundle trains the caption heads and hum pairs (or one tower alone), and records where it started', () => {
+test('a warm start from the exported bundle trains the caption heads and hum pairs (or one tower alone, or finer image patches), and records where it started', () => {
   assert.ok(existsSync(join(bundle, 'manifest.json')), 'the tiny bundle of the previous test');
   const tuned = join(work, 'muvis-tiny-tuned');
   run(python, ['training/muvis/train.py', '--corpus', corpus, '--out', tuned, '--config', 'tiny', '--epochs', '1',
     '--cache', join(work, 'cache'), '--no-eval', '--init-from', bundle, '--lr', '2e-4',
-    '--category-weight', '0.5', '--tag-weight', '3', '--hum-pairs', '8', '--hum-pair-weight', '1']);
+    '--category-weight', '0.5', '--tag-weight', '3', '--hum-pairs', '8', '--hum-pair-weight', '1', '--image-patch', '8']);
   const manifest = JSON.parse(readFileSync(join(tuned, 'manifest.json'), 'utf8'));
   assert.equal(manifest.training.warmStart.bundle, bundle);
+  assert.deepEqual(manifest.training.warmStart.imagePatchResized, [16, 8], 'the 16-pixel patches were resized to 8');
+  assert.equal(manifest.architecture.image.patch, 8);
   assert.match(manifest.architecture.loss, /caption heads \(training only\): 0\.5 x category softmax and 3 x tag sigmoid/);
   assert.match(manifest.architecture.loss, /hum pairs \(training only\): 1 x cross-entropy of up to 8 extra hum views/);
   assert.equal(manifest.training.config.train.lr, 2e-4);
