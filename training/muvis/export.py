@@ -97,7 +97,7 @@ def bundle_manifest(name: str, cfg: MuvisConfig, params: FbankParams, mean: floa
                 f"{cfg.train.hum_pairs} extra hum views a batch against the batch's audio views and images"
                 if cfg.train.hum_pairs_per_batch > 0 else "") + (
                 f"; plus an anchor (training only): {cfg.train.anchor_weight:g} x (1 - cosine) between the trained "
-                "tower's non-hum embeddings and the start bundle's"
+                "tower's non-hum embeddings and the start bundle's (at its own image patch size)"
                 if cfg.train.anchor_weight > 0 else "") + (
                 f"; {cfg.train.freeze} tower frozen (fine-tuning the other one)" if cfg.train.freeze else ""),
             "logitScale": float(model.scale().detach()),

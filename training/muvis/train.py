@@ -126,6 +126,18 @@ def prepare_validation(items, feats, norm: AudioNorm, cfg: MuvisConfig, vocab: l
             "categories": caption_categories(items, vocab)}
 
 
+def start_bundle_model(model: Muvis, args: argparse.Namespace, warm: dict, mean: float, std: float) -> Muvis:
+    """The --init-from bundle as it was, frozen. When its image patches were resized the copy of
+    the warm-started model would be the resized tower, which is not what the bundle computes; the
+    teacher then keeps the bundle's own patch size (only its embeddings are compared)."""
+    if warm["imagePatchResized"]:
+        teacher = Muvis(preset(args.config, image_patch=warm["imagePatchResized"][0]))
+        warm_start(teacher, Path(args.init_from), mean, std)
+    else:
+        teacher = copy.deepcopy(model)
+    return teacher.eval().requires_grad_(False)
+
+
 def train(args: argparse.Namespace) -> Path:
     started = time.time()
     cfg: MuvisConfig = preset(args.config, image_patch=args.image_patch,
@@ -170,7 +182,9 @@ def train(args: argparse.Namespace) -> Path:
         getattr(model, tc.freeze).requires_grad_(False)
         log(f"{tc.freeze} tower frozen: only the other tower (and the logit scale) train")
     # the start bundle, fixed: where the trained tower's non-hum embeddings should stay (anchor_loss)
-    teacher = copy.deepcopy(model).eval().requires_grad_(False) if tc.anchor_weight > 0 else None
+    teacher = start_bundle_model(model, args, warm, mean, std) if tc.anchor_weight > 0 else None
+    if teacher is not None:
+        warm["anchorImagePatch"] = teacher.cfg.image.patch
     model.train()
     heads = None
     if tc.category_weight > 0 or tc.tag_weight > 0:

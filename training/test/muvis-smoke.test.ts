@@ -155,7 +155,8 @@ test('a warm start from the exported bundle trains the caption heads and hum pai
   const tuned = join(work, 'muvis-tiny-tuned');
   run(python, ['training/muvis/train.py', '--corpus', corpus, '--out', tuned, '--config', 'tiny', '--epochs', '1',
     '--cache', join(work, 'cache'), '--no-eval', '--init-from', bundle, '--lr', '2e-4',
-    '--category-weight', '0.5', '--tag-weight', '3', '--hum-pairs', '8', '--hum-pair-weight', '1', '--image-patch', '8']);
+    '--category-weight', '0.5', '--tag-weight', '3', '--hum-pairs', '8', '--hum-pair-weight', '1', '--image-patch', '8',
+    '--anchor-weight', '1']);
   const manifest = JSON.parse(readFileSync(join(tuned, 'manifest.json'), 'utf8'));
   assert.equal(manifest.training.warmStart.bundle, bundle);
   assert.deepEqual(manifest.training.warmStart.imagePatchResized, [16, 8], 'the 16-pixel patches were resized to 8');
@@ -164,6 +165,8 @@ test('a warm start from the exported bundle trains the caption heads and hum pai
   assert.match(manifest.architecture.loss, /hum pairs \(training only\): 1 x cross-entropy of up to 8 extra hum views/);
   assert.equal(manifest.training.config.train.lr, 2e-4);
   assert.equal(manifest.training.config.train.hum_pairs, 8);
+  assert.match(manifest.architecture.loss, /anchor \(training only\): 1 x \(1 - cosine\) .* start bundle's \(at its own image patch size\)/);
+  assert.equal(manifest.training.warmStart.anchorImagePatch, 16, 'the anchor compares with the bundle as it was, at 16 pixels');
 
   // one-tower fine-tuning: the frozen tower comes out exactly as it went in, the other one does not
   const item = firstTestItem();
