@@ -124,9 +124,10 @@ PRESETS: dict[str, MuvisConfig] = {
 }
 
 
-def preset(name: str, image_patch: int | None = None, **train_overrides) -> MuvisConfig:
+def preset(name: str, image_patch: int | None = None, image_layers: int | None = None, **train_overrides) -> MuvisConfig:
     """A named preset with training overrides (None keeps the preset's value) and, optionally,
-    another image patch size (with --init-from, warmstart resizes the bundle's patch weights)."""
+    another image patch size or a deeper image tower (with --init-from, warmstart resizes the
+    bundle's patch weights and starts the added layers as identities)."""
     if name not in PRESETS:
         raise SystemExit(f"unknown config {name!r}; choose one of {sorted(PRESETS)}")
     cfg = PRESETS[name]
@@ -134,5 +135,9 @@ def preset(name: str, image_patch: int | None = None, **train_overrides) -> Muvi
         if image_patch <= 0 or cfg.image.size % image_patch:
             raise SystemExit(f"--image-patch {image_patch} must divide the image size {cfg.image.size}")
         cfg = replace(cfg, image=replace(cfg.image, patch=image_patch))
+    if image_layers is not None:
+        if image_layers <= 0:
+            raise SystemExit(f"--image-layers {image_layers} must be at least 1")
+        cfg = replace(cfg, image=replace(cfg.image, layers=image_layers))
     overrides = {k: v for k, v in train_overrides.items() if v is not None}
     return replace(cfg, train=replace(cfg.train, **overrides)) if overrides else cfg

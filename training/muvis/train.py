@@ -129,9 +129,10 @@ def prepare_validation(items, feats, norm: AudioNorm, cfg: MuvisConfig, vocab: l
 def start_bundle_model(model: Muvis, args: argparse.Namespace, warm: dict, mean: float, std: float) -> Muvis:
     """The --init-from bundle as it was, frozen. When its image patches were resized the copy of
     the warm-started model would be the resized tower, which is not what the bundle computes; the
-    teacher then keeps the bundle's own patch size (only its embeddings are compared)."""
+    teacher then keeps the bundle's own patch size (only its embeddings are compared). Layers
+    added by --image-layers start as identities, so they need no such care."""
     if warm["imagePatchResized"]:
-        teacher = Muvis(preset(args.config, image_patch=warm["imagePatchResized"][0]))
+        teacher = Muvis(preset(args.config, image_patch=warm["imagePatchResized"][0], image_layers=args.image_layers))
         warm_start(teacher, Path(args.init_from), mean, std)
     else:
         teacher = copy.deepcopy(model)
@@ -140,7 +141,7 @@ def start_bundle_model(model: Muvis, args: argparse.Namespace, warm: dict, mean:
 
 def train(args: argparse.Namespace) -> Path:
     started = time.time()
-    cfg: MuvisConfig = preset(args.config, image_patch=args.image_patch,
+    cfg: MuvisConfig = preset(args.config, image_patch=args.image_patch, image_layers=args.image_layers,
                               max_epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
                               patience=args.patience, caption_weight=args.caption_weight,
                               group_weight=args.group_weight, group_scale=args.group_scale,
@@ -176,6 +177,8 @@ def train(args: argparse.Namespace) -> Path:
         log(f"warm start from {args.init_from} ({warm['weights']}, trained at {warm['trainingCommit']})")
         if warm["imagePatchResized"]:
             log("image patches resized from {} to {} pixels".format(*warm["imagePatchResized"]))
+        if warm["imageLayersGrown"]:
+            log("image tower grown from {} to {} layers (the added ones start as identities)".format(*warm["imageLayersGrown"]))
     if (tc.freeze or tc.anchor_weight > 0) and not warm:
         raise SystemExit("--freeze and --anchor-weight fine-tune a bundle: give --init-from BUNDLE")
     if tc.freeze:
@@ -338,6 +341,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--image-patch", type=int, default=None,
                     help="image patch size in pixels (default: the preset's, 32); with --init-from a bundle of "
                          "another patch size, its patch projection and position embeddings are resized")
+    ap.add_argument("--image-layers", type=int, default=None,
+                    help="image encoder layers (default: the preset's, 3); with --init-from a shallower bundle, "
+                         "the added layers go on top and start as identities")
     ap.add_argument("--lr", type=float, default=None, help="peak learning rate (default 8e-4)")
     ap.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto",
                     help="bf16 autocast or float32; auto: bf16 where the CPU has native bf16 (AVX512-BF16, AMX)")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -100,12 +101,42 @@ def resize_image_patches(weights: dict[str, np.ndarray], state: dict, special: i
     return True
 
 
-def load_tower(tower: nn.Module, path: Path, resize_patches: bool = False) -> bool:
-    """Load a tower from its ONNX file; True when its image patches were resized to fit."""
+LAYER = re.compile(r"^encoder\.layers\.(\d+)\.")
+# the two projections that write into a layer's residual stream (attention output, MLP output)
+RESIDUAL_WRITERS = (".attention.o_proj.", ".mlp.fc2.")
+
+
+def layer_count(names) -> int:
+    return 1 + max((int(m.group(1)) for m in map(LAYER.match, names) if m), default=-1)
+
+
+def grow_layers(weights: dict[str, np.ndarray], state: dict) -> tuple[int, int] | None:
+    """Fit a bundle's tower to a model with more encoder layers (train.py --image-layers): the
+    layers the bundle lacks keep the model's initial weights, except the two projections that
+    write into the residual stream, which start at zero. A pre-norm layer whose writers are zero
+    passes its input through unchanged, so the grown tower starts out computing exactly what the
+    bundle computes. (old, new) layer counts when anything was added."""
+    old, new = layer_count(weights), layer_count(state)
+    if new <= old:
+        return None
+    for key, value in state.items():
+        m = LAYER.match(key)
+        if m and int(m.group(1)) >= old:
+            weights[key] = np.zeros_like(value.numpy()) if any(w in key for w in RESIDUAL_WRITERS) else value.numpy().copy()
+    return old, new
+
+
+def load_tower(tower: nn.Module, path: Path, resize_patches: bool = False, add_layers: bool = False) -> dict:
+    """Load a tower from its ONNX file; says whether its image patches were resized
+    ("patchResized") and which layers were added ("layersGrown": [old, new] or None)."""
     weights = onnx_tower_weights(path)
     state = tower.state_dict()
     resized = resize_patches and PATCH_PROJECTION in weights and PATCH_PROJECTION in state and POSITIONS in weights \
         and resize_image_patches(weights, state, tower.special_tokens)
+    if layer_count(weights) > layer_count(state):
+        raise WarmStartError(f"{path.name}: the bundle has {layer_count(weights)} encoder layers, the model "
+                             f"{layer_count(state)}; a tower cannot be shortened (for images, give --image-layers)")
+    grown = grow_layers(weights, state) if add_layers else None
     missing = [k for k in state if k not in weights]
     if missing:
         raise WarmStartError(f"{path.name}: no weights for {missing[:5]}{' …' if len(missing) > 5 else ''}")
@@ -113,7 +144,7 @@ def load_tower(tower: nn.Module, path: Path, resize_patches: bool = False) -> bo
         if tuple(weights[key].shape) != tuple(value.shape):
             raise WarmStartError(f"{path.name}: {key} is {weights[key].shape} in the bundle, {tuple(value.shape)} in the model")
     tower.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(weights[k])) for k in state})
-    return bool(resized)
+    return {"patchResized": bool(resized), "layersGrown": list(grown) if grown else None}
 
 
 def warm_start(model: Muvis, bundle_dir: Path, mean: float, std: float) -> dict:
@@ -125,10 +156,11 @@ def warm_start(model: Muvis, bundle_dir: Path, mean: float, std: float) -> dict:
         raise WarmStartError(f"{bundle_dir}: fbank normalisation {norm} differs from this corpus's "
                              f"(mean {mean:.6f}, std {std:.6f}); was it trained on another corpus?")
     load_tower(model.audio, bundle_dir / manifest["audio"]["onnx"])
-    resized = load_tower(model.image, bundle_dir / manifest["image"]["onnx"], resize_patches=True)
+    image = load_tower(model.image, bundle_dir / manifest["image"]["onnx"], resize_patches=True, add_layers=True)
     with torch.no_grad():
         model.logit_scale.fill_(math.log(manifest["architecture"]["logitScale"]))
     training = manifest.get("training", {})
     return {"bundle": str(bundle_dir), "name": manifest.get("name"), "weights": manifest["architecture"].get("weights"),
             "trainingCommit": training.get("commit"), "trainingCommand": training.get("command"),
-            "imagePatchResized": [manifest["architecture"]["image"]["patch"], model.cfg.image.patch] if resized else None}
+            "imagePatchResized": [manifest["architecture"]["image"]["patch"], model.cfg.image.patch] if image["patchResized"] else None,
+            "imageLayersGrown": image["layersGrown"]}

@@ -109,6 +109,7 @@ def main() -> None:
     check_hum_pair_views()
     check_audio_only_fine_tuning(audio, image)
     check_patch_resize()
+    check_layer_growth()
 
     fb = (np.arange(11, dtype=np.float16)[:, None] * np.ones((1, 3), dtype=np.float16))
     slow = time_stretch(fb, 2.0)
@@ -117,7 +118,7 @@ def main() -> None:
     check(np.allclose(np.diff(slow[:, 0]), 10.0 / 21), "linear in time")
     check(np.allclose(time_stretch(fb, 1.0), fb), "factor 1 is the identity")
     check(time_stretch(fb, 0.5).shape == (6, 3), "x0.5 halves the frames (rounded)")
-    print("ok: caption agreement, weighted contrastive loss, group term, caption heads, hum pairs, anchor and frozen tower, patch resize, time stretch")
+    print("ok: caption agreement, weighted contrastive loss, group term, caption heads, hum pairs, anchor and frozen tower, patch resize, layer growth, time stretch")
 
 
 def check_audio_only_fine_tuning(audio: torch.Tensor, image: torch.Tensor) -> None:
@@ -164,6 +165,30 @@ def check_patch_resize() -> None:
     grown = resize_positions(pos, 1 + 16, special=1)
     check(grown.shape == (1, 17, 6) and np.allclose(grown[0, 0], 7.0), "CLS kept, grid 2 x 2 -> 4 x 4")
     check(np.allclose(grown[0, 1:], 2.0, atol=1e-5), "a constant grid stays constant")
+
+
+def check_layer_growth() -> None:
+    """A tower grown by --image-layers starts out computing exactly what the shallower one did, and
+    the added layers still train (only their residual writers start at zero)."""
+    from dataclasses import replace
+
+    from muvis.warmstart import grow_layers
+
+    torch.manual_seed(0)
+    tiny = PRESETS["tiny"]
+    shallow = Muvis(tiny).image.eval()
+    deep = Muvis(replace(tiny, image=replace(tiny.image, layers=3))).image.eval()
+    weights = {k: v.numpy().copy() for k, v in shallow.state_dict().items()}
+    check(grow_layers(weights, deep.state_dict()) == (1, 3), "1 -> 3 layers")
+    deep.load_state_dict({k: torch.from_numpy(weights[k]) for k in deep.state_dict()})
+    x = torch.randn(2, 3, tiny.image.size, tiny.image.size)
+    with torch.no_grad():
+        check(torch.allclose(shallow(x), deep(x), atol=1e-6), "the grown tower computes what the bundle computed")
+    deep.train()
+    deep(x).sum().backward()
+    grads = [deep.encoder.layers[k].mlp.fc2.weight.grad for k in (1, 2)]
+    check(all(g is not None and g.abs().sum() > 0 for g in grads), "the added layers get gradients")
+    check(grow_layers(weights, shallow.state_dict()) is None, "nothing to add: nothing grown")
 
 
 def check_hum_pair_views() -> None:

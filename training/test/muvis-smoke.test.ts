@@ -150,17 +150,19 @@ test('one tiny epoch trains, exports, evaluates, and embeds in Node as in Python
   }
 });
 
-test('a warm start from the exported bundle trains the caption heads and hum pairs (or one tower alone, or finer image patches), and records where it started', () => {
+test('a warm start from the exported bundle trains the caption heads and hum pairs (or one tower alone, or finer image patches and a deeper image tower), and records where it started', () => {
   assert.ok(existsSync(join(bundle, 'manifest.json')), 'the tiny bundle of the previous test');
   const tuned = join(work, 'muvis-tiny-tuned');
   run(python, ['training/muvis/train.py', '--corpus', corpus, '--out', tuned, '--config', 'tiny', '--epochs', '1',
     '--cache', join(work, 'cache'), '--no-eval', '--init-from', bundle, '--lr', '2e-4',
     '--category-weight', '0.5', '--tag-weight', '3', '--hum-pairs', '8', '--hum-pair-weight', '1', '--image-patch', '8',
-    '--anchor-weight', '1']);
+    '--image-layers', '2', '--anchor-weight', '1']);
   const manifest = JSON.parse(readFileSync(join(tuned, 'manifest.json'), 'utf8'));
   assert.equal(manifest.training.warmStart.bundle, bundle);
   assert.deepEqual(manifest.training.warmStart.imagePatchResized, [16, 8], 'the 16-pixel patches were resized to 8');
   assert.equal(manifest.architecture.image.patch, 8);
+  assert.deepEqual(manifest.training.warmStart.imageLayersGrown, [1, 2], 'a second image layer was added');
+  assert.equal(manifest.architecture.image.layers, 2);
   assert.match(manifest.architecture.loss, /caption heads \(training only\): 0\.5 x category softmax and 3 x tag sigmoid/);
   assert.match(manifest.architecture.loss, /hum pairs \(training only\): 1 x cross-entropy of up to 8 extra hum views/);
   assert.equal(manifest.training.config.train.lr, 2e-4);
@@ -189,6 +191,12 @@ test('a warm start from the exported bundle trains the caption heads and hum pai
     '--epochs', '1', '--cache', join(work, 'cache'), '--no-eval', '--freeze', 'image'], { cwd: root, encoding: 'utf8' });
   assert.notEqual(unanchored.status, 0);
   assert.match(unanchored.stderr, /--freeze and --anchor-weight fine-tune a bundle: give --init-from BUNDLE/);
+
+  // a tower is never silently cut down to fewer layers than the bundle has
+  const shorter = spawnSync(python, ['training/muvis/train.py', '--corpus', corpus, '--out', join(work, 'never'), '--config', 'tiny',
+    '--epochs', '1', '--cache', join(work, 'cache'), '--no-eval', '--init-from', tuned, '--image-patch', '8'], { cwd: root, encoding: 'utf8' });
+  assert.notEqual(shorter.status, 0);
+  assert.match(shorter.stderr, /the bundle has 2 encoder layers, the model 1; a tower cannot be shortened/);
 
   // a bundle of another corpus (other fbank statistics) is refused, not silently mixed in
   const other = JSON.parse(readFileSync(join(bundle, 'manifest.json'), 'utf8'));
