@@ -37,12 +37,14 @@ Protocol (also written into metrics.json under "protocol"):
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -103,10 +105,14 @@ class OnnxBundle:
         x = np.stack([normalize_fbank(fb, self.mean, self.std, self.max_frames) for fb in fbanks])
         return l2_normalize(self._run(self.audio, self.manifest["audio"]["input"], x))
 
-    def embed_images(self, pils: list) -> np.ndarray:
+    def embed_images(self, pils: Iterable, batch: int = 64) -> np.ndarray:
+        """Images are turned into tensors one batch at a time: a whole split's pixels as float32 would take GBs."""
         i = self.manifest["image"]
-        x = np.stack([image_tensor(p, i["size"], i["mean"], i["std"]) for p in pils])
-        return self._run(self.image, i["input"], x)
+        tensors = (image_tensor(p, i["size"], i["mean"], i["std"]) for p in pils)
+        out = []
+        while chunk := list(itertools.islice(tensors, batch)):
+            out.append(self.image.run(None, {i["input"]: np.stack(chunk)})[0])
+        return np.concatenate(out)
 
 
 class Features:
@@ -132,7 +138,7 @@ def load_rgb(path: Path):
 def embed_split(bundle: OnnxBundle, feats: Features, items: list[Item], with_views: bool) -> dict:
     out = {
         "music": bundle.embed_fbanks([feats.fbank(it.audio) for it in items]),
-        "image": bundle.embed_images([load_rgb(it.image) for it in items]),
+        "image": bundle.embed_images(load_rgb(it.image) for it in items),
     }
     if not with_views:
         return out
