@@ -151,6 +151,10 @@ def warm_start(model: Muvis, bundle_dir: Path, mean: float, std: float) -> dict:
     """Load both towers and the logit scale from a bundle; its fbank normalisation must equal the
     one this training run computed (the same corpus gives the same statistics)."""
     manifest = json.loads((bundle_dir / "manifest.json").read_text(encoding="utf-8"))
+    members = manifest["architecture"]["image"].get("members")
+    if members:
+        raise WarmStartError(f"{bundle_dir} is an ensemble of {len(members)} image towers (training/muvis/ensemble.py); "
+                             f"start from one of its members: {', '.join(m['bundle'] for m in manifest['training']['ensemble']['members'])}")
     norm = manifest["audio"]["normalize"]
     if not (math.isclose(norm["mean"], mean, abs_tol=1e-5) and math.isclose(norm["std"], std, abs_tol=1e-5)):
         raise WarmStartError(f"{bundle_dir}: fbank normalisation {norm} differs from this corpus's "

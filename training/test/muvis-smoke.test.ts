@@ -1,7 +1,7 @@
 // CI smoke test of the MuVis training package: reference preprocessing checks, then one tiny
 // epoch on a 64-item corpus, ONNX export, evaluation, and the exported bundle embedding a WAV
 // and a PNG in Node (@muse/embeddings) equal to the Python side of the same files; then a warm
-// start from that bundle with the caption heads.
+// start from that bundle with the caption heads, and an image ensemble of two bundles.
 // Set MUSE_SMOKE_CORPUS to an already built corpus folder to skip building one.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -218,4 +218,51 @@ test('a warm start from the exported bundle trains the caption heads and hum pai
     const scores = Object.values(neighbours.validationAUROC) as number[];
     assert.equal(neighbours.validationAUROC[String(neighbours.chosen)], Math.max(...scores));
   }
+});
+
+test('an image ensemble of a bundle and its image-only fine-tune embeds the mean of its members, in Python and in Node', async () => {
+  const imageTuned = join(work, 'muvis-tiny-audio-frozen');
+  assert.ok(existsSync(join(imageTuned, 'manifest.json')), 'the image-only fine-tune of the previous test');
+  const ensemble = join(work, 'muvis-tiny-ensemble');
+  run(python, ['training/muvis/ensemble.py', '--base', bundle, '--add', imageTuned, '--out', ensemble, '--weight', '0.25', '--no-eval']);
+  const manifest = JSON.parse(readFileSync(join(ensemble, 'manifest.json'), 'utf8'));
+  assert.deepEqual(manifest.architecture.image.members.map((m: any) => m.weight), [0.25, 0.75]);
+  assert.ok(manifest.training.ensemble.audioAgreementMinCosine >= 0.999);
+
+  const item = firstTestItem();
+  const png = join(corpus, item.files.image);
+  const wav = join(corpus, item.files.audio);
+  const embedded = (b: string) => JSON.parse(run(python, ['training/muvis/embed.py', '--bundle', b, '--audio', wav, '--image', png]));
+  const [mixed, base, tuned] = [embedded(ensemble), embedded(bundle), embedded(imageTuned)];
+  const sum = base.image[png].map((x: number, k: number) => 0.25 * x + 0.75 * tuned.image[png][k]);
+  const mean = sum.map((x: number) => x / norm(sum));
+  assert.ok(maxAbsDiff(mixed.image[png], mean) < 1e-3, 'the image embedding is the normalised weighted mean of the members');
+  assert.ok(maxAbsDiff(mixed.image[png], base.image[png]) > 1e-3, 'and not just the base member');
+  const cosine = mixed.audio[wav].reduce((s: number, x: number, k: number) => s + x * base.audio[wav][k], 0);
+  assert.ok(cosine > 0.999, `the audio tower is the base bundle's (cosine ${cosine})`);
+
+  const muvis = await loadBundle(ensemble);
+  try {
+    const node = await muvis.embedImage(readFileSync(png));
+    assert.ok(maxAbsDiff(node, mixed.image[png]) < 1e-3, 'Node embeds the ensemble as Python does');
+  } finally {
+    await muvis.close();
+  }
+
+  // members that do not share an audio tower are refused (here: the bundle with its audio weights
+  // scaled by -1.5), and an ensemble is not a starting point
+  const otherAudio = join(work, 'muvis-tiny-other-audio');
+  cpSync(bundle, otherAudio, { recursive: true });
+  run(python, ['-c', 'import sys, onnx\nfrom onnx import numpy_helper as h\nm = onnx.load(sys.argv[1])\n' +
+    'for t in m.graph.initializer:\n    a = h.to_array(t)\n    if a.dtype.kind == "f": t.CopyFrom(h.from_array(-1.5 * a, t.name))\n' +
+    'onnx.save(m, sys.argv[1])', join(otherAudio, 'audio.onnx')]);
+  const apart = spawnSync(python, ['training/muvis/ensemble.py', '--base', bundle, '--add', otherAudio,
+    '--out', join(work, 'never'), '--no-eval'], { cwd: root, encoding: 'utf8' });
+  assert.notEqual(apart.status, 0);
+  assert.match(apart.stderr, /the audio towers differ/);
+  const restart = spawnSync(python, ['training/muvis/train.py', '--corpus', corpus, '--out', join(work, 'never'), '--config', 'tiny',
+    '--epochs', '1', '--cache', join(work, 'cache'), '--no-eval', '--init-from', ensemble], { cwd: root, encoding: 'utf8' });
+  assert.notEqual(restart.status, 0);
+  assert.match(restart.stderr, /is an ensemble of 2 image towers .* start from one of its members/);
+  assert.ok(!existsSync(join(work, 'never')), 'nothing exported');
 });
