@@ -260,6 +260,15 @@ test('an image ensemble of a bundle and its image-only fine-tune embeds the mean
     '--out', join(work, 'never'), '--no-eval'], { cwd: root, encoding: 'utf8' });
   assert.notEqual(apart.status, 0);
   assert.match(apart.stderr, /the audio towers differ/);
+  for (const [args, message] of [
+    [['--base', ensemble, '--add', imageTuned], /already an ensemble; combine its members instead/],
+    [['--base', bundle, '--add', imageTuned, '--weight', '1'], /--weight 1.0 must lie strictly between 0 and 1/],
+  ] as const) {
+    const refused = spawnSync(python, ['training/muvis/ensemble.py', ...args, '--out', join(work, 'never'), '--no-eval'],
+      { cwd: root, encoding: 'utf8' });
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, message);
+  }
   const restart = spawnSync(python, ['training/muvis/train.py', '--corpus', corpus, '--out', join(work, 'never'), '--config', 'tiny',
     '--epochs', '1', '--cache', join(work, 'cache'), '--no-eval', '--init-from', ensemble], { cwd: root, encoding: 'utf8' });
   assert.notEqual(restart.status, 0);
