@@ -35,7 +35,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from muvis.config import AudioTowerConfig, ImageTowerConfig
+from muvis.eval import OnnxBundle, evaluate_bundle
 from muvis.export import export_bundle, git_commit
+from muvis.features import l2_normalize
 from muvis.model import AudioTower, ImageTower, parameter_count
 from muvis.warmstart import WarmStartError, load_tower
 
@@ -90,16 +92,13 @@ def check_same_space(base: dict, add: dict) -> None:
         raise EnsembleError(f"embedding sizes differ: {base['embeddingDim']} and {add['embeddingDim']}")
 
 
-def audio_agreement(base_dir: Path, add_dir: Path, base: dict, add: dict) -> float:
+def audio_agreement(base_dir: Path, add_dir: Path) -> float:
     """The smallest cosine between the two audio towers' embeddings of a few random fbanks."""
-    import onnxruntime as ort
-
-    shape = [4, base["audio"]["maxFrames"], base["audio"]["fbank"]["numMelBins"]]
+    base, add = OnnxBundle(base_dir), OnnxBundle(add_dir)
+    shape = [4, base.max_frames, base.params.numMelBins]
     x = np.random.default_rng(0).normal(size=shape).astype(np.float32)
-    run = lambda d, m: ort.InferenceSession(str(d / m["audio"]["onnx"]), providers=["CPUExecutionProvider"]).run(
-        None, {m["audio"]["input"]: x})[0]
-    a, b = run(base_dir, base), run(add_dir, add)
-    return float(np.min(np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))))
+    a, b = (l2_normalize(bundle.audio.run(None, {bundle.manifest["audio"]["input"]: x})[0]) for bundle in (base, add))
+    return float(np.min(np.sum(a * b, axis=1)))
 
 
 def build(base_dir: Path, add_dir: Path, out: Path, base_weight: float) -> dict:
@@ -107,7 +106,7 @@ def build(base_dir: Path, add_dir: Path, out: Path, base_weight: float) -> dict:
         raise EnsembleError(f"--weight {base_weight} must lie strictly between 0 and 1")
     base, add = read_manifest(base_dir), read_manifest(add_dir)
     check_same_space(base, add)
-    agreement = audio_agreement(base_dir, add_dir, base, add)
+    agreement = audio_agreement(base_dir, add_dir)
     if agreement < AUDIO_AGREEMENT_MIN_COSINE:
         raise EnsembleError(f"the audio towers differ (cosine {agreement:.4f} < {AUDIO_AGREEMENT_MIN_COSINE}): "
                             "the image towers were not trained into one joint space")
@@ -127,26 +126,24 @@ def build(base_dir: Path, add_dir: Path, out: Path, base_weight: float) -> dict:
     model = nn.Module()
     model.audio, model.image = audio, image
     model.cfg = SimpleNamespace(audio=audio_cfg, image=base_image_cfg)  # the input shapes export_bundle reads
-    members = [{"bundle": str(d), "name": m.get("name"), "weight": w, "trainingCommit": m["training"].get("commit"),
-                "trainingCommand": m["training"].get("command"), "imageArchitecture": m["architecture"]["image"],
-                "loss": m["architecture"]["loss"]}
-               for d, m, w in ((base_dir, base, base_weight), (add_dir, add, 1 - base_weight))]
+    members = ((base_dir, base, base_weight), (add_dir, add, 1 - base_weight))
     manifest = copy.deepcopy(base)
     manifest["name"] = out.name
     manifest["architecture"]["image"] = {
         "model": "ensemble of two ViTModel (transformers) towers",
         "combination": "L2 norm of the weighted sum of the members' unit embeddings, one pass of each over the same pixels",
-        "members": [{"weight": m["weight"], **m["imageArchitecture"]} for m in members],
+        "members": [{"weight": w, **m["architecture"]["image"]} for _, m, w in members],
         "parameters": parameter_count(image),
     }
     manifest["architecture"]["loss"] = "no training of its own: an ensemble of two trained image towers; " + " | ".join(
-        f"member {k + 1}: {m['loss']}" for k, m in enumerate(members))
+        f"member {k + 1}: {m['architecture']['loss']}" for k, (_, m, _) in enumerate(members))
     manifest["architecture"]["weights"] = "float32"
     manifest["training"] = {
         "corpus": base["training"].get("corpus"), "corpusManifestSha256": base["training"].get("corpusManifestSha256"),
         "items": base["training"].get("items"), "commit": git_commit(REPO),
         "command": "python3 training/muvis/ensemble.py " + " ".join(sys.argv[1:]),
-        "ensemble": {"members": [{k: v for k, v in m.items() if k not in ("imageArchitecture", "loss")} for m in members],
+        "ensemble": {"members": [{"bundle": str(d), "name": m.get("name"), "weight": w, "trainingCommit": m["training"].get("commit"),
+                                  "trainingCommand": m["training"].get("command")} for d, m, w in members],
                      "audioFrom": str(base_dir), "audioAgreementMinCosine": round(agreement, 6)},
     }
     manifest["metrics"] = {}
@@ -169,8 +166,6 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"error: cannot build an ensemble of {args.base} and {args.add}: {err}") from None
     print(f"exported {args.out}: audio agreement {manifest['training']['ensemble']['audioAgreementMinCosine']}", flush=True)
     if not args.no_eval:
-        from muvis.eval import evaluate_bundle
-
         evaluate_bundle(Path(args.out), Path(args.corpus or manifest["training"]["corpus"]), quantize=True)
 
 

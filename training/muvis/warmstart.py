@@ -133,9 +133,10 @@ def load_tower(tower: nn.Module, path: Path, resize_patches: bool = False, add_l
     state = tower.state_dict()
     resized = resize_patches and PATCH_PROJECTION in weights and PATCH_PROJECTION in state and POSITIONS in weights \
         and resize_image_patches(weights, state, tower.special_tokens)
-    if layer_count(weights) > layer_count(state):
-        raise WarmStartError(f"{path.name}: the bundle has {layer_count(weights)} encoder layers, the model "
-                             f"{layer_count(state)}; a tower cannot be shortened (for images, give --image-layers)")
+    bundle_layers, model_layers = layer_count(weights), layer_count(state)
+    if bundle_layers > model_layers:
+        raise WarmStartError(f"{path.name}: the bundle has {bundle_layers} encoder layers, the model "
+                             f"{model_layers}; a tower cannot be shortened (for images, give --image-layers)")
     grown = grow_layers(weights, state) if add_layers else None
     missing = [k for k in state if k not in weights]
     if missing:
