@@ -3,6 +3,7 @@
 //                  import --csv FILE | --dir FOLDER [--report FILE]
 import { resolve } from 'node:path';
 import { buildCorpus } from './build/build.js';
+import { describeIncompleteBuild } from './build/failures.js';
 import { ImmuteError } from './errors.js';
 
 const USAGE = `usage:
@@ -38,8 +39,8 @@ async function main(): Promise<void> {
     const report = await buildCorpus({ outDir, limit: intFlag(flags, 'limit'), from: intFlag(flags, 'from'), workers: intFlag(flags, 'workers') });
     const { unknownAspects, failed, ...summary } = report;
     console.log(JSON.stringify({ ...summary, failed: failed.length, unknownAspects: { total: unknownAspects.total, distinct: unknownAspects.distinct, top: unknownAspects.top.slice(0, 10) } }, null, 2));
-    if (failed.length) {
-      console.error(`${failed.length} items failed; first: #${failed[0].index}: ${failed[0].error}`);
+    if (!report.complete) {
+      console.error(describeIncompleteBuild(report));
       process.exitCode = 1;
     }
   } else if (command === 'contact-sheet') {

@@ -24,6 +24,7 @@ describe('a 64-item corpus build', () => {
   test('renders every item and writes a sorted manifest in the contract shape', () => {
     assert.equal(report.failed.length, 0);
     assert.equal(report.rendered, N);
+    assert.equal(report.complete, true);
     assert.equal(manifest.length, N);
     manifest.forEach((e, i) => {
       assert.equal(e.index, i);

@@ -1,13 +1,13 @@
-// Corpus build: skip complete items, spread the rest over worker threads, then write the manifest.
+// Corpus build: skip complete items, spread the rest over worker threads, then write the manifest
+// only if every requested item is complete, so `manifest.jsonl` existing means a finished corpus.
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { ImmuteError } from '../errors.js';
 import { loadImmuteRows, IMMUTE_CSV_PATH } from '../metadata/immute-metadata.js';
 import { manifestEntry, planItem } from '../item.js';
 import { itemComplete, writeFileAtomic } from './files.js';
+import { renderInWorkers, type ItemFailure } from './pool.js';
 import { ProgressBar } from './progress.js';
-import type { WorkerReply } from './worker.js';
 
 export interface BuildOptions {
   outDir: string;
@@ -24,7 +24,10 @@ export interface BuildReport {
   requested: number;
   alreadyComplete: number;
   rendered: number;
-  failed: { index: number; error: string }[];
+  failed: ItemFailure[];
+  /** every requested item is complete and the manifest lists them all */
+  complete: boolean;
+  /** 0 when the build is incomplete: no manifest is written then */
   manifestItems: number;
   wallSeconds: number;
   itemsPerSecond: number;
@@ -34,11 +37,6 @@ export interface BuildReport {
 }
 
 export const MAX_WORKERS = 16;
-
-/** workers are TypeScript too: register the tsx loader inside the worker before importing it */
-const WORKER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
-  .then(({ register }) => { register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); })
-  .catch((err) => { console.error(err); process.exit(1); });`;
 
 export async function buildCorpus(opts: BuildOptions): Promise<BuildReport> {
   const started = performance.now();
@@ -56,40 +54,13 @@ export async function buildCorpus(opts: BuildOptions): Promise<BuildReport> {
   removeStaleTemps(outDir);
 
   const indices = Array.from({ length: to - from }, (_, i) => from + i);
+  // a killed build must not leave an earlier build's "complete" report behind
+  rmSync(join(outDir, 'build-report.json'), { force: true });
   const pending = indices.filter((i) => !itemComplete(outDir, i));
-  const failed: { index: number; error: string }[] = [];
-  let audioMs = 0;
-  let imageMs = 0;
-  let rendered = 0;
-  if (pending.length > 0) {
-    const bar = opts.quiet ? undefined : new ProgressBar(pending.length, 'immute');
-    await new Promise<void>((resolve, reject) => {
-      let next = 0;
-      let live = 0;
-      const pool = Math.min(workers, pending.length);
-      for (let w = 0; w < pool; w++) {
-        const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { outDir, csvPath } });
-        live++;
-        const feed = (): void => {
-          if (next < pending.length) worker.postMessage({ index: pending[next++] });
-          else worker.postMessage(null);
-        };
-        worker.on('message', (msg: WorkerReply) => {
-          if (msg.type === 'done') { rendered++; audioMs += msg.audioMs; imageMs += msg.imageMs; }
-          else if (msg.type === 'failed') failed.push({ index: msg.index, error: msg.error });
-          if (msg.type !== 'ready') bar?.update(rendered + failed.length);
-          feed();
-        });
-        worker.on('error', reject);
-        worker.on('exit', () => {
-          if (--live === 0) resolve();
-        });
-      }
-    });
-    bar?.finish();
-  }
+  const bar = opts.quiet || pending.length === 0 ? undefined : new ProgressBar(pending.length, 'immute');
+  const { rendered, audioMs, imageMs, failed } = await renderInWorkers(pending, workers, { outDir, csvPath }, (n) => bar?.update(n));
+  bar?.finish();
 
-  // the manifest covers every complete item of the range, however many builds it took
   const unknown = new Map<string, number>();
   const lines: string[] = [];
   for (const i of indices) {
@@ -98,11 +69,13 @@ export async function buildCorpus(opts: BuildOptions): Promise<BuildReport> {
     entry.unknownAspects.forEach((a) => unknown.set(a.toLowerCase(), (unknown.get(a.toLowerCase()) ?? 0) + 1));
     lines.push(JSON.stringify(entry));
   }
-  writeFileAtomic(join(outDir, 'manifest.jsonl'), lines.length ? `${lines.join('\n')}\n` : '');
+  const complete = lines.length === indices.length;
+  if (complete) writeFileAtomic(join(outDir, 'manifest.jsonl'), `${lines.join('\n')}\n`);
+  else rmSync(join(outDir, 'manifest.jsonl'), { force: true });
   const wallSeconds = (performance.now() - started) / 1000;
   const report: BuildReport = {
     outDir, range: [from, to], requested: indices.length, alreadyComplete: indices.length - pending.length,
-    rendered, failed, manifestItems: lines.length,
+    rendered, failed, complete, manifestItems: complete ? lines.length : 0,
     wallSeconds: Math.round(wallSeconds * 10) / 10,
     itemsPerSecond: Math.round((rendered / wallSeconds) * 100) / 100,
     audioMsPerItem: rendered ? Math.round(audioMs / rendered) : 0,
