@@ -4,13 +4,13 @@
 // /media to MUSE_API_URL (default: the API's own HOST / PORT).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 const webDir = fileURLToPath(new URL('..', import.meta.url));
 const buildStamp = join(webDir, '.next', 'BUILD_ID');
-const sourceEntries = ['app', 'components', 'lib', 'public', 'proxy.ts', 'next.config.ts', 'package.json', 'tsconfig.json'];
+const sourceEntries = ['app', 'components', 'lib', 'public', 'next.config.ts', 'package.json', 'tsconfig.json'];
 const nextBin = createRequire(join(webDir, 'package.json')).resolve('next/dist/bin/next');
 
 function newestMtime(path) {
@@ -30,23 +30,37 @@ export function buildIsStale() {
 
 // No network here and no reason to phone home from a self-hosted app.
 const env = { NEXT_TELEMETRY_DISABLED: '1', ...process.env };
-// The API listens on HOST:PORT (contract defaults 127.0.0.1:4000); proxy.ts forwards there unless told otherwise.
+// The API listens on HOST:PORT (contract defaults 127.0.0.1:4000); lib/forwardToApi.ts forwards there unless told otherwise.
 if (!env.MUSE_API_URL) {
   const apiHost = !env.HOST || env.HOST === '0.0.0.0' || env.HOST === '::' ? '127.0.0.1' : env.HOST;
   env.MUSE_API_URL = `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${env.PORT || '4000'}`;
 }
 
-function run() {
+// The build and the server both run as children: a signal to this script reaches whichever is running.
+function runNext(args, running) {
+  const child = spawn(process.execPath, [nextBin, ...args], { cwd: webDir, stdio: 'inherit', env });
+  running.child = child;
+  return new Promise((resolvePromise) => child.on('exit', (code, signal) => resolvePromise({ code, signal })));
+}
+
+async function run() {
+  const running = { child: undefined, stopping: false };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      running.stopping = true;
+      running.child?.kill(signal);
+    });
+  }
+  // a stop that we asked for is a clean exit; anything else ending next is a failure
+  const exitCode = ({ code }) => code ?? (running.stopping ? 0 : 1);
   if (buildIsStale()) {
     console.log('[web] building (sources changed or no build yet)…');
-    const build = spawnSync(process.execPath, [nextBin, 'build'], { cwd: webDir, stdio: 'inherit', env });
-    if (build.status !== 0) process.exit(build.status ?? 1);
+    const build = await runNext(['build'], running);
+    if (build.code !== 0 || running.stopping) process.exit(exitCode(build));
   }
   const port = process.env.WEB_PORT || '3000';
   const host = process.env.HOST || '127.0.0.1';
-  const server = spawn(process.execPath, [nextBin, 'start', '-p', port, '-H', host], { cwd: webDir, stdio: 'inherit', env });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
-  server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  process.exit(exitCode(await runNext(['start', '-p', port, '-H', host], running)));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) run();
