@@ -50,6 +50,27 @@ function spawnLogged(command: string, args: string[], env: NodeJS.ProcessEnv, cw
   return { child, log: () => output };
 }
 
+export type UploadFiles = Record<string, { bytes: Buffer; name: string }>;
+
+/**
+ * Headers and body of a GraphQL POST: JSON, or a multipart request (operations, map, then the
+ * files) when there are files; `variables.<name>` of each file is set by the map.
+ */
+export function graphqlRequest(query: string, variables: Record<string, unknown> = {}, files: UploadFiles = {}, apiKey?: string) {
+  const headers: Record<string, string> = { 'apollo-require-preflight': 'true' };
+  if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+  const names = Object.keys(files);
+  if (!names.length) {
+    headers['content-type'] = 'application/json';
+    return { headers, body: JSON.stringify({ query, variables }) as BodyInit };
+  }
+  const form = new FormData();
+  form.append('operations', JSON.stringify({ query, variables }));
+  form.append('map', JSON.stringify(Object.fromEntries(names.map((n, i) => [String(i), [`variables.${n}`]]))));
+  names.forEach((n, i) => form.append(String(i), new Blob([new Uint8Array(files[n].bytes)]), files[n].name));
+  return { headers, body: form as BodyInit };
+}
+
 export interface Stack {
   apiUrl: string;
   webUrl: string;
@@ -57,7 +78,7 @@ export interface Stack {
   dataDir: string;
   /** the API's recent output, for failure messages */
   apiLog(): string;
-  graphql<T>(query: string, variables?: Record<string, unknown>, files?: Record<string, { bytes: Buffer; name: string }>): Promise<T>;
+  graphql<T>(query: string, variables?: Record<string, unknown>, files?: UploadFiles): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -66,13 +87,15 @@ export interface StackOptions {
   corpusDir?: string;
   corpusLibrary?: string;
   corpusLimit?: number;
+  /** extra environment for the API, e.g. a small MUSE_MAX_UPLOAD_BYTES */
+  apiEnv?: Record<string, string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'muse-e2e-'));
   const apiPort = await freePort();
-  const apiEnv = { DATA_DIR: dataDir, PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const apiEnv = { DATA_DIR: dataDir, PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...options.apiEnv };
 
   // The key is made before the API starts: the embedded database allows one process at a time.
   const keys = spawnSync(TSX, ['apps/api/src/cli/keys.ts', 'create', '--name', 'e2e', '--scopes', 'read,write'], {
@@ -116,20 +139,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const webUrl = `http://127.0.0.1:${webPort}`;
     await waitFor(`${webUrl}/library`, 600_000, web.child, web.log);
 
-    const graphql = async <T>(query: string, variables: Record<string, unknown> = {}, files: Record<string, { bytes: Buffer; name: string }> = {}) => {
-      const headers: Record<string, string> = { 'apollo-require-preflight': 'true', authorization: `Bearer ${apiKey}` };
-      let body: BodyInit;
-      const names = Object.keys(files);
-      if (names.length) {
-        const form = new FormData();
-        form.append('operations', JSON.stringify({ query, variables }));
-        form.append('map', JSON.stringify(Object.fromEntries(names.map((n, i) => [String(i), [`variables.${n}`]]))));
-        names.forEach((n, i) => form.append(String(i), new Blob([new Uint8Array(files[n].bytes)]), files[n].name));
-        body = form;
-      } else {
-        headers['content-type'] = 'application/json';
-        body = JSON.stringify({ query, variables });
-      }
+    const graphql = async <T>(query: string, variables: Record<string, unknown> = {}, files: UploadFiles = {}) => {
+      const { headers, body } = graphqlRequest(query, variables, files, apiKey);
       const response = await fetch(`${apiUrl}/graphql`, { method: 'POST', headers, body });
       const json = (await response.json()) as { data?: T; errors?: { message: string }[] };
       if (json.errors?.length) throw new Error(`${json.errors.map((e) => e.message).join('; ')}\nAPI log:\n${api.log().slice(-4000)}`);
