@@ -1,6 +1,6 @@
 // End-to-end over HTTP (no browser): what the web server itself answers. /graphql and /media/*
-// reach the API through it, uploads keep working after the API refuses one, and Range requests
-// pass through.
+// reach the API through it, uploads keep working after the API refuses one, Range requests pass
+// through, and the app has an icon.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { graphqlRequest, startStack, type Stack, type UploadFiles } from './stack.js';
@@ -80,5 +80,21 @@ describe('the web server', { timeout: 900_000 }, () => {
     const missing = await fetch(`${stack.webUrl}/media/00000000-0000-0000-0000-000000000000`);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { code: string }).code, 'NOT_FOUND');
+  });
+
+  test('/favicon.ico and the page icon resolve', async () => {
+    const favicon = await fetch(`${stack.webUrl}/favicon.ico`);
+    assert.equal(favicon.status, 200);
+    assert.match(favicon.headers.get('content-type') ?? '', /^image\//);
+    assert.match(await favicon.text(), /<svg[\s>]/);
+
+    const html = await (await fetch(`${stack.webUrl}/`)).text();
+    const link = /<link[^>]*rel="icon"[^>]*>/.exec(html)?.[0];
+    assert.ok(link, 'the page links an icon');
+    const href = /href="([^"]+)"/.exec(link)?.[1];
+    assert.ok(href);
+    const icon = await fetch(new URL(href.replaceAll('&amp;', '&'), stack.webUrl));
+    assert.equal(icon.status, 200);
+    assert.match(icon.headers.get('content-type') ?? '', /^image\//);
   });
 });
