@@ -204,6 +204,38 @@ describe('web app in a browser', { timeout: 900_000 }, () => {
     await context.close();
   });
 
+  test('an apply refused for want of a key can be retried once a key is saved', async () => {
+    const { context, page } = await open('/tag');
+    await page.locator('input[type=file]').first().setInputFiles({ name: 'keyless.png', mimeType: 'image/png', buffer: coolImage(12) });
+    const suggestions = page.locator('[aria-label="Suggested tags for keyless.png"] button');
+    await suggestions.first().waitFor(WAIT);
+    await page.getByRole('button', { name: 'Accept all' }).click();
+    const applyAll = page.getByRole('button', { name: /^Apply \d+ tags? to 1 item$/ });
+    const label = await applyAll.textContent();
+    await applyAll.click();
+    const error = page.locator('[data-name="keyless.png"] [role="alert"]');
+    await error.waitFor(WAIT);
+    assert.equal(await error.getAttribute('data-code'), 'UNAUTHENTICATED');
+    // nothing is lost: the suggestions, their choices and both Apply buttons are still there
+    assert.equal(await applyAll.textContent(), label);
+    assert.ok(await applyAll.isEnabled());
+    assert.ok(await page.locator('[data-name="keyless.png"]').getByRole('button', { name: /^Apply \d+$/ }).isEnabled());
+    assert.ok((await suggestions.count()) >= 1);
+
+    await error.getByRole('button', { name: 'Enter API key' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Key', { exact: true }).fill(stack.apiKey);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await applyAll.click();
+    await page.getByText(/Tags applied/).waitFor(WAIT);
+    const { assets } = await stack.graphql<{ assets: { edges: { node: IngestedAsset }[] } }>(
+      `{ assets(filter: { text: "keyless" }, first: 5) { edges { node { id kind tags { name origin score } } } } }`,
+    );
+    assert.equal(assets.edges.length, 1);
+    assert.ok(assets.edges[0].node.tags.some((t) => t.origin === 'USER'));
+    await context.close();
+  });
+
   test('tagging a whole library runs as a job with progress', async () => {
     const { createLibrary } = await stack.graphql<{ createLibrary: { id: string } }>(`mutation { createLibrary(name: "e2e untagged") { id } }`);
     const untagged: string[] = [];

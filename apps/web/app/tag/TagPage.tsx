@@ -28,6 +28,8 @@ interface Candidate {
   suggestions: SuggestedTag[] | null;
   verdicts: Record<string, Verdict>;
   error?: ApiError;
+  /** 'failed': no suggestions could be had (it can be asked again). A failed apply goes back to
+   * 'ready' with its error, so the same choices can be applied again, e.g. once a key is saved. */
   state: 'suggesting' | 'ready' | 'applying' | 'applied' | 'failed';
 }
 
@@ -49,6 +51,7 @@ export default function TagPage() {
     Object.fromEntries(suggestions.map((s) => [s.name, s.score >= minScore && !existing.includes(s.name) ? 'accepted' : 'rejected'])) as Record<string, Verdict>;
 
   const suggestFor = async (candidate: Candidate) => {
+    patch(candidate.key, { state: 'suggesting', error: undefined });
     try {
       const suggestions = candidate.file
         ? (await graphql<{ suggestTags: SuggestedTag[] }>(SUGGEST_TAGS_FOR_FILE, { file: null, first: SUGGESTIONS }, { uploads: [{ path: 'variables.file', file: candidate.file }] })).suggestTags
@@ -124,7 +127,7 @@ export default function TagPage() {
         patch(c.key, { state: 'applied', asset: addTags });
       }
     } catch (caught) {
-      patch(c.key, { state: 'failed', error: toApiError(caught) });
+      patch(c.key, { state: 'ready', error: toApiError(caught) });
     }
   };
 
@@ -208,6 +211,7 @@ export default function TagPage() {
                   patch(c.key, (cur) => ({ verdicts: { ...cur.verdicts, [name]: cur.verdicts[name] === 'accepted' ? 'rejected' : 'accepted' } }))
                 }
                 onApply={() => void applyOne(c)}
+                onRetry={() => void suggestFor(c)}
                 accepted={acceptedOf(c).length}
               />
             ))}
@@ -218,7 +222,15 @@ export default function TagPage() {
   );
 }
 
-function CandidateRow({ candidate: c, onToggle, onApply, accepted }: { candidate: Candidate; onToggle: (name: string) => void; onApply: () => void; accepted: number }) {
+interface CandidateRowProps {
+  candidate: Candidate;
+  onToggle: (name: string) => void;
+  onApply: () => void;
+  onRetry: () => void;
+  accepted: number;
+}
+
+function CandidateRow({ candidate: c, onToggle, onApply, onRetry, accepted }: CandidateRowProps) {
   const name = c.file ? c.file.name : c.asset ? assetTitle(c.asset) : '';
   const isImage = c.file ? c.file.type.startsWith('image/') : c.asset?.kind === 'IMAGE';
   const mediaUrl = c.fileUrl ?? (c.asset ? mediaSrc(c.asset.url) : undefined);
@@ -262,6 +274,9 @@ function CandidateRow({ candidate: c, onToggle, onApply, accepted }: { candidate
         </div>
         {c.state === 'ready' && (
           <button type="button" className="small" disabled={accepted === 0} onClick={onApply}>Apply {accepted}</button>
+        )}
+        {c.state === 'failed' && (
+          <button type="button" className="small" onClick={onRetry}>Suggest again</button>
         )}
       </div>
     </li>
