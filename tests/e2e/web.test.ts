@@ -236,6 +236,39 @@ describe('web app in a browser', { timeout: 900_000 }, () => {
     await context.close();
   });
 
+  test('a file that is not an image never shows as a broken preview', async () => {
+    const notAnImage = { name: 'words.png', mimeType: 'image/png', buffer: Buffer.from('plain words, not a picture\n'.repeat(20)) };
+    const previews = (page: Page) => page.locator('.dropzone img');
+    const refused = async (page: Page) => {
+      const error = page.locator('[aria-label="Results"] [role="alert"]');
+      await error.waitFor(WAIT);
+      assert.equal(await error.getAttribute('data-code'), 'UNSUPPORTED_MEDIA');
+    };
+    // decoded: loaded with a size, or not yet settled
+    const settledSources = (page: Page) =>
+      previews(page).evaluateAll(async (imgs: HTMLImageElement[]) => {
+        await Promise.all(imgs.map((img) => img.decode().catch(() => undefined)));
+        return imgs.map((img) => ({ src: img.src, width: img.naturalWidth }));
+      });
+
+    const { context, page } = await open('/?find=music');
+    await page.locator('input[type=file]').first().setInputFiles(notAnImage);
+    await refused(page);
+    assert.deepEqual(await settledSources(page), [], 'no preview for a file that is not an image');
+
+    await page.locator('input[type=file]').first().setInputFiles({ name: 'good.png', mimeType: 'image/png', buffer: warmImage(8) });
+    await page.locator('.track').first().waitFor(WAIT);
+    await previews(page).first().waitFor(WAIT);
+    const good = await settledSources(page);
+    assert.equal(good.length, 1);
+    assert.ok(good[0].width > 0, 'the good image is previewed');
+
+    await page.locator('input[type=file]').first().setInputFiles(notAnImage);
+    await refused(page);
+    assert.deepEqual(await settledSources(page), good, 'the good preview stays, not a broken one');
+    await context.close();
+  });
+
   test('tagging a whole library runs as a job with progress', async () => {
     const { createLibrary } = await stack.graphql<{ createLibrary: { id: string } }>(`mutation { createLibrary(name: "e2e untagged") { id } }`);
     const untagged: string[] = [];

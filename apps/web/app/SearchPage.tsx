@@ -9,6 +9,7 @@ import FilterBar, { type Filters } from '@/components/FilterBar';
 import TrackList from '@/components/TrackList';
 import AssetCard from '@/components/AssetCard';
 import AudioPlayer from '@/components/AudioPlayer';
+import ImagePreview from '@/components/ImagePreview';
 import ErrorNote from '@/components/ErrorNote';
 import Empty from '@/components/Empty';
 import Loading from '@/components/Loading';
@@ -48,7 +49,7 @@ export default function SearchPage() {
   );
 
   const [query, setQuery] = useState<Query>({ file: null, asset: null });
-  const [previewUrl, setPreviewUrl] = useState<string | null>(null);
+  const [soundUrl, setSoundUrl] = useState<string | null>(null);
   const [hits, setHits] = useState<SearchHit[] | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -83,15 +84,17 @@ export default function SearchPage() {
     return () => controller.abort();
   }, [assetId, query.asset?.id]);
 
+  // A sound query can be played back; an image query is previewed by ImagePreview.
+  const soundFile = find === 'music' ? null : query.file;
   useEffect(() => {
-    if (!query.file) {
-      setPreviewUrl(null);
+    if (!soundFile) {
+      setSoundUrl(null);
       return;
     }
-    const url = URL.createObjectURL(query.file);
-    setPreviewUrl(url);
+    const url = URL.createObjectURL(soundFile);
+    setSoundUrl(url);
     return () => URL.revokeObjectURL(url);
-  }, [query.file]);
+  }, [soundFile]);
 
   const filterKey = JSON.stringify(filters);
   useEffect(() => {
@@ -221,10 +224,7 @@ export default function SearchPage() {
               hint="PNG, JPEG, WebP or GIF"
               onFiles={([file]) => chooseFile(file)}
             >
-              {previewUrl && (
-                // eslint-disable-next-line @next/next/no-img-element
-                <img className="preview" src={previewUrl} alt="Your query image" />
-              )}
+              <ImagePreview className="preview" file={query.file} alt="Your query image" />
             </DropZone>
           ) : (
             <>
@@ -235,7 +235,7 @@ export default function SearchPage() {
                 hint="WAV, MP3, OGG, Opus or FLAC"
                 onFiles={([file]) => chooseFile(file)}
               />
-              {previewUrl && query.file && <AudioPlayer src={previewUrl} label="your recording" />}
+              {soundUrl && <AudioPlayer src={soundUrl} label="your recording" />}
             </>
           )}
           {query.asset && (
