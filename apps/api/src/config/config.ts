@@ -6,6 +6,11 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** Shortest audio accepted as a search query or an asset, in seconds (`MUSE_MIN_AUDIO_SECONDS`). */
+export const MIN_AUDIO_SECONDS = 0.5;
+/** Audio whose RMS level is below this many dBFS is treated as silence (`MUSE_SILENCE_RMS_DBFS`). */
+export const SILENCE_RMS_DBFS = -60;
+
 const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -19,6 +24,8 @@ const EnvSchema = z.object({
   MUSE_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   MUSE_MAX_FILES: z.coerce.number().int().positive().default(1),
   MUSE_MAX_AUDIO_SECONDS: z.coerce.number().positive().default(600),
+  MUSE_MIN_AUDIO_SECONDS: z.coerce.number().min(0).default(MIN_AUDIO_SECONDS),
+  MUSE_SILENCE_RMS_DBFS: z.coerce.number().max(0).default(SILENCE_RMS_DBFS),
   MUSE_MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(40_000_000),
   MUSE_MAX_RESULTS: z.coerce.number().int().positive().default(100),
   MUSE_MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(8),
@@ -26,6 +33,7 @@ const EnvSchema = z.object({
   MUSE_READS_REQUIRE_KEY: flag.optional(),
   MUSE_CORS_ORIGINS: z.string().optional(),
   MUSE_INDEX_SAVE_DELAY_MS: z.coerce.number().int().min(0).default(500),
+  NODE_ENV: z.string().optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -34,6 +42,8 @@ export interface Limits {
   maxUploadBytes: number;
   maxFiles: number;
   maxAudioSeconds: number;
+  minAudioSeconds: number;
+  silenceRmsDbfs: number;
   maxImagePixels: number;
   maxResults: number;
   maxQueryDepth: number;
@@ -56,6 +66,8 @@ export interface Config {
   readsRequireKey: boolean;
   corsOrigins: string[];
   indexSaveDelayMs: number;
+  /** Stack traces in GraphQL error responses: only with NODE_ENV=development. */
+  exposeStackTraces: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +96,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxUploadBytes: e.MUSE_MAX_UPLOAD_BYTES,
       maxFiles: e.MUSE_MAX_FILES,
       maxAudioSeconds: e.MUSE_MAX_AUDIO_SECONDS,
+      minAudioSeconds: e.MUSE_MIN_AUDIO_SECONDS,
+      silenceRmsDbfs: e.MUSE_SILENCE_RMS_DBFS,
       maxImagePixels: e.MUSE_MAX_IMAGE_PIXELS,
       maxResults: e.MUSE_MAX_RESULTS,
       maxQueryDepth: e.MUSE_MAX_QUERY_DEPTH,
@@ -92,5 +106,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     readsRequireKey: e.MUSE_READS_REQUIRE_KEY ?? !LOOPBACK.has(e.HOST),
     corsOrigins: (e.MUSE_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     indexSaveDelayMs: e.MUSE_INDEX_SAVE_DELAY_MS,
+    exposeStackTraces: e.NODE_ENV === 'development',
   };
 }

@@ -1,6 +1,9 @@
 /** Stable codes clients see in `extensions.code`. Never rename one. */
 export type ErrorCode =
   | 'BAD_USER_INPUT'
+  | 'BAD_REQUEST'
+  | 'AUDIO_TOO_SHORT'
+  | 'AUDIO_SILENT'
   | 'UNSUPPORTED_MEDIA'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNAUTHENTICATED'
@@ -20,6 +23,14 @@ export abstract class AppException extends Error {
 
 export class BadUserInputException extends AppException {
   readonly code = 'BAD_USER_INPUT' as const;
+}
+/** Audio shorter than the minimum a query or an asset needs (`MUSE_MIN_AUDIO_SECONDS`). */
+export class AudioTooShortException extends AppException {
+  readonly code = 'AUDIO_TOO_SHORT' as const;
+}
+/** Audio that is digital silence or near it (RMS below `MUSE_SILENCE_RMS_DBFS`). */
+export class AudioSilentException extends AppException {
+  readonly code = 'AUDIO_SILENT' as const;
 }
 export class UnsupportedMediaException extends AppException {
   readonly code = 'UNSUPPORTED_MEDIA' as const;

@@ -12,15 +12,22 @@ import { complexityLimitPlugin } from './complexity.plugin.js';
 import { uploadMiddleware } from './upload.middleware.js';
 import { mediaRoute } from './media.route.js';
 import { requestBaseUrl } from './base-url.util.js';
+import { errorHandler, notFoundHandler } from './error.middleware.js';
+import { faviconRoute } from './favicon.route.js';
 
 export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: Logger) {
   const { services } = core;
-  const { limits } = services.config;
+  const { limits, exposeStackTraces } = services.config;
   const apollo = new ApolloServer<ApiContext>({
     schema,
     csrfPrevention: true,
     introspection: true,
-    formatError: (formatted, error) => formatGraphQLError(formatted, error, (err) => logger.error({ err }, 'unexpected error in a GraphQL operation')),
+    includeStacktraceInErrorResponses: exposeStackTraces,
+    formatError: (formatted, error) =>
+      formatGraphQLError(formatted, error, {
+        exposeStackTraces,
+        logUnexpected: (err) => logger.error({ err }, 'unexpected error in a GraphQL operation'),
+      }),
     validationRules: [depthLimit(limits.maxQueryDepth)],
     plugins: [complexityLimitPlugin(schema, limits.maxQueryComplexity)],
     logger: { debug: () => undefined, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
@@ -31,8 +38,9 @@ export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: L
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', service: 'muse-api' });
   });
+  app.get('/favicon.ico', faviconRoute());
   app.get('/readyz', async (_req, res) => {
     try {
       await core.db.sql.query('SELECT 1');
@@ -57,5 +65,7 @@ export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: L
       }),
     }),
   );
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
   return { app, apollo };
 }

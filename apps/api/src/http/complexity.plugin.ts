@@ -14,13 +14,22 @@ export function complexityLimitPlugin(schema: GraphQLSchema, max: number): Apoll
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const complexity = getComplexity({
-            schema,
-            operationName: request.operationName ?? undefined,
-            query: document,
-            variables: request.variables ?? {},
-            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let complexity: number;
+          try {
+            complexity = getComplexity({
+              schema,
+              operationName: request.operationName ?? undefined,
+              query: document,
+              variables: request.variables ?? {},
+              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (err) {
+            // It coerces the variables first: a null `Upload!`, a string for an Int, … are the client's mistakes.
+            if (err instanceof GraphQLError) {
+              throw new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+            }
+            throw err;
+          }
           if (complexity > max) {
             throw new GraphQLError(`query complexity ${complexity} exceeds the limit of ${max}`, {
               extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } },

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { processRequest } from 'graphql-upload-minimal';
 import type { Limits } from '../config/config.js';
+import { sendError } from './error-response.util.js';
 
 /**
  * GraphQL multipart requests (https://github.com/jaydenseric/graphql-multipart-request-spec)
@@ -18,8 +19,8 @@ export function uploadMiddleware(limits: Limits) {
       next();
     } catch (err) {
       const status = (err as { status?: number }).status ?? 400;
-      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_USER_INPUT';
-      res.status(status === 413 ? 413 : 400).json({ errors: [{ message: (err as Error).message, extensions: { code } }] });
+      if (status === 413) sendError(res, 413, 'PAYLOAD_TOO_LARGE', (err as Error).message);
+      else sendError(res, 400, 'BAD_USER_INPUT', (err as Error).message);
     }
   };
 }

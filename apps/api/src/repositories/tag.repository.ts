@@ -18,8 +18,9 @@ export class TagRepository {
     return out;
   }
 
-  async all(): Promise<{ name: string; count: number }[]> {
-    const tags = await this.prisma.tag.findMany({ select: { name: true, _count: { select: { assets: true } } }, orderBy: { name: 'asc' } });
+  /** Tags some asset carries; a tag whose last asset was deleted or untagged is left out. */
+  async inUse(): Promise<{ name: string; count: number }[]> {
+    const tags = await this.prisma.tag.findMany({ where: { assets: { some: {} } }, select: { name: true, _count: { select: { assets: true } } }, orderBy: { name: 'asc' } });
     return tags.map((t) => ({ name: t.name, count: t._count.assets }));
   }
 }

@@ -29,6 +29,10 @@ export interface MediaInfo {
 export interface MediaLimits {
   maxImagePixels: number;
   maxAudioSeconds: number;
+  /** shorter audio is refused with AUDIO_TOO_SHORT */
+  minAudioSeconds: number;
+  /** audio whose RMS level (dBFS) is below this is refused with AUDIO_SILENT */
+  silenceRmsDbfs: number;
 }
 
 export interface MediaEmbedder {

@@ -1,4 +1,5 @@
 import { decodeAudio, decodeImage, loadBundle, resolveBundleDir, sniffMedia, VectorIndex, type MuvisBundle } from '@muse/embeddings';
+import { assertAudibleAudio } from './audio-signal.util.js';
 import type { AnnIndex, AnnIndexFactory, MediaEmbedder, MediaInfo, MediaLimits } from './ann-index.js';
 
 /** The MuVis bundle from models/ behind the API's MediaEmbedder interface. */
@@ -34,6 +35,7 @@ export class MuvisEmbedder implements MediaEmbedder {
       return { media: { ...s, width: img.width, height: img.height }, vector };
     }
     const audio = await decodeAudio(bytes, { maxSeconds: limits.maxAudioSeconds, maxBytes });
+    assertAudibleAudio(audio.samples, audio.durationSeconds, limits);
     const vector = await this.model.embedAudioSamples(audio.samples, audio.sampleRate);
     return {
       media: { ...s, durationSeconds: audio.durationSeconds, sampleRate: audio.sampleRate, channels: audio.channels },

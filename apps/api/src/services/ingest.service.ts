@@ -128,10 +128,12 @@ export class IngestService {
           continue;
         }
         try {
-          // it was accepted once: lowered limits since then must not drop it
+          // it was accepted once: lowered limits or new checks since then must not drop it
           const limits = {
             maxImagePixels: Math.max(this.limits.maxImagePixels, (asset.width ?? 0) * (asset.height ?? 0)),
             maxAudioSeconds: Math.max(this.limits.maxAudioSeconds, Math.ceil(asset.durationSeconds ?? 0) + 1),
+            minAudioSeconds: 0,
+            silenceRmsDbfs: -Infinity,
           };
           const { vector } = await this.embedder.embed(await readFile(path), limits);
           const label = await this.embeddings.insert(id, key, asset.kind, vector.length, encodeVector(vector));

@@ -14,7 +14,7 @@ export class StatsService {
   ) {}
 
   async stats() {
-    const [byKind, libraries, tags] = await Promise.all([this.assets.countByKind(), this.libraries.countAll(), this.tags.all()]);
+    const [byKind, libraries, tags] = await Promise.all([this.assets.countByKind(), this.libraries.countAll(), this.tags.inUse()]);
     return {
       images: byKind.IMAGE,
       audio: byKind.AUDIO,
@@ -26,6 +26,6 @@ export class StatsService {
   }
 
   tagCounts() {
-    return this.tags.all();
+    return this.tags.inUse();
   }
 }
