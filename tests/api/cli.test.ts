@@ -1,23 +1,31 @@
 // The command-line entry points: npm run keys / migrate / ingest (--corpus and --dir).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, gql, gqlUpload, image, removeDir, startTestApi, tempDir, testEnv, tune } from './harness.js';
+import { createTempDatabase } from './pg.util.js';
 
 let root: string;
 let dataDir: string;
 let corpusDir: string;
 
-function cli(script: string, args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'apps/api/src/cli', script), ...args], {
+/** Runs a CLI entry point in a child process (asynchronously: an API in this process keeps answering). */
+function cli(script: string, args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'apps/api/src/cli', script), ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...testEnv(dataDir) } as NodeJS.ProcessEnv,
-    encoding: 'utf8',
+    env: { ...process.env, MUSE_API_URL: undefined, MUSE_API_KEY: undefined, ...testEnv(dataDir), ...env } as NodeJS.ProcessEnv,
     timeout: 120_000,
   });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 /** A three-item corpus laid out as packages/immute writes one (see docs/architecture.md). */
@@ -47,16 +55,16 @@ before(async () => {
 after(() => removeDir(root));
 
 test('npm run migrate migrates and npm run keys creates, lists and revokes keys', async () => {
-  const migrated = cli('migrate.ts', []);
+  const migrated = await cli('migrate.ts', []);
   assert.equal(migrated.code, 0, migrated.stderr);
-  const made = cli('keys.ts', ['create', '--scopes', 'read,write', '--name', 'ci']);
+  const made = await cli('keys.ts', ['create', '--scopes', 'read,write', '--name', 'ci']);
   assert.equal(made.code, 0, made.stderr);
   const key = made.stdout.trim();
   assert.match(key, /^muse_[A-Za-z0-9_-]{20,}$/);
-  const bad = cli('keys.ts', ['create', '--scopes', 'read,root']);
+  const bad = await cli('keys.ts', ['create', '--scopes', 'read,root']);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /unknown scope/);
-  const listed = cli('keys.ts', ['list']);
+  const listed = await cli('keys.ts', ['list']);
   assert.match(listed.stdout, /ci {2}read,write/);
   assert.ok(!listed.stdout.includes(key), 'the key itself is never shown again');
 
@@ -64,15 +72,11 @@ test('npm run migrate migrates and npm run keys creates, lists and revokes keys'
   try {
     const r = await gqlUpload(server.url, 'mutation($f: Upload!) { ingestAsset(file: $f) { id } }', { f: null }, { 'variables.f': await image(5) }, { key });
     assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-    // while the API holds the embedded database, the CLI says so instead of corrupting it
-    const locked = cli('keys.ts', ['list']);
-    assert.equal(locked.code, 1);
-    assert.match(locked.stderr, /in use by process/);
   } finally {
     await server.close();
   }
   const prefix = key.slice(0, 11);
-  assert.equal(cli('keys.ts', ['revoke', prefix]).code, 0);
+  assert.equal((await cli('keys.ts', ['revoke', prefix])).code, 0);
   const server2 = await startTestApi(dataDir);
   try {
     const r = await gql(server2.url, 'mutation { createLibrary(name: "after revoke") { id } }', {}, { key });
@@ -82,11 +86,64 @@ test('npm run migrate migrates and npm run keys creates, lists and revokes keys'
   }
 });
 
+test('npm run keys works while the platform runs on PGlite: through its API, revocation effective at once', async () => {
+  const server = await startTestApi(dataDir);
+  try {
+    // on the API's machine the CLI finds it and proves itself with DATA_DIR/local-admin.json
+    const made = await cli('keys.ts', ['create', '--scopes', 'read,write,admin', '--name', 'live']);
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stderr, /in the running API at http:\/\/127\.0\.0\.1:\d+/);
+    const key = made.stdout.trim();
+    assert.match(key, /^muse_[A-Za-z0-9_-]{20,}$/);
+    assert.equal((await gql(server.url, 'mutation { createLibrary(name: "live") { id } }', {}, { key })).errors, undefined);
+    const listed = await cli('keys.ts', ['list']);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /live {2}read,write,admin/);
+    assert.ok(!listed.stdout.includes(key));
+
+    // elsewhere (no local admin file): MUSE_API_URL + an admin key from MUSE_API_KEY or --key
+    const elsewhere = { DATA_DIR: join(root, 'elsewhere'), MUSE_API_URL: `${server.url}/graphql` };
+    const noKey = await cli('keys.ts', ['list'], elsewhere);
+    assert.equal(noKey.code, 1);
+    assert.match(noKey.stderr, /MUSE_API_KEY/);
+    const second = await cli('keys.ts', ['create', '--scopes', 'write', '--name', 'remote'], { ...elsewhere, MUSE_API_KEY: key });
+    assert.equal(second.code, 0, second.stderr);
+    const secondKey = second.stdout.trim();
+    const notAdmin = await cli('keys.ts', ['list', '--key', secondKey], elsewhere);
+    assert.equal(notAdmin.code, 1);
+    assert.match(notAdmin.stderr, /FORBIDDEN/);
+
+    const revoked = await cli('keys.ts', ['revoke', secondKey.slice(0, 11), '--key', key], elsewhere);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.match(revoked.stderr, /revoked 1 key\(s\)/);
+    const next = await gql(server.url, 'mutation { createLibrary(name: "revoked") { id } }', {}, { key: secondKey });
+    assert.equal(next.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED');
+    const again = await cli('keys.ts', ['revoke', secondKey.slice(0, 11)]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /NOT_FOUND/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('npm run keys opens PostgreSQL directly when no platform runs', async () => {
+  const db = await createTempDatabase();
+  try {
+    const made = await cli('keys.ts', ['create', '--scopes', 'admin', '--name', 'first'], { DATABASE_URL: db.url, DATA_DIR: join(root, 'pg-data') });
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stderr, /in the database \(postgresql\)/);
+    const listed = await cli('keys.ts', ['list'], { DATABASE_URL: db.url, DATA_DIR: join(root, 'pg-data') });
+    assert.match(listed.stdout, /first {2}admin/);
+  } finally {
+    await db.drop();
+  }
+});
+
 test('npm run ingest -- --corpus links image and music of an item, keeps caption and corpus tags, and is idempotent', async () => {
-  const first = cli('ingest.ts', ['--corpus', corpusDir]);
+  const first = await cli('ingest.ts', ['--corpus', corpusDir]);
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stderr, /6 new, 0 already present, 0 failed/);
-  const second = cli('ingest.ts', ['--corpus', corpusDir]);
+  const second = await cli('ingest.ts', ['--corpus', corpusDir]);
   assert.equal(second.code, 0, second.stderr);
   assert.match(second.stderr, /0 new, 6 already present, 0 failed/);
 
@@ -115,7 +172,7 @@ test('npm run ingest -- --dir ingests every media file of a folder into a librar
   writeFileSync(join(folder, 'nested/b.wav'), tune(2000).bytes);
   writeFileSync(join(folder, 'notes.txt'), 'not media');
   writeFileSync(join(folder, 'fake.jpg'), 'not a jpeg either');
-  const run = cli('ingest.ts', ['--dir', folder, '--library', 'Folder']);
+  const run = await cli('ingest.ts', ['--dir', folder, '--library', 'Folder']);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stderr, /2 new, 0 already present, 1 failed/);
   assert.match(run.stderr, /UNSUPPORTED_MEDIA .*fake\.jpg/);
@@ -127,7 +184,7 @@ test('npm run ingest -- --dir ingests every media file of a folder into a librar
   } finally {
     await server.close();
   }
-  const usage = cli('ingest.ts', []);
+  const usage = await cli('ingest.ts', []);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /usage/);
 });

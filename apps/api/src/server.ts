@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import { createLogger, type Logger } from './logger.js';
 import { addressOf, openCore, type Core, type CoreDeps } from './api.js';
 import { buildApiSchema } from './schema/build-schema.js';
 import { createHttpApp } from './http/app.js';
 import { MuvisEmbedder, hnswIndexFactory } from './search/muvis-embedder.js';
+import { newLocalAdminToken, removeLocalAdminFile, writeLocalAdminFile } from './local-admin/local-admin-file.js';
 
 export interface RunningApi {
   url: string;
@@ -24,13 +26,15 @@ export async function startApi(config: Config, logger = createLogger(config.logL
   const core = await openCore(config, logger, deps);
   try {
     const schema = await buildApiSchema();
-    const { app, apollo } = await createHttpApp(core, schema, logger);
+    const localAdminToken = newLocalAdminToken();
+    const { app, apollo } = await createHttpApp(core, schema, logger, { localAdminToken });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.port, config.host, (err?: Error) => (err ? reject(err) : resolve(s)));
       s.once('error', reject);
     });
     server.requestTimeout = 10 * 60 * 1000;
     const url = addressOf(server);
+    const published = publishLocalAdmin(config.dataDir, server, localAdminToken, logger);
     let closing: Promise<void> | null = null;
     return {
       url,
@@ -38,6 +42,7 @@ export async function startApi(config: Config, logger = createLogger(config.logL
       logger,
       close() {
         closing ??= (async () => {
+          if (published) removeLocalAdminFile(config.dataDir, localAdminToken);
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();
@@ -52,4 +57,31 @@ export async function startApi(config: Config, logger = createLogger(config.logL
     await core.close();
     throw err;
   }
+}
+
+/**
+ * Writes DATA_DIR/local-admin.json (mode 0600) so `npm run keys` on this machine can manage keys
+ * through the running API. Only when the API is reachable over loopback: the token is refused otherwise.
+ */
+function publishLocalAdmin(dataDir: string, server: Server, token: string, logger: Logger): boolean {
+  const a = server.address() as AddressInfo;
+  const loopback = loopbackHost(a.address);
+  if (!loopback) {
+    logger.info('not listening on loopback: no local admin file (npm run keys needs --key or MUSE_API_KEY here)');
+    return false;
+  }
+  try {
+    writeLocalAdminFile(dataDir, { url: `http://${loopback}:${a.port}`, token, pid: process.pid });
+    return true;
+  } catch (err) {
+    logger.warn({ err }, 'could not write the local admin file; npm run keys will need --key or MUSE_API_KEY');
+    return false;
+  }
+}
+
+/** The loopback host that reaches a server listening on `address`; null when loopback does not. */
+function loopbackHost(address: string): string | null {
+  if (address === '0.0.0.0' || address === '::') return '127.0.0.1';
+  if (address === '::1') return '[::1]';
+  return address.startsWith('127.') ? address : null;
 }

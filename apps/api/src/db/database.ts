@@ -5,6 +5,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { isProcessAlive } from '../process-alive.util.js';
 
 /** Plain SQL access next to Prisma, for migrations and schema checks only. */
 export interface SqlExecutor {
@@ -84,7 +85,7 @@ function acquireDirLock(lockPath: string): () => void {
     writeFileSync(lockPath, mine, { flag: 'wx' });
   } catch {
     const holder = Number(readFileSync(lockPath, 'utf8').trim());
-    if (holder && holder !== process.pid && isAlive(holder)) {
+    if (holder && holder !== process.pid && isProcessAlive(holder)) {
       throw new DatabaseLockedError(
         `the embedded database ${lockPath.replace(/\.lock$/, '')} is in use by process ${holder} ` +
           '(stop it first, or set DATABASE_URL to share a PostgreSQL database)',
@@ -99,13 +100,4 @@ function acquireDirLock(lockPath: string): () => void {
       // already gone
     }
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

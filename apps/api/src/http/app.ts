@@ -12,12 +12,19 @@ import { complexityLimitPlugin } from './complexity.plugin.js';
 import { uploadMiddleware } from './upload.middleware.js';
 import { mediaRoute } from './media.route.js';
 import { requestBaseUrl } from './base-url.util.js';
+import { requestAuthenticator } from './authenticate-request.js';
 import { errorHandler, notFoundHandler } from './error.middleware.js';
 import { faviconRoute } from './favicon.route.js';
 
-export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: Logger) {
+export interface HttpAppOptions {
+  /** accepted from loopback as an admin-only credential (DATA_DIR/local-admin.json) */
+  localAdminToken?: string;
+}
+
+export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: Logger, opts: HttpAppOptions = {}) {
   const { services } = core;
   const { limits, exposeStackTraces } = services.config;
+  const authenticate = requestAuthenticator(services.auth, opts.localAdminToken);
   const apollo = new ApolloServer<ApiContext>({
     schema,
     csrfPrevention: true,
@@ -59,7 +66,7 @@ export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: L
     expressMiddleware(apollo, {
       context: async ({ req }): Promise<ApiContext> => ({
         services,
-        principal: await services.auth.authenticate(req.headers.authorization),
+        principal: await authenticate(req),
         readsRequireKey: services.config.readsRequireKey,
         baseUrl: requestBaseUrl(req),
       }),

@@ -21,12 +21,15 @@ export class ApiKeyRepository {
     return this.prisma.apiKey.findMany({ orderBy: { createdAt: 'asc' } });
   }
 
-  async revoke(idOrPrefix: string): Promise<number> {
-    const res = await this.prisma.apiKey.updateMany({
-      where: { revokedAt: null, OR: [{ prefix: idOrPrefix }, ...(isUuid(idOrPrefix) ? [{ id: idOrPrefix }] : [])] },
-      data: { revokedAt: new Date() },
+  /** Revokes the active keys with this id or prefix; returns them as they are now. */
+  async revoke(idOrPrefix: string): Promise<ApiKey[]> {
+    const where = { revokedAt: null, OR: [{ prefix: idOrPrefix }, ...(isUuid(idOrPrefix) ? [{ id: idOrPrefix }] : [])] };
+    return this.prisma.$transaction(async (tx) => {
+      const ids = (await tx.apiKey.findMany({ where, select: { id: true } })).map((k) => k.id);
+      if (ids.length === 0) return [];
+      await tx.apiKey.updateMany({ where: { id: { in: ids } }, data: { revokedAt: new Date() } });
+      return tx.apiKey.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: 'asc' } });
     });
-    return res.count;
   }
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { ApiKeyRepository } from '../repositories/api-key.repository.js';
-import { BadUserInputException } from '../errors/app.exception.js';
+import type { ApiKey, ApiKeyRepository } from '../repositories/api-key.repository.js';
+import { BadUserInputException, NotFoundException } from '../errors/app.exception.js';
 
 export const SCOPES = ['read', 'write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -11,21 +11,24 @@ export interface Principal {
 }
 
 const KEY_PREFIX = 'muse_';
+const MAX_NAME_LENGTH = 100;
 
 export class AuthService {
   constructor(private readonly keys: ApiKeyRepository) {}
 
   /** Makes a key; the plain key is returned once and only its hash is stored. */
-  async createKey(name: string, scopes: string[]): Promise<{ key: string; id: string; prefix: string; scopes: Scope[] }> {
+  async createKey(name: string, scopes: string[]): Promise<{ key: string; id: string; prefix: string; scopes: Scope[]; row: ApiKey }> {
     const valid = parseScopes(scopes);
+    const cleanName = name.trim();
+    if (!cleanName || cleanName.length > MAX_NAME_LENGTH) throw new BadUserInputException(`a key name must be 1 to ${MAX_NAME_LENGTH} characters`);
     const secret = randomBytes(24).toString('base64url');
     const key = `${KEY_PREFIX}${secret}`;
     const prefix = key.slice(0, KEY_PREFIX.length + 6);
-    const row = await this.keys.create({ name, prefix, hash: hashKey(key), scopes: valid });
-    return { key, id: row.id, prefix, scopes: valid };
+    const row = await this.keys.create({ name: cleanName, prefix, hash: hashKey(key), scopes: valid });
+    return { key, id: row.id, prefix, scopes: valid, row };
   }
 
-  /** Resolves an `Authorization: Bearer <key>` header; null when absent, throws nothing. */
+  /** Resolves an `Authorization: Bearer <key>` header; null when absent, throws nothing. No cache: a revoked key fails on the next request. */
   async authenticate(header: string | undefined): Promise<Principal | null | 'invalid'> {
     if (!header) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
@@ -44,8 +47,11 @@ export class AuthService {
     return this.keys.list();
   }
 
-  revoke(idOrPrefix: string) {
-    return this.keys.revoke(idOrPrefix);
+  /** Revokes the active keys with this id or prefix; NOT_FOUND when none matches. */
+  async revoke(idOrPrefix: string): Promise<ApiKey[]> {
+    const revoked = await this.keys.revoke(idOrPrefix.trim());
+    if (revoked.length === 0) throw new NotFoundException(`no active API key has the id or prefix ${idOrPrefix}`);
+    return revoked;
   }
 }
 
