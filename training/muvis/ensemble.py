@@ -14,7 +14,7 @@ that trade can be averaged instead of choosing between them.
 
 Members are read back from their ONNX files (int8 dequantised, muvis/warmstart.py) and exported
 again in float32, with the same ONNX-vs-PyTorch parity check as train.py; evaluation (with
---quantize, as train.py does) follows unless --no-eval.
+as train.py does) follows unless --no-eval.
 """
 
 from __future__ import annotations
@@ -31,14 +31,13 @@ if __package__ in (None, ""):
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from muvis.config import AudioTowerConfig, ImageTowerConfig
 from muvis.eval import OnnxBundle, evaluate_bundle
 from muvis.export import export_bundle, git_commit
 from muvis.features import l2_normalize
-from muvis.model import AudioTower, ImageTower, parameter_count
+from muvis.model import AudioTower, ImageEnsemble, ImageTower, parameter_count
 from muvis.warmstart import WarmStartError, load_tower
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,19 +49,6 @@ AUDIO_AGREEMENT_MIN_COSINE = 0.999
 
 class EnsembleError(ValueError):
     """The two bundles cannot share one joint space."""
-
-
-class ImageEnsemble(nn.Module):
-    """[batch, 3, size, size] -> the normalised weighted sum of the members' unit embeddings."""
-
-    def __init__(self, towers: list[nn.Module], weights: list[float]):
-        super().__init__()
-        self.towers = nn.ModuleList(towers)
-        self.weights = list(weights)
-
-    def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
-        mix = sum(w * tower(pixel_values) for w, tower in zip(self.weights, self.towers))
-        return F.normalize(mix, dim=-1)
 
 
 def read_manifest(bundle: Path) -> dict:
@@ -166,7 +152,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"error: cannot build an ensemble of {args.base} and {args.add}: {err}") from None
     print(f"exported {args.out}: audio agreement {manifest['training']['ensemble']['audioAgreementMinCosine']}", flush=True)
     if not args.no_eval:
-        evaluate_bundle(Path(args.out), Path(args.corpus or manifest["training"]["corpus"]), quantize=True)
+        evaluate_bundle(Path(args.out), Path(args.corpus or manifest["training"]["corpus"]))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Evaluate a shipped MuVis bundle (its ONNX files, through onnxruntime) on the corpus's
 untouched test split, as the paper does, plus exact-pair and hum retrieval.
 
-    npm run eval:muvis -- --bundle models/muvis-small --corpus data/corpus [--quantize]
+    npm run eval:muvis -- --bundle models/muvis-small --corpus data/corpus
 
 Protocol (also written into metrics.json under "protocol"):
   Embeddings. Music: every recording is cut into the manifest's windows (features.window_starts),
@@ -40,9 +40,7 @@ import argparse
 import itertools
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -54,6 +52,7 @@ import numpy as np
 
 from muvis.data import Item, by_split, read_manifest
 from muvis.export import write_json_atomic
+from muvis.machine import cpu_name
 from muvis.features import (FbankParams, audio_windows, fbank, hop_frames, image_tensor, l2_normalize,
                             load_wav_mono, normalize_fbank)
 from muvis.retrieval import average_precision, auroc, category_retrieval, exact_pair_metrics, similarity
@@ -62,7 +61,6 @@ from muvis.semantics import caption_categories, tag_matrix, tag_vocabulary
 TAG_NEIGHBOURS = 25          # K when the corpus has no validation items
 TAG_NEIGHBOUR_CHOICES = (5, 10, 25, 50, 100, 200, 400, 800)
 SHUFFLE_SEED = 20260101
-QUANTIZATION_MAX_R10_DROP = 0.01
 
 
 def log(msg: str) -> None:
@@ -293,66 +291,22 @@ def run_bundle(bundle_dir: Path, items: list[Item], feats: Features | None = Non
     return {"model": model, "shuffled": base, "vocabulary": vocab}, feats
 
 
-def quantize_bundle(bundle_dir: Path, out_dir: Path) -> None:
-    """int8 dynamic quantisation (weights int8, activations quantised at run time) of both towers."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
-    shutil.copytree(bundle_dir, out_dir, dirs_exist_ok=True)
-    manifest = json.loads((bundle_dir / "manifest.json").read_text())
-    for tower in ("audio", "image"):
-        name = manifest[tower]["onnx"]
-        quantize_dynamic(str(bundle_dir / name), str(out_dir / name), weight_type=QuantType.QInt8,
-                         op_types_to_quantize=["MatMul", "Gemm"])
-
-
-def r10s(summary_: dict) -> dict:
-    return {k: summary_[k] for k in ("music_to_image_R@10", "image_to_music_R@10", "hum_to_image_R@10") if summary_.get(k) is not None}
-
-
-def evaluate_bundle(bundle_dir: Path, corpus: Path, quantize: bool = False) -> dict:
+def evaluate_bundle(bundle_dir: Path, corpus: Path) -> dict:
     items = read_manifest(corpus)
-    result, feats = run_bundle(bundle_dir, items)
+    result, _ = run_bundle(bundle_dir, items)
     manifest = json.loads((bundle_dir / "manifest.json").read_text(encoding="utf-8"))
-    quant_report = None
-    if quantize:
-        with tempfile.TemporaryDirectory(prefix="muvis-int8-") as tmp:
-            qdir = Path(tmp) / bundle_dir.name
-            quantize_bundle(bundle_dir, qdir)
-            qresult, _ = run_bundle(qdir, items, feats)
-            before, after = r10s(summary(result["model"])), r10s(summary(qresult["model"]))
-            drop = max(before[k] - after[k] for k in before)
-            size = lambda d: sum((d / manifest[t]["onnx"]).stat().st_size for t in ("audio", "image"))
-            ship = drop < QUANTIZATION_MAX_R10_DROP
-            quant_report = {"method": "onnxruntime quantize_dynamic, int8 weights (MatMul/Gemm)", "fp32R@10": before,
-                            "int8R@10": after, "maxR@10Drop": drop, "fp32Bytes": size(bundle_dir), "int8Bytes": size(qdir),
-                            "shipped": "int8" if ship else "float32",
-                            "rule": f"ship int8 only if every R@10 drops by less than {QUANTIZATION_MAX_R10_DROP}"}
-            log(f"quantisation: {json.dumps(quant_report)}")
-            if ship:
-                for t in ("audio", "image"):
-                    tmp_name = bundle_dir / f".{manifest[t]['onnx']}.tmp"
-                    shutil.copyfile(qdir / manifest[t]["onnx"], tmp_name)
-                    os.replace(tmp_name, bundle_dir / manifest[t]["onnx"])
-                manifest["architecture"]["weights"] = "int8 (dynamic quantisation of MatMul/Gemm weights)"
-                result = qresult
     metrics = {
-        "bundle": bundle_dir.name, "corpus": str(corpus),
+        "bundle": bundle_dir.name, "corpus": str(corpus), "cpu": cpu_name(),
         "split": "test", "items": {s: len(by_split(items, s)) for s in ("train", "val", "test")},
         "summary": summary(result["model"]), "shuffledSummary": summary(result["shuffled"]),
         "detail": result["model"], "shuffledDetail": result["shuffled"],
         "tagVocabulary": result["vocabulary"], "protocol": __doc__.split("Protocol", 1)[1].strip(),
     }
-    if quant_report:
-        metrics["quantization"] = quant_report
-    elif "quantization" in manifest.get("metrics", {}):
-        metrics["quantization"] = manifest["metrics"]["quantization"]
     write_json_atomic(bundle_dir / "metrics.json", metrics)
     manifest["metrics"] = {k: metrics[k] for k in ("split", "items", "summary", "shuffledSummary")}
-    if "quantization" in metrics:
-        manifest["metrics"]["quantization"] = metrics["quantization"]
     write_json_atomic(bundle_dir / "manifest.json", manifest)
-    print(json.dumps({"bundle": bundle_dir.name, "summary": metrics["summary"], "shuffledSummary": metrics["shuffledSummary"],
-                      **({"quantization": quant_report} if quant_report else {})}, indent=2))
+    print(json.dumps({"bundle": bundle_dir.name, "cpu": cpu_name(), "summary": metrics["summary"],
+                      "shuffledSummary": metrics["shuffledSummary"]}, indent=2))
     return metrics
 
 
@@ -360,9 +314,8 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="Evaluate a MuVis bundle on the corpus test split.")
     ap.add_argument("--bundle", required=True)
     ap.add_argument("--corpus", required=True)
-    ap.add_argument("--quantize", action="store_true", help="try int8 and ship it if R@10 drops < 1 point")
     args = ap.parse_args(argv)
-    evaluate_bundle(Path(args.bundle), Path(args.corpus), quantize=args.quantize)
+    evaluate_bundle(Path(args.bundle), Path(args.corpus))
 
 
 if __name__ == "__main__":

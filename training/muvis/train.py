@@ -34,7 +34,7 @@ from muvis.model import CaptionHeads, Muvis, anchor_loss, caption_head_loss, hum
 from muvis.retrieval import category_retrieval, recall_at_k
 from muvis.semantics import caption_agreement, caption_categories, tag_matrix, tag_vocabulary
 from muvis.views import AudioNorm, ViewSampler
-from muvis.warmstart import WarmStartError, warm_start
+from muvis.warmstart import WarmStartError, bundle_normalization, warm_start
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -126,14 +126,14 @@ def prepare_validation(items, feats, norm: AudioNorm, cfg: MuvisConfig, vocab: l
             "categories": caption_categories(items, vocab)}
 
 
-def start_bundle_model(model: Muvis, args: argparse.Namespace, warm: dict, mean: float, std: float) -> Muvis:
+def start_bundle_model(model: Muvis, args: argparse.Namespace, warm: dict) -> Muvis:
     """The --init-from bundle as it was, frozen. When its image patches were resized the copy of
     the warm-started model would be the resized tower, which is not what the bundle computes; the
     teacher then keeps the bundle's own patch size (only its embeddings are compared). Layers
     added by --image-layers start as identities, so they need no such care."""
     if warm["imagePatchResized"]:
         teacher = Muvis(preset(args.config, image_patch=warm["imagePatchResized"][0], image_layers=args.image_layers))
-        warm_start(teacher, Path(args.init_from), mean, std)
+        warm_start(teacher, Path(args.init_from), args.freeze)
     else:
         teacher = copy.deepcopy(model)
     return teacher.eval().requires_grad_(False)
@@ -164,6 +164,9 @@ def train(args: argparse.Namespace) -> Path:
     val_feats = load_features(val_items, cache) if val_items else None
     mean, std = fbank_stats(train_feats.clips)
     log(f"fbank stats over train clips: mean {mean:.4f} std {std:.4f}")
+    if args.init_from:
+        mean, std = bundle_normalization(Path(args.init_from))
+        log(f"keeping the start bundle's fbank normalisation: mean {mean:.4f} std {std:.4f}")
     norm = AudioNorm(mean, std, cfg.audio, params)
     sampler = ViewSampler(train_items, train_feats, norm, cfg.image, tc)
     vocab = tag_vocabulary(train_items)
@@ -172,7 +175,7 @@ def train(args: argparse.Namespace) -> Path:
     val = prepare_validation(val_items, val_feats, norm, cfg, vocab) if val_feats else None
 
     model = Muvis(cfg)
-    warm = warm_start(model, Path(args.init_from), mean, std) if args.init_from else None
+    warm = warm_start(model, Path(args.init_from), tc.freeze) if args.init_from else None
     if warm:
         log(f"warm start from {args.init_from} ({warm['weights']}, trained at {warm['trainingCommit']})")
         if warm["imagePatchResized"]:
@@ -185,7 +188,7 @@ def train(args: argparse.Namespace) -> Path:
         getattr(model, tc.freeze).requires_grad_(False)
         log(f"{tc.freeze} tower frozen: only the other tower (and the logit scale) train")
     # the start bundle, fixed: where the trained tower's non-hum embeddings should stay (anchor_loss)
-    teacher = start_bundle_model(model, args, warm, mean, std) if tc.anchor_weight > 0 else None
+    teacher = start_bundle_model(model, args, warm) if tc.anchor_weight > 0 else None
     if teacher is not None:
         warm["anchorImagePatch"] = teacher.cfg.image.patch
     model.train()
@@ -305,6 +308,8 @@ def train(args: argparse.Namespace) -> Path:
         "bestValidation": best["val"], "history": history, "wallSeconds": round(wall, 1),
     }
     manifest = bundle_manifest(name, cfg, params, mean, std, model, training)
+    if warm and warm["imageArchitecture"]:  # a frozen ensemble stays the ensemble it was
+        manifest["architecture"]["image"] = warm["imageArchitecture"]
     export_bundle(model, args.out, manifest)
     log(f"exported {args.out} ({wall / 60:.1f} min)")
     if args.checkpoint:
@@ -356,7 +361,6 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--checkpoint", default=None, help="also save the best PyTorch state here")
     ap.add_argument("--log-every", type=int, default=10)
     ap.add_argument("--no-eval", action="store_true", help="skip the test-split evaluation after export")
-    ap.add_argument("--no-quantize", action="store_true", help="do not try shipping int8 towers")
     args = ap.parse_args(argv)
     try:
         bundle = train(args)
@@ -365,7 +369,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_eval:
         from muvis.eval import evaluate_bundle
 
-        evaluate_bundle(bundle, Path(args.corpus), quantize=not args.no_quantize)
+        evaluate_bundle(bundle, Path(args.corpus))
 
 
 if __name__ == "__main__":
