@@ -179,3 +179,16 @@ def caption_head_loss(heads: CaptionHeads, audio: torch.Tensor, image: torch.Ten
 
 def parameter_count(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters())
+
+
+class ImageEnsemble(nn.Module):
+    """[batch, 3, size, size] -> the normalised weighted sum of the members' unit embeddings."""
+
+    def __init__(self, towers: list[nn.Module], weights: list[float]):
+        super().__init__()
+        self.towers = nn.ModuleList(towers)
+        self.weights = list(weights)
+
+    def forward(self, pixel_values: torch.Tensor) -> torch.Tensor:
+        mix = sum(w * tower(pixel_values) for w, tower in zip(self.weights, self.towers))
+        return F.normalize(mix, dim=-1)

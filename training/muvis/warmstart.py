@@ -12,6 +12,7 @@ come back through their Identity nodes. Every parameter must be found, or it is 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -21,7 +22,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .model import Muvis
+from .model import ImageEnsemble, ImageTower, Muvis
 
 
 class WarmStartError(RuntimeError):
@@ -148,24 +149,44 @@ def load_tower(tower: nn.Module, path: Path, resize_patches: bool = False, add_l
     return {"patchResized": bool(resized), "layersGrown": list(grown) if grown else None}
 
 
-def warm_start(model: Muvis, bundle_dir: Path, mean: float, std: float) -> dict:
-    """Load both towers and the logit scale from a bundle; its fbank normalisation must equal the
-    one this training run computed (the same corpus gives the same statistics)."""
+def bundle_normalization(bundle_dir: Path) -> tuple[float, float]:
+    """The fbank normalisation a bundle's audio tower was trained with. A warm start keeps it: the
+    tower's first layer expects those statistics, even on a corpus re-rendered through another
+    SoundFont whose own statistics differ a little."""
+    norm = json.loads((bundle_dir / "manifest.json").read_text(encoding="utf-8"))["audio"]["normalize"]
+    return float(norm["mean"]), float(norm["std"])
+
+
+def _image_ensemble(model: Muvis, manifest: dict, path: Path) -> ImageEnsemble:
+    """An ensemble bundle's image towers (training/muvis/ensemble.py), as one frozen module."""
+    members = manifest["architecture"]["image"]["members"]
+    keys = ("hidden", "layers", "heads", "intermediate", "patch")
+    towers = [ImageTower(dataclasses.replace(model.cfg.image, **{k: m[k] for k in keys}), model.cfg.embedding_dim) for m in members]
+    ensemble = ImageEnsemble(towers, [m["weight"] for m in members])
+    load_tower(ensemble, path)
+    return ensemble
+
+
+def warm_start(model: Muvis, bundle_dir: Path, freeze: str | None = None) -> dict:
+    """Load both towers and the logit scale from a bundle. An ensemble's image towers can only be
+    kept frozen (`--freeze image`): there is no one tower to fine-tune."""
     manifest = json.loads((bundle_dir / "manifest.json").read_text(encoding="utf-8"))
     members = manifest["architecture"]["image"].get("members")
-    if members:
+    if members and freeze != "image":
         raise WarmStartError(f"{bundle_dir} is an ensemble of {len(members)} image towers (training/muvis/ensemble.py); "
-                             f"start from one of its members: {', '.join(m['bundle'] for m in manifest['training']['ensemble']['members'])}")
-    norm = manifest["audio"]["normalize"]
-    if not (math.isclose(norm["mean"], mean, abs_tol=1e-5) and math.isclose(norm["std"], std, abs_tol=1e-5)):
-        raise WarmStartError(f"{bundle_dir}: fbank normalisation {norm} differs from this corpus's "
-                             f"(mean {mean:.6f}, std {std:.6f}); was it trained on another corpus?")
+                             f"fine-tune its audio tower with --freeze image, or start from one of its members: "
+                             f"{', '.join(m['bundle'] for m in manifest['training']['ensemble']['members'])}")
     load_tower(model.audio, bundle_dir / manifest["audio"]["onnx"])
-    image = load_tower(model.image, bundle_dir / manifest["image"]["onnx"], resize_patches=True, add_layers=True)
+    image = {"patchResized": False, "layersGrown": None}
+    if members:
+        model.image = _image_ensemble(model, manifest, bundle_dir / manifest["image"]["onnx"])
+    else:
+        image = load_tower(model.image, bundle_dir / manifest["image"]["onnx"], resize_patches=True, add_layers=True)
     with torch.no_grad():
         model.logit_scale.fill_(math.log(manifest["architecture"]["logitScale"]))
     training = manifest.get("training", {})
     return {"bundle": str(bundle_dir), "name": manifest.get("name"), "weights": manifest["architecture"].get("weights"),
             "trainingCommit": training.get("commit"), "trainingCommand": training.get("command"),
+            "imageArchitecture": manifest["architecture"]["image"] if members else None,
             "imagePatchResized": [manifest["architecture"]["image"]["patch"], model.cfg.image.patch] if image["patchResized"] else None,
             "imageLayersGrown": image["layersGrown"]}
