@@ -1,29 +1,19 @@
 // Key management over GraphQL while the platform runs (admin scope), revocation effective on the
 // next request, and the local admin token the API writes under DATA_DIR for the CLI on its machine.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { codeOf, gql, removeDir, startTestApi, tempDir, type TestApi } from './harness.js';
+import { codeOf, gql, removeDir, serveTestApi, startTestApi, tempDir } from './harness.js';
 
 const CREATE = 'mutation($name: String!, $scopes: [String!]!) { createApiKey(name: $name, scopes: $scopes) { key apiKey { id prefix name scopes createdAt revokedAt } } }';
 const LIST = '{ apiKeys { id prefix name scopes createdAt lastUsedAt revokedAt } }';
 const REVOKE = 'mutation($k: String!) { revokeApiKey(idOrPrefix: $k) { id prefix revokedAt } }';
 const WRITE_SOMETHING = 'mutation($n: String!) { createLibrary(name: $n) { id } }';
 
-let dataDir: string;
-let server: TestApi;
 let admin: string;
-
-before(async () => {
-  dataDir = tempDir();
-  server = await startTestApi(dataDir);
-  admin = await server.key(['admin']);
-});
-
-after(async () => {
-  await server?.close();
-  removeDir(dataDir);
+const server = serveTestApi({}, async (api) => {
+  admin = await api.key(['admin']);
 });
 
 test('an admin key creates, lists and revokes keys; the secret is shown once', async () => {
@@ -64,7 +54,7 @@ test('key management needs the admin scope', async () => {
 });
 
 test('the API writes DATA_DIR/local-admin.json (0600); its token manages keys from loopback only, and nothing else', async () => {
-  const path = join(dataDir, 'local-admin.json');
+  const path = join(server.dataDir, 'local-admin.json');
   assert.equal(statSync(path).mode & 0o777, 0o600);
   const local = JSON.parse(readFileSync(path, 'utf8'));
   assert.equal(local.pid, process.pid);

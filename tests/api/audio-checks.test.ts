@@ -1,8 +1,8 @@
 // Audio too short or silent is refused with AUDIO_TOO_SHORT / AUDIO_SILENT, as a search query and
 // as an asset, and changes nothing; a quiet but audible clip of the minimum length is accepted.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeOf, gql, gqlUpload, removeDir, startTestApi, tempDir, tune, wav, type TestApi, type UploadFile } from './harness.js';
+import { codeOf, gql, gqlUpload, serveTestApi, tune, wav, type UploadFile } from './harness.js';
 
 const RATE = 16000;
 const SEARCHES = [
@@ -11,21 +11,11 @@ const SEARCHES = [
 ];
 const INGEST = 'mutation($a: Upload!) { ingestAsset(file: $a) { id durationSeconds } }';
 
-let dataDir: string;
-let server: TestApi;
 let key: string;
-
-before(async () => {
-  dataDir = tempDir();
-  server = await startTestApi(dataDir);
-  key = await server.key(['write']);
-  const seeded = await gqlUpload(server.url, INGEST, { a: null }, { 'variables.a': tune(1) }, { key });
+const server = serveTestApi({}, async (api) => {
+  key = await api.key(['write']);
+  const seeded = await gqlUpload(api.url, INGEST, { a: null }, { 'variables.a': tune(1) }, { key });
   assert.equal(seeded.errors, undefined, JSON.stringify(seeded.errors));
-});
-
-after(async () => {
-  await server?.close();
-  removeDir(dataDir);
 });
 
 function clip(name: string, samples: Float32Array): UploadFile {

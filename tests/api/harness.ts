@@ -1,6 +1,8 @@
 // Shared helpers for the API integration tests: a real server on a free port with a temp
 // DATA_DIR, a GraphQL client speaking JSON and the multipart request spec, and real media.
 import 'reflect-metadata';
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +56,37 @@ export async function startTestApi(dataDir: string, env: Record<string, string |
     api,
     close: () => api.close(),
     key: async (scopes) => (await api.core.services.auth.createKey('test', scopes)).key,
+  };
+}
+
+/**
+ * A test API on a fresh data folder for the whole test file: started (then `setup` run on it)
+ * before its tests, closed and removed after them. Use the handle only inside tests. Setup goes
+ * through `setup`, not a second top-level `before`: on Node 20 a second root hook was seen to
+ * start before this one's server was up.
+ */
+export function serveTestApi(
+  env: Record<string, string | undefined> = {},
+  setup: (server: TestApi) => Promise<void> = async () => {},
+): TestApi & { dataDir: string } {
+  let dataDir = '';
+  let server: TestApi | undefined;
+  before(async () => {
+    dataDir = tempDir();
+    server = await startTestApi(dataDir, env);
+    await setup(server);
+  });
+  after(async () => {
+    await server?.close();
+    if (dataDir) removeDir(dataDir);
+  });
+  const running = (): TestApi => server ?? assert.fail('the test API is not running (used outside a test or hook?)');
+  return {
+    get url() { return running().url; },
+    get api() { return running().api; },
+    get dataDir() { return dataDir; },
+    close: () => running().close(),
+    key: (scopes) => running().key(scopes),
   };
 }
 

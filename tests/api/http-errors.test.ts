@@ -1,26 +1,15 @@
 // Bad requests at the HTTP level (body, content type, variables, operation, multipart envelope,
 // URL) are 4xx JSON errors with a stable code, never a 500 or Express's HTML page; stack traces
 // reach clients only with NODE_ENV=development. Also: the API port serves a favicon.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeOf, removeDir, startTestApi, tempDir, tune, type TestApi } from './harness.js';
+import { codeOf, removeDir, serveTestApi, startTestApi, tempDir, tune } from './harness.js';
 
 const HUM = 'query($a: Upload!) { searchMusicByAudio(audio: $a, first: 3) { score } }';
 const JSON_TYPE = { 'content-type': 'application/json' };
 const PREFLIGHT = { 'apollo-require-preflight': 'true' };
 
-let dataDir: string;
-let server: TestApi;
-
-before(async () => {
-  dataDir = tempDir();
-  server = await startTestApi(dataDir);
-});
-
-after(async () => {
-  await server?.close();
-  removeDir(dataDir);
-});
+const server = serveTestApi();
 
 interface Answer {
   status: number;

@@ -1,23 +1,12 @@
 // A multipart upload refused before its file is read must not poison the keep-alive connection
 // it came on: the next request on that same socket (what a reverse proxy sends) must be answered.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { removeDir, startTestApi, tempDir, type TestApi } from './harness.js';
+import { serveTestApi } from './harness.js';
 
-let dataDir: string;
-let server: TestApi;
-
-before(async () => {
-  dataDir = tempDir();
-  server = await startTestApi(dataDir);
-});
-
-after(async () => {
-  await server?.close();
-  removeDir(dataDir);
-});
+const server = serveTestApi();
 
 interface Reply { status: number; body: string; socketId: number }
 

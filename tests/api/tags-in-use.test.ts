@@ -1,23 +1,13 @@
 // A tag is listed (by `tags` and counted in `stats`) only while some asset carries it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gql, gqlUpload, image, removeDir, startTestApi, tempDir, type TestApi } from './harness.js';
+import { gql, gqlUpload, image, serveTestApi } from './harness.js';
 
 const INGEST = 'mutation($f: Upload!, $tags: [String!]) { ingestAsset(file: $f, tags: $tags) { id } }';
 
-let dataDir: string;
-let server: TestApi;
 let key: string;
-
-before(async () => {
-  dataDir = tempDir();
-  server = await startTestApi(dataDir);
-  key = await server.key(['write']);
-});
-
-after(async () => {
-  await server?.close();
-  removeDir(dataDir);
+const server = serveTestApi({}, async (api) => {
+  key = await api.key(['write']);
 });
 
 async function ingest(seed: number, tags: string[]): Promise<string> {
