@@ -269,6 +269,26 @@ describe('web app in a browser', { timeout: 900_000 }, () => {
     await context.close();
   });
 
+  test('on the Tag page a file that is not an image shows its error and no broken thumbnail', async () => {
+    const { context, page } = await open('/tag', { key: true });
+    await page.locator('input[type=file]').first().setInputFiles([
+      { name: 'fake.png', mimeType: 'image/png', buffer: Buffer.from('plain words, not a picture\n'.repeat(20)) },
+      { name: 'real.png', mimeType: 'image/png', buffer: warmImage(13) },
+    ]);
+    await page.locator('[data-name="fake.png"] [role="alert"]').waitFor(WAIT);
+    await page.locator('[aria-label="Suggested tags for real.png"] button').first().waitFor(WAIT);
+    const thumbs = (name: string) =>
+      page.locator(`[data-name="${name}"] img`).evaluateAll(async (imgs: HTMLImageElement[]) => {
+        await Promise.all(imgs.map((img) => img.decode().catch(() => undefined)));
+        return imgs.map((img) => img.naturalWidth);
+      });
+    assert.deepEqual(await thumbs('fake.png'), [], 'no thumbnail for a file that is not an image');
+    const real = await thumbs('real.png');
+    assert.equal(real.length, 1);
+    assert.ok(real[0] > 0, 'the real picture is shown');
+    await context.close();
+  });
+
   test('tagging a whole library runs as a job with progress', async () => {
     const { createLibrary } = await stack.graphql<{ createLibrary: { id: string } }>(`mutation { createLibrary(name: "e2e untagged") { id } }`);
     const untagged: string[] = [];

@@ -4,6 +4,7 @@ import { useSearchParams } from 'next/navigation';
 import DropZone from '@/components/DropZone';
 import AudioPlayer from '@/components/AudioPlayer';
 import ErrorNote from '@/components/ErrorNote';
+import ImagePreview from '@/components/ImagePreview';
 import Empty from '@/components/Empty';
 import Loading from '@/components/Loading';
 import Progress from '@/components/Progress';
@@ -237,9 +238,10 @@ function CandidateRow({ candidate: c, onToggle, onApply, onRetry, accepted }: Ca
   return (
     <li className="track" data-state={c.state} data-name={name}>
       <div className="row" style={{ alignItems: 'flex-start' }}>
-        {isImage && mediaUrl && (
+        {isImage && c.file && <ImagePreview file={c.file} alt="" className="tag-thumb" />}
+        {isImage && !c.file && mediaUrl && (
           // eslint-disable-next-line @next/next/no-img-element
-          <img src={mediaUrl} alt="" width={72} height={72} style={{ objectFit: 'cover', borderRadius: 8 }} />
+          <img src={mediaUrl} alt="" className="tag-thumb" />
         )}
         <div className="stack grow" style={{ gap: '0.4rem' }}>
           <strong>{c.asset && c.state === 'applied' ? <a href={`/assets/${c.asset.id}`}>{name}</a> : name}</strong>
