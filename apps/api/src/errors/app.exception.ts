@@ -32,9 +32,6 @@ export class AudioTooShortException extends AppException {
 export class AudioSilentException extends AppException {
   readonly code = 'AUDIO_SILENT' as const;
 }
-export class UnsupportedMediaException extends AppException {
-  readonly code = 'UNSUPPORTED_MEDIA' as const;
-}
 export class PayloadTooLargeException extends AppException {
   readonly code = 'PAYLOAD_TOO_LARGE' as const;
 }
@@ -49,7 +46,4 @@ export class NotFoundException extends AppException {
 }
 export class ConflictException extends AppException {
   readonly code = 'CONFLICT' as const;
-}
-export class NotReadyException extends AppException {
-  readonly code = 'NOT_READY' as const;
 }

@@ -1,7 +1,6 @@
 // Pitch, scale and chord vocabulary shared by the composer and the planners.
 
 export const PITCH_NAMES = ['C', 'Db', 'D', 'Eb', 'E', 'F', 'Gb', 'G', 'Ab', 'A', 'Bb', 'B'] as const;
-export type PitchName = (typeof PITCH_NAMES)[number];
 export type Mode = 'major' | 'minor';
 
 export const SCALES: Record<string, readonly number[]> = {
@@ -59,7 +58,3 @@ export function parseProgression(romans: string): Chord[] {
 export const SCRIABIN_HUE: Record<number, number> = {
   0: 0, 7: 30, 2: 55, 9: 110, 4: 175, 11: 205, 6: 235, 1: 262, 8: 285, 3: 305, 10: 325, 5: 345,
 };
-
-export function pitchName(pc: number): PitchName {
-  return PITCH_NAMES[((pc % 12) + 12) % 12];
-}
