@@ -7,7 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { createRng, encodeWav } from '@muse/immute';
+import { createRng, encodeWav, readCorpusManifest, MANIFEST_FILE } from '@muse/immute';
 import { decodeAudio, decodeImage, loadBundle, resolveBundleDir, ExactIndex, HnswIndex, type MuvisBundle } from '@muse/embeddings';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -29,11 +29,8 @@ interface Sample {
 
 /** Up to `count` real corpus items when a built corpus exists, else generated stand-ins of the same shape. */
 async function loadSamples(count: number): Promise<{ source: string; samples: Sample[] }> {
-  const manifest = join(corpusDir, 'manifest.jsonl');
-  if (existsSync(manifest)) {
-    const lines = readFileSync(manifest, 'utf8').split('\n').filter(Boolean).slice(0, count);
-    const samples = lines.map((line) => {
-      const item = JSON.parse(line);
+  if (existsSync(join(corpusDir, MANIFEST_FILE))) {
+    const samples = readCorpusManifest(corpusDir).slice(0, count).map((item) => {
       return { audio: new Uint8Array(readFileSync(join(corpusDir, item.files.audio))), image: new Uint8Array(readFileSync(join(corpusDir, item.files.image))) };
     });
     if (samples.length > 0) return { source: `corpus ${corpusDir} (${samples.length} items)`, samples };

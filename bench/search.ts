@@ -12,7 +12,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { createRng, encodeWav } from '@muse/immute';
+import { createRng, encodeWav, readCorpusManifest, MANIFEST_FILE, type ManifestEntry } from '@muse/immute';
 import { ensurePrismaClient } from '../apps/api/scripts/ensure-client.mjs';
 
 ensurePrismaClient();
@@ -79,10 +79,8 @@ function tuneWav(seed: number, seconds = 10, rate = 16000): Uint8Array {
 
 // ---- seeding ----
 
-function corpusItems(dir: string): { index: number; caption?: string; tags?: string[]; split?: string; files: { image?: string; audio?: string } }[] {
-  const path = join(dir, 'manifest.jsonl');
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+function corpusItems(dir: string): ManifestEntry[] {
+  return existsSync(join(dir, MANIFEST_FILE)) ? readCorpusManifest(dir) : [];
 }
 
 async function seed(): Promise<{ source: string; assets: number; seedSeconds: number; bundle: string }> {

@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
+import { readCorpusManifest } from '@muse/immute';
 import { ROOT, startStack } from './stack.js';
 
 const args = process.argv.slice(2);
@@ -15,10 +16,7 @@ const corpusDir = resolve(option('corpus') ?? join(ROOT, 'data', 'corpus'));
 const outDir = resolve(option('out') ?? join(ROOT, 'docs', 'screenshots'));
 mkdirSync(outDir, { recursive: true });
 
-const manifest = readFileSync(join(corpusDir, 'manifest.jsonl'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((line) => JSON.parse(line) as { index: number; split: string; files: { image: string; hum: string[] } });
+const manifest = readCorpusManifest(corpusDir);
 // query with held-out items, so results are neighbours rather than the item itself
 const queries = manifest.filter((m) => m.split === 'test').concat(manifest);
 const imageQuery = readFileSync(join(corpusDir, queries[0].files.image));

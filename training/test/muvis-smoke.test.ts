@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBundle } from '@muse/embeddings';
+import { readCorpusManifest, type ManifestEntry } from '@muse/immute';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const python = process.env.PYTHON ?? 'python3';
@@ -26,17 +27,11 @@ function run(command: string, args: string[]): string {
   return result.stdout;
 }
 
-interface ManifestLine {
-  split: string;
-  files: { audio: string; image: string; hum: string[] };
+function manifestItems(): ManifestEntry[] {
+  return readCorpusManifest(corpus);
 }
 
-function manifestItems(): ManifestLine[] {
-  const lines = readFileSync(join(corpus, 'manifest.jsonl'), 'utf8').split('\n').filter(Boolean);
-  return lines.map((line) => JSON.parse(line) as ManifestLine);
-}
-
-function firstTestItem(): ManifestLine {
+function firstTestItem(): ManifestEntry {
   const items = manifestItems();
   const item = items.find((it) => it.split === 'test') ?? items[0];
   assert.ok(item, 'corpus has items');

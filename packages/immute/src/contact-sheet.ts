@@ -1,11 +1,12 @@
 // A contact sheet of corpus images with their captions, for the README: 8 columns, one item per style first.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCanvas, loadImage, type SKRSContext2D } from '@napi-rs/canvas';
-import { ImmuteError } from './errors.js';
+import { readCorpusManifest } from './corpus-manifest.js';
+import type { ManifestEntry } from './item.js';
 import { writeFileAtomic } from './build/files.js';
 
-interface Entry { index: number; caption: string; music: { style: string; key: string; mode: string; bpm: number }; files: { image: string } }
+type Entry = ManifestEntry;
 
 const COLS = 8;
 const THUMB = 180;
@@ -13,9 +14,7 @@ const PAD = 10;
 const TEXT_H = 78;
 
 export async function writeContactSheet(corpusDir: string, outPath: string, count = 48): Promise<number> {
-  const manifest = join(corpusDir, 'manifest.jsonl');
-  if (!existsSync(manifest)) throw new ImmuteError('NOT_FOUND', `no manifest.jsonl in ${corpusDir}: build the corpus first`);
-  const entries: Entry[] = readFileSync(manifest, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const entries = readCorpusManifest(corpusDir);
   const chosen = pickVaried(entries, count);
   const rows = Math.ceil(chosen.length / COLS);
   const W = COLS * (THUMB + PAD) + PAD;

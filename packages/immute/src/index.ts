@@ -12,6 +12,7 @@ export { DEFAULT_SOUNDFONT, soundFontPath } from './render/soundfont.js';
 export { encodeWav, decodeWav } from './render/wav.js';
 export { HUM_VIEWS_PER_ITEM, type HumView } from './render/hum.js';
 export { planItem, renderItem, manifestEntry, type ItemPlan, type ManifestEntry } from './item.js';
+export { readCorpusManifest, MANIFEST_FILE } from './corpus-manifest.js';
 export { buildCorpus, type BuildOptions, type BuildReport } from './build/build.js';
 export { itemFiles } from './build/files.js';
 export { importCorpus, importCsv, importFolder, IMPORT_LIMITS, type ImportReport, type ImportedItem, type SkippedRow } from './importer.js';

@@ -9,18 +9,10 @@ import { parseArgs } from './args.util.js';
 import { ProgressBar } from './progress-bar.js';
 import type { IngestOptions } from '../services/ingest.service.js';
 import { errorCodeOf } from '../errors/error-code.util.js';
+import { readCorpusManifest } from '@muse/immute';
 
 const USAGE = 'usage: npm run ingest -- --corpus DIR | --dir FOLDER  [--library NAME] [--limit N]';
 const MEDIA_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.wav', '.mp3', '.ogg', '.oga', '.opus', '.flac']);
-
-interface CorpusItem {
-  index: number;
-  ytid?: string;
-  caption?: string;
-  tags?: string[];
-  split?: string;
-  files: { audio?: string; image?: string };
-}
 
 interface WorkItem {
   path: string;
@@ -87,24 +79,7 @@ export async function runIngestCommand(argv: string[]): Promise<number> {
 }
 
 async function corpusWork(dir: string, limit: number): Promise<WorkItem[]> {
-  const manifestPath = join(dir, 'manifest.jsonl');
-  let text: string;
-  try {
-    text = await readFile(manifestPath, 'utf8');
-  } catch {
-    throw new Error(`no corpus at ${dir}: cannot read manifest.jsonl (build one with npm run corpus -- build --out ${dir})`);
-  }
-  const items = text
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((line, i) => {
-      try {
-        return JSON.parse(line) as CorpusItem;
-      } catch {
-        throw new Error(`${manifestPath}:${i + 1} is not JSON`);
-      }
-    })
-    .slice(0, limit);
+  const items = readCorpusManifest(dir).slice(0, limit);
   const work: WorkItem[] = [];
   for (const item of items) {
     const common: IngestOptions = {
