@@ -20,7 +20,7 @@ import type { AnnIndexFactory, MediaEmbedder } from './search/ann-index.js';
 import { AuthService } from './services/auth.service.js';
 import { IngestService } from './services/ingest.service.js';
 import { SearchService } from './services/search.service.js';
-import { TaggingService, type TagAssetsInput } from './services/tagging.service.js';
+import { TaggingService } from './services/tagging.service.js';
 import { AssetService } from './services/asset.service.js';
 import { EmbeddingMapService } from './services/embedding-map.service.js';
 import { LibraryService } from './services/library.service.js';
@@ -29,7 +29,6 @@ import { JobService } from './services/job.service.js';
 import type { Services } from './services/services.js';
 import { InProcessJobRunner } from './jobs/in-process-job-runner.js';
 import { BullMqJobRunner } from './jobs/bullmq-job-runner.js';
-import { TAG_ASSETS_JOB } from './schema/resolvers/tagging.resolver.js';
 
 /** Storage only: DB (migrated), repositories and key management. Enough for the CLIs. */
 export async function openStorage(config: Config, logger: Logger) {
@@ -83,10 +82,9 @@ export async function openCore(config: Config, logger: Logger, deps: CoreDeps): 
     const media = new LocalMediaStore(join(config.dataDir, 'media'));
     const ingest = new IngestService(repos.assets, repos.embeddings, repos.libraries, media, embedder, index, config.limits, logger);
     const search = new SearchService(repos.assets, repos.embeddings, embedder, index, config.limits);
-    const tagging = new TaggingService(search, repos.assets, repos.tags, repos.libraries);
     const runner = config.redisUrl ? new BullMqJobRunner(config.redisUrl, config.queueName) : new InProcessJobRunner();
     jobs = new JobService(repos.jobs, runner, logger);
-    jobs.register(TAG_ASSETS_JOB, (input, progress) => tagging.tagAssets(input as TagAssetsInput, progress));
+    const tagging = new TaggingService(search, repos.assets, repos.tags, repos.libraries, jobs, config.limits.maxResults);
     const services: Services = {
       config,
       auth,

@@ -3,7 +3,12 @@ import type { AssetRepository } from '../repositories/asset.repository.js';
 import type { TagRepository } from '../repositories/tag.repository.js';
 import type { LibraryRepository } from '../repositories/library.repository.js';
 import type { SearchService, QueryVector } from './search.service.js';
+import type { JobService } from './job.service.js';
+import type { Job } from '../repositories/job.repository.js';
 import { BadUserInputException, NotFoundException } from '../errors/app.exception.js';
+
+/** The job type of `tagAssets`, under which its handler is registered. */
+export const TAG_ASSETS_JOB = 'TAG_ASSETS';
 
 /** Neighbours consulted per suggestion: enough to vote, few enough to stay local. */
 export const TAG_NEIGHBOURS = 24;
@@ -19,6 +24,14 @@ export interface TagSuggestion {
 
 export interface TagAssetsInput {
   assetIds: string[];
+  minScore: number;
+  apply: boolean;
+  maxTagsPerAsset: number;
+}
+
+export interface TagJobRequest {
+  assetIds?: string[];
+  libraryId?: string;
   minScore: number;
   apply: boolean;
   maxTagsPerAsset: number;
@@ -44,7 +57,23 @@ export class TaggingService {
     private readonly assets: AssetRepository,
     private readonly tags: TagRepository,
     private readonly libraries: LibraryRepository,
-  ) {}
+    private readonly jobs: JobService,
+    private readonly maxResults: number,
+  ) {
+    jobs.register(TAG_ASSETS_JOB, (input, progress) => this.tagAssets(input as TagAssetsInput, progress));
+  }
+
+  /** Checks a tagging request and queues it as a TAG_ASSETS job. */
+  async startTagJob(request: TagJobRequest): Promise<Job> {
+    const { minScore, apply, maxTagsPerAsset } = request;
+    if (!(minScore >= 0 && minScore <= 1)) throw new BadUserInputException('minScore must be in [0, 1]');
+    if (maxTagsPerAsset < 1 || maxTagsPerAsset > this.maxResults) {
+      throw new BadUserInputException(`maxTagsPerAsset must be between 1 and ${this.maxResults}`);
+    }
+    const assetIds = await this.resolveTargets(request.assetIds, request.libraryId);
+    const input: TagAssetsInput = { assetIds, minScore, apply, maxTagsPerAsset };
+    return this.jobs.enqueue(TAG_ASSETS_JOB, { ...input });
+  }
 
   async suggest(query: QueryVector, first: number): Promise<TagSuggestion[]> {
     this.search.checkFirst(first);

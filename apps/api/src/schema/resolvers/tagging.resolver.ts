@@ -7,8 +7,6 @@ import { readUpload } from '../upload.util.js';
 import { BadUserInputException } from '../../errors/app.exception.js';
 import { toJob } from '../job.mapper.js';
 
-export const TAG_ASSETS_JOB = 'TAG_ASSETS';
-
 @Resolver()
 export class TaggingResolver {
   @Authorized('read')
@@ -40,13 +38,7 @@ export class TaggingResolver {
     @Arg('maxTagsPerAsset', () => Int, { defaultValue: 5 }) maxTagsPerAsset: number,
     @Ctx() ctx: ApiContext,
   ): Promise<Job> {
-    const { tagging, jobs, config } = ctx.services;
-    if (!(minScore >= 0 && minScore <= 1)) throw new BadUserInputException('minScore must be in [0, 1]');
-    if (maxTagsPerAsset < 1 || maxTagsPerAsset > config.limits.maxResults) {
-      throw new BadUserInputException(`maxTagsPerAsset must be between 1 and ${config.limits.maxResults}`);
-    }
-    const targets = await tagging.resolveTargets(assetIds, libraryId);
-    const job = await jobs.enqueue(TAG_ASSETS_JOB, { assetIds: targets, minScore, apply, maxTagsPerAsset });
+    const job = await ctx.services.tagging.startTagJob({ assetIds, libraryId, minScore, apply, maxTagsPerAsset });
     return toJob(job);
   }
 }
