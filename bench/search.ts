@@ -16,10 +16,7 @@ import { createRng, encodeWav, readCorpusManifest, MANIFEST_FILE, type ManifestE
 import { ensurePrismaClient } from '../apps/api/scripts/ensure-client.mjs';
 
 ensurePrismaClient();
-const { loadConfig } = await import('../apps/api/src/config/config.js');
-const { createLogger } = await import('../apps/api/src/logger.js');
-const { openCore } = await import('../apps/api/src/api.js');
-const { defaultDeps } = await import('../apps/api/src/server.js');
+const { loadConfig, createLogger, openCore, defaultDeps } = await import('../apps/api/src/index.js');
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const arg = (name: string) => {
