@@ -3,6 +3,7 @@ import type { AssetFilterCriteria, AssetRepository, AssetRow } from '../reposito
 import type { MediaStore } from '../media/media-store.js';
 import type { VectorIndexService } from '../search/vector-index.service.js';
 import type { Limits } from '../config/config.js';
+import { requireCount } from './count-limit.util.js';
 import { BadUserInputException, NotFoundException } from '../errors/app.exception.js';
 import { normaliseTagNames } from './tag-name.util.js';
 
@@ -45,9 +46,7 @@ export class AssetService {
   }
 
   async page(filter: AssetFilterCriteria, first: number, after?: string | null): Promise<AssetPage> {
-    if (!Number.isInteger(first) || first < 1 || first > this.limits.maxResults) {
-      throw new BadUserInputException(`first must be between 1 and ${this.limits.maxResults}`);
-    }
+    requireCount('first', first, this.limits.maxResults);
     const afterId = after ? decodeCursor(after) : undefined;
     if (afterId && !(await this.assets.exists(afterId))) throw new BadUserInputException('after points at an asset that no longer exists');
     const [rows, totalCount] = await Promise.all([this.assets.page(filter, first + 1, afterId), this.assets.count(filter)]);

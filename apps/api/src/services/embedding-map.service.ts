@@ -1,7 +1,7 @@
 import type { AssetKind, TagOrigin } from '../generated/prisma/enums.js';
 import type { AssetRepository } from '../repositories/asset.repository.js';
 import type { BundleKey, EmbeddingRepository } from '../repositories/embedding.repository.js';
-import { BadUserInputException } from '../errors/app.exception.js';
+import { requireCount } from './count-limit.util.js';
 import { decodeVector } from '../search/vector-codec.util.js';
 import { projectTo2D } from './projection.util.js';
 
@@ -53,9 +53,7 @@ export class EmbeddingMapService {
 
   /** Up to `first` points, most recently embedded first, of one kind or both. */
   async map(first: number, kind?: AssetKind): Promise<MapPointResult[]> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_MAP_POINTS) {
-      throw new BadUserInputException(`first must be between 1 and ${MAX_MAP_POINTS}`);
-    }
+    requireCount('first', first, MAX_MAP_POINTS);
     const all = await this.projection();
     const chosen = (kind ? all.filter((p) => p.kind === kind) : all).slice(0, first);
     const summaries = await this.assets.summaries(chosen.map((p) => p.assetId));

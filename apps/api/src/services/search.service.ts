@@ -4,6 +4,7 @@ import type { EmbeddingRepository } from '../repositories/embedding.repository.j
 import type { MediaEmbedder } from '../search/ann-index.js';
 import type { VectorIndexService } from '../search/vector-index.service.js';
 import type { Limits } from '../config/config.js';
+import { requireCount } from './count-limit.util.js';
 import { BadUserInputException, NotFoundException, PayloadTooLargeException } from '../errors/app.exception.js';
 import { decodeVector } from '../search/vector-codec.util.js';
 
@@ -33,10 +34,7 @@ export class SearchService {
   }
 
   checkFirst(first: number): number {
-    if (!Number.isInteger(first) || first < 1 || first > this.limits.maxResults) {
-      throw new BadUserInputException(`first must be between 1 and ${this.limits.maxResults}`);
-    }
-    return first;
+    return requireCount('first', first, this.limits.maxResults);
   }
 
   /** Embeds uploaded bytes that must be of `expected` kind. */

@@ -5,6 +5,7 @@ import type { LibraryRepository } from '../repositories/library.repository.js';
 import type { SearchService, QueryVector } from './search.service.js';
 import type { JobService } from './job.service.js';
 import type { Job } from '../repositories/job.repository.js';
+import { requireCount } from './count-limit.util.js';
 import { BadUserInputException, NotFoundException } from '../errors/app.exception.js';
 
 /** The job type of `tagAssets`, under which its handler is registered. */
@@ -67,9 +68,7 @@ export class TaggingService {
   async startTagJob(request: TagJobRequest): Promise<Job> {
     const { minScore, apply, maxTagsPerAsset } = request;
     if (!(minScore >= 0 && minScore <= 1)) throw new BadUserInputException('minScore must be in [0, 1]');
-    if (maxTagsPerAsset < 1 || maxTagsPerAsset > this.maxResults) {
-      throw new BadUserInputException(`maxTagsPerAsset must be between 1 and ${this.maxResults}`);
-    }
+    requireCount('maxTagsPerAsset', maxTagsPerAsset, this.maxResults);
     const assetIds = await this.resolveTargets(request.assetIds, request.libraryId);
     const input: TagAssetsInput = { assetIds, minScore, apply, maxTagsPerAsset };
     return this.jobs.enqueue(TAG_ASSETS_JOB, { ...input });
