@@ -268,9 +268,9 @@ def summary(m: dict) -> dict:
     }
 
 
-def run_bundle(bundle_dir: Path, items: list[Item], feats: Features | None = None) -> tuple[dict, Features]:
+def run_bundle(bundle_dir: Path, items: list[Item]) -> dict:
     bundle = OnnxBundle(bundle_dir)
-    feats = feats or Features(bundle.params)
+    feats = Features(bundle.params)
     train_items, test_items = by_split(items, "train"), by_split(items, "test")
     if not test_items:
         raise SystemExit("the corpus has no test items")
@@ -288,12 +288,12 @@ def run_bundle(bundle_dir: Path, items: list[Item], feats: Features | None = Non
     model = all_metrics(train, test, train_items, test_items, vocab, neighbours["chosen"])
     model["a_tagging"]["neighbours"] = neighbours
     base = all_metrics(*shuffled(train, test), train_items, test_items, vocab, neighbours["chosen"])
-    return {"model": model, "shuffled": base, "vocabulary": vocab}, feats
+    return {"model": model, "shuffled": base, "vocabulary": vocab}
 
 
 def evaluate_bundle(bundle_dir: Path, corpus: Path) -> dict:
     items = read_manifest(corpus)
-    result, _ = run_bundle(bundle_dir, items)
+    result = run_bundle(bundle_dir, items)
     manifest = json.loads((bundle_dir / "manifest.json").read_text(encoding="utf-8"))
     metrics = {
         "bundle": bundle_dir.name, "corpus": str(corpus), "cpu": cpu_name(),
