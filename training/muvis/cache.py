@@ -17,11 +17,10 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from muvis.data import FbankCache
+from muvis.data import CACHE_DIR, FbankCache
 from muvis.features import FbankParams
 
 FINAL_NAME = re.compile(r"^\d{5}(_\d+)?\.wav$")
-REPO = Path(__file__).resolve().parents[2]
 
 
 def warm(corpus: Path, cache: FbankCache, shard: int = 0, shards: int = 1) -> int:
@@ -41,7 +40,7 @@ def warm(corpus: Path, cache: FbankCache, shard: int = 0, shards: int = 1) -> in
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", required=True)
-    ap.add_argument("--cache", default=str(REPO / "data/cache/muvis"))
+    ap.add_argument("--cache", default=CACHE_DIR)
     ap.add_argument("--until-manifest", action="store_true", help="repeat until manifest.jsonl exists")
     ap.add_argument("--shard", default="0/1", help="K/N: cache only every N-th recording, from the K-th")
     args = ap.parse_args()

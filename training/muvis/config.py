@@ -53,13 +53,7 @@ class TrainConfig:
     # Share of each contrastive target spread over the batch's other items by caption agreement
     # (semantics.caption_agreement): 0 trains exact pairs only; the rest stays on the exact pair.
     caption_weight: float = 0.5
-    # A second contrastive term, weight group_weight, at the fixed logit scale group_scale, whose
-    # targets are the caption agreement alone. The main term's learned scale (up to 100) leaves
-    # a negative alone once it is slightly below the positives; the category AUROC ranks every
-    # pair, and at a scale near 10 the whole ranking still carries gradient. 0: no such term.
-    group_weight: float = 0.0
-    group_scale: float = 10.0
-    # Caption heads (model.CaptionHeads, training only): both towers' embeddings are classified
+    # Caption heads (losses.CaptionHeads, training only): both towers' embeddings are classified
     # against one shared, learnable prototype per caption category (softmax) and per vocabulary
     # tag (sigmoid), by cosine at the fixed scale head_scale. Shared prototypes put every item of
     # a category, of either modality, near one direction, which is what experiments (a)-(c)
@@ -69,18 +63,17 @@ class TrainConfig:
     tag_weight: float = 0.0
     head_scale: float = 16.0
     # Hum pairs: up to hum_pairs items per batch that have hums get a second audio view, a hum,
-    # scored by model.hum_pair_loss (weight hum_pair_weight) against the batch's audio views and
-    # images. Why: hum->image recall stayed near 0.17 however long the main loss ran; a hum
-    # paired with its own clip and other hums teaches the tune across key, tempo and voice.
-    # Costs hum_pairs more audio-tower passes per step. 0: none.
+    # scored by losses.hum_pair_loss (weight hum_pair_weight) against the batch's audio views and
+    # images: a hum paired with its own clip and other hums teaches the tune across key, tempo
+    # and voice, which the main loss, where a hum meets only images, does not. Costs hum_pairs
+    # more audio-tower passes per step. 0: none.
     hum_pairs: int = 0
     hum_pair_weight: float = 0.0
     # One-tower fine-tuning (with --init-from): freeze "image" or "audio" keeps that tower exactly
     # as the start bundle had it, so everything read off that side stays put. anchor_weight x
     # (1 - cosine) holds every non-hum embedding the trained tower(s) give (clip and snippet
     # views, image views) to what the start bundle gives the same view, so what moves is mostly
-    # where hums land. Why: fine-tuning both towers for hums traded them against style and exact
-    # pairs (training/README, step 4 runs e4-e6). "" / 0: off.
+    # where hums land. "" / 0: off.
     freeze: str = ""
     anchor_weight: float = 0.0
     # audio view mixture per step: full-clip window / 3-5 s snippet / hum
@@ -124,10 +117,9 @@ PRESETS: dict[str, MuvisConfig] = {
 }
 
 
-def preset(name: str, image_patch: int | None = None, image_layers: int | None = None, **train_overrides) -> MuvisConfig:
+def preset(name: str, image_patch: int | None = None, **train_overrides) -> MuvisConfig:
     """A named preset with training overrides (None keeps the preset's value) and, optionally,
-    another image patch size or a deeper image tower (with --init-from, warmstart resizes the
-    bundle's patch weights and starts the added layers as identities)."""
+    another image patch size (with --init-from, warmstart resizes the bundle's patch weights)."""
     if name not in PRESETS:
         raise SystemExit(f"unknown config {name!r}; choose one of {sorted(PRESETS)}")
     cfg = PRESETS[name]
@@ -135,9 +127,5 @@ def preset(name: str, image_patch: int | None = None, image_layers: int | None =
         if image_patch <= 0 or cfg.image.size % image_patch:
             raise SystemExit(f"--image-patch {image_patch} must divide the image size {cfg.image.size}")
         cfg = replace(cfg, image=replace(cfg.image, patch=image_patch))
-    if image_layers is not None:
-        if image_layers <= 0:
-            raise SystemExit(f"--image-layers {image_layers} must be at least 1")
-        cfg = replace(cfg, image=replace(cfg.image, layers=image_layers))
     overrides = {k: v for k, v in train_overrides.items() if v is not None}
     return replace(cfg, train=replace(cfg.train, **overrides)) if overrides else cfg

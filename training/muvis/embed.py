@@ -16,8 +16,8 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from muvis.eval import OnnxBundle, load_rgb
-from muvis.features import fbank, load_wav_mono
+from muvis.features import fbank, load_rgb, load_wav_mono
+from muvis.runner import OnnxBundle
 
 
 def main(argv: list[str] | None = None) -> None:

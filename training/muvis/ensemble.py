@@ -9,12 +9,12 @@ preprocessing, and audio towers that agree (the --add bundle was fine-tuned from
 `--freeze audio`). The bundle's audio tower is --base's; its image tower runs both members on the
 same pixels and mixes their unit embeddings, `base_weight x base + (1 - base_weight) x add`,
 normalised. Why: image-only fine-tuning trades the caption categories of (b)/(c) against hums
-(training/README.md, runs after step 5); in one space, two towers that sit at different points of
+(training/RESULTS.md, runs after step 5); in one space, two towers that sit at different points of
 that trade can be averaged instead of choosing between them.
 
 Members are read back from their ONNX files (int8 dequantised, muvis/warmstart.py) and exported
-again in float32, with the same ONNX-vs-PyTorch parity check as train.py; evaluation (with
-as train.py does) follows unless --no-eval.
+again in float32, with the same ONNX-vs-PyTorch parity check as train.py; evaluation on the
+test split, as train.py does, follows unless --no-eval.
 """
 
 from __future__ import annotations
@@ -34,13 +34,14 @@ import torch
 from torch import nn
 
 from muvis.config import AudioTowerConfig, ImageTowerConfig
-from muvis.eval import OnnxBundle, evaluate_bundle
-from muvis.export import export_bundle, git_commit
+from common.runtime import git_commit
+from muvis.eval import evaluate_bundle
+from muvis.export import export_bundle
 from muvis.features import l2_normalize
 from muvis.model import AudioTower, ImageEnsemble, ImageTower, parameter_count
+from muvis.runner import OnnxBundle
 from muvis.warmstart import WarmStartError, load_tower
 
-REPO = Path(__file__).resolve().parents[2]
 # the members' audio towers must give the same embedding to within this cosine on random inputs
 # (a frozen int8 tower read back, exported and quantised again came out byte for byte the same
 # for step 5 and q4: cosine 1.0; a tower that trained at all falls far below)
@@ -126,7 +127,7 @@ def build(base_dir: Path, add_dir: Path, out: Path, base_weight: float) -> dict:
     manifest["architecture"]["weights"] = "float32"
     manifest["training"] = {
         "corpus": base["training"].get("corpus"), "corpusManifestSha256": base["training"].get("corpusManifestSha256"),
-        "items": base["training"].get("items"), "commit": git_commit(REPO),
+        "items": base["training"].get("items"), "commit": git_commit(),
         "command": "python3 training/muvis/ensemble.py " + " ".join(sys.argv[1:]),
         "ensemble": {"members": [{"bundle": str(d), "name": m.get("name"), "weight": w, "trainingCommit": m["training"].get("commit"),
                                   "trainingCommand": m["training"].get("command")} for d, m, w in members],

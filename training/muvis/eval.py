@@ -37,12 +37,9 @@ Protocol (also written into metrics.json under "protocol"):
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
-import os
 import sys
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -50,115 +47,15 @@ if __package__ in (None, ""):
 
 import numpy as np
 
-from muvis.data import Item, by_split, read_manifest
-from muvis.export import write_json_atomic
-from muvis.machine import cpu_name
-from muvis.features import (FbankParams, audio_windows, fbank, hop_frames, image_tensor, l2_normalize,
-                            load_wav_mono, normalize_fbank)
+from common.corpus import SPLITS, Item, by_split, read_manifest
+from common.runtime import cpu_name, log, write_json_atomic
+from muvis.runner import Features, OnnxBundle, embed_split
 from muvis.retrieval import average_precision, auroc, category_retrieval, exact_pair_metrics, similarity
 from muvis.semantics import caption_categories, tag_matrix, tag_vocabulary
 
 TAG_NEIGHBOURS = 25          # K when the corpus has no validation items
 TAG_NEIGHBOUR_CHOICES = (5, 10, 25, 50, 100, 200, 400, 800)
 SHUFFLE_SEED = 20260101
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-class OnnxBundle:
-    """The two towers of a bundle, run with onnxruntime on the bundle's own preprocessing."""
-
-    def __init__(self, bundle_dir: Path, threads: int = 2):
-        import onnxruntime as ort
-
-        self.dir = bundle_dir
-        self.manifest = json.loads((bundle_dir / "manifest.json").read_text(encoding="utf-8"))
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        a, i = self.manifest["audio"], self.manifest["image"]
-        self.audio = ort.InferenceSession(str(bundle_dir / a["onnx"]), opts, providers=["CPUExecutionProvider"])
-        self.image = ort.InferenceSession(str(bundle_dir / i["onnx"]), opts, providers=["CPUExecutionProvider"])
-        self.params = FbankParams.from_manifest(a["fbank"], a["sampleRate"])
-        self.mean, self.std = a["normalize"]["mean"], a["normalize"]["std"]
-        self.max_frames = a["maxFrames"]
-        self.hop = hop_frames(a["hopSeconds"], self.params)
-
-    def _run(self, session, name: str, inputs: Iterable[np.ndarray], batch: int = 64) -> np.ndarray:
-        """Model inputs, one item each, stacked and run a batch at a time: a whole split's inputs
-        stacked at once would take GBs (4,367 images are 3.4 GB as float32)."""
-        inputs = iter(inputs)
-        out = []
-        while chunk := list(itertools.islice(inputs, batch)):
-            out.append(session.run(None, {name: np.stack(chunk)})[0])
-        return np.concatenate(out)
-
-    def embed_fbanks(self, fbanks: list[np.ndarray]) -> np.ndarray:
-        """Each recording's windows embedded, mean-pooled and L2-normalised."""
-        windows = [audio_windows(fb, self.mean, self.std, self.max_frames, self.hop) for fb in fbanks]
-        out = self._run(self.audio, self.manifest["audio"]["input"], (w for ws in windows for w in ws))
-        owners = np.repeat(np.arange(len(windows)), [w.shape[0] for w in windows])
-        pooled = np.zeros((len(windows), out.shape[1]), dtype=np.float32)
-        np.add.at(pooled, owners, out)
-        return l2_normalize(pooled)
-
-    def embed_single_windows(self, fbanks: list[np.ndarray]) -> np.ndarray:
-        """Short recordings (snippets): one zero-padded window each."""
-        x = (normalize_fbank(fb, self.mean, self.std, self.max_frames) for fb in fbanks)
-        return l2_normalize(self._run(self.audio, self.manifest["audio"]["input"], x))
-
-    def embed_images(self, pils: Iterable) -> np.ndarray:
-        i = self.manifest["image"]
-        return self._run(self.image, i["input"], (image_tensor(p, i["size"], i["mean"], i["std"]) for p in pils))
-
-
-class Features:
-    """float32 fbank and decoded images of the items, computed once per evaluation run."""
-
-    def __init__(self, params: FbankParams):
-        self.params = params
-        self.fbanks: dict[Path, np.ndarray] = {}
-
-    def fbank(self, path: Path) -> np.ndarray:
-        if path not in self.fbanks:
-            self.fbanks[path] = fbank(load_wav_mono(str(path), self.params.sampleRate), self.params)
-        return self.fbanks[path]
-
-
-def load_rgb(path: Path):
-    from PIL import Image
-
-    with Image.open(path) as img:
-        return img.convert("RGB")
-
-
-def embed_split(bundle: OnnxBundle, feats: Features, items: list[Item], with_views: bool) -> dict:
-    out = {
-        "music": bundle.embed_fbanks([feats.fbank(it.audio) for it in items]),
-        "image": bundle.embed_images(load_rgb(it.image) for it in items),
-    }
-    if not with_views:
-        return out
-    snippet_fb, snippet_owner, crop_pils, crop_owner, hum_fb, hum_owner = [], [], [], [], [], []
-    fps = 1000.0 / feats.params.frameShiftMs
-    for n, it in enumerate(items):
-        clip = feats.fbank(it.audio)
-        for start, end in it.snippets:
-            snippet_fb.append(clip[int(round(start * fps)):int(round(end * fps))])
-            snippet_owner.append(n)
-        image = load_rgb(it.image)
-        for x, y, w, h in it.crops:
-            crop_pils.append(image.crop((x, y, x + w, y + h)))
-            crop_owner.append(n)
-        for hum in it.hums:
-            hum_fb.append(feats.fbank(hum))
-            hum_owner.append(n)
-    out["snippet"] = bundle.embed_single_windows(snippet_fb) if snippet_fb else np.zeros((0, 0), np.float32)
-    out["crop"] = bundle.embed_images(crop_pils) if crop_pils else np.zeros((0, 0), np.float32)
-    out["hum"] = bundle.embed_fbanks(hum_fb) if hum_fb else np.zeros((0, 0), np.float32)
-    out["snippet_owner"], out["crop_owner"], out["hum_owner"] = map(np.array, (snippet_owner, crop_owner, hum_owner))
-    return out
 
 
 def tag_scores(query: np.ndarray, reference: np.ndarray, reference_tags: np.ndarray, k: int = TAG_NEIGHBOURS) -> np.ndarray:
@@ -248,7 +145,7 @@ def shuffled(train: dict, test: dict) -> tuple[dict, dict]:
 
 
 def summary(m: dict) -> dict:
-    """The headline figures (the README table)."""
+    """The headline figures (metrics.json's "summary", the tables of training/README.md and RESULTS.md)."""
     a = m["a_tagging"]
     pick = lambda d, k: None if d is None else d.get(k)
     return {
@@ -297,7 +194,7 @@ def evaluate_bundle(bundle_dir: Path, corpus: Path) -> dict:
     manifest = json.loads((bundle_dir / "manifest.json").read_text(encoding="utf-8"))
     metrics = {
         "bundle": bundle_dir.name, "corpus": str(corpus), "cpu": cpu_name(),
-        "split": "test", "items": {s: len(by_split(items, s)) for s in ("train", "val", "test")},
+        "split": "test", "items": {s: len(by_split(items, s)) for s in SPLITS},
         "summary": summary(result["model"]), "shuffledSummary": summary(result["shuffled"]),
         "detail": result["model"], "shuffledDetail": result["shuffled"],
         "tagVocabulary": result["vocabulary"], "protocol": __doc__.split("Protocol", 1)[1].strip(),

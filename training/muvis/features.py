@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Mapping, Sequence, Union
 
 import numpy as np
@@ -286,6 +287,14 @@ def image_tensor(image, size: int, mean: Sequence[float], std: Sequence[float]) 
     pixels = np.asarray(rgb, dtype=np.float32) / np.float32(255.0)
     pixels = (pixels - np.asarray(mean, dtype=np.float32)) / np.asarray(std, dtype=np.float32)
     return np.ascontiguousarray(pixels.transpose(2, 0, 1), dtype=np.float32)
+
+
+def load_rgb(path: Path):
+    """An image file decoded to an RGB PIL image (alpha dropped, palettes and greyscale expanded)."""
+    from PIL import Image
+
+    with Image.open(path) as img:
+        return img.convert("RGB")
 
 
 def load_image_tensor(path: str, size: int, mean: Sequence[float], std: Sequence[float]) -> np.ndarray:

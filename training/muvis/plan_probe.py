@@ -30,7 +30,7 @@ if __package__ in (None, ""):
 import numpy as np
 import torch
 
-from muvis.data import by_split, read_manifest
+from common.corpus import SPLITS, by_split, read_manifest
 from muvis.retrieval import auroc
 from muvis.semantics import tag_matrix, tag_vocabulary
 
@@ -129,13 +129,13 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     items = read_manifest(args.corpus)
-    splits = {s: by_split(items, s) for s in ("train", "val", "test")}
+    splits = {s: by_split(items, s) for s in SPLITS}
     vocab = tag_vocabulary(splits["train"])
     tags = {s: tag_matrix(its, vocab) for s, its in splits.items()}
     inputs = {"visualPlan": {s: [visual_features(it.visual) for it in its] for s, its in splits.items()},
               "musicPlan": {s: [music_features(it.music) for it in its] for s, its in splits.items()}}
     if args.bundle:
-        from muvis.eval import Features, OnnxBundle, embed_split
+        from muvis.runner import Features, OnnxBundle, embed_split
 
         bundle = OnnxBundle(Path(args.bundle))
         feats = Features(bundle.params)

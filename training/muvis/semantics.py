@@ -8,7 +8,7 @@ from collections import Counter
 
 import numpy as np
 
-from .data import Item
+from common.corpus import Item
 
 TAG_VOCABULARY = 50
 

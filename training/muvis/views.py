@@ -23,7 +23,9 @@ import numpy as np
 from PIL import Image
 
 from .config import AudioTowerConfig, ImageTowerConfig, TrainConfig
-from .data import CachedFeatures, Item
+from common.corpus import Item
+
+from .data import CachedFeatures
 from .features import audio_windows, hop_frames, image_tensor, normalize_fbank, FbankParams
 
 FRAMES_PER_SECOND = 100  # 10 ms frame shift

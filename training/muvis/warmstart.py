@@ -103,42 +103,22 @@ def resize_image_patches(weights: dict[str, np.ndarray], state: dict, special: i
 
 
 LAYER = re.compile(r"^encoder\.layers\.(\d+)\.")
-# the two projections that write into a layer's residual stream (attention output, MLP output)
-RESIDUAL_WRITERS = (".attention.o_proj.", ".mlp.fc2.")
 
 
 def layer_count(names) -> int:
     return 1 + max((int(m.group(1)) for m in map(LAYER.match, names) if m), default=-1)
 
 
-def grow_layers(weights: dict[str, np.ndarray], state: dict) -> tuple[int, int] | None:
-    """Fit a bundle's tower to a model with more encoder layers (train.py --image-layers): the
-    layers the bundle lacks keep the model's initial weights, except the two projections that
-    write into the residual stream, which start at zero. A pre-norm layer whose writers are zero
-    passes its input through unchanged, so the grown tower starts out computing exactly what the
-    bundle computes. (old, new) layer counts when anything was added."""
-    old, new = layer_count(weights), layer_count(state)
-    if new <= old:
-        return None
-    for key, value in state.items():
-        m = LAYER.match(key)
-        if m and int(m.group(1)) >= old:
-            weights[key] = np.zeros_like(value.numpy()) if any(w in key for w in RESIDUAL_WRITERS) else value.numpy().copy()
-    return old, new
-
-
-def load_tower(tower: nn.Module, path: Path, resize_patches: bool = False, add_layers: bool = False) -> dict:
-    """Load a tower from its ONNX file; says whether its image patches were resized
-    ("patchResized") and which layers were added ("layersGrown": [old, new] or None)."""
+def load_tower(tower: nn.Module, path: Path, resize_patches: bool = False) -> bool:
+    """Load a tower from its ONNX file; True when its image patches were resized to the tower's."""
     weights = onnx_tower_weights(path)
     state = tower.state_dict()
     resized = resize_patches and PATCH_PROJECTION in weights and PATCH_PROJECTION in state and POSITIONS in weights \
         and resize_image_patches(weights, state, tower.special_tokens)
     bundle_layers, model_layers = layer_count(weights), layer_count(state)
-    if bundle_layers > model_layers:
+    if bundle_layers > model_layers:  # the surplus layers would otherwise be dropped without a word
         raise WarmStartError(f"{path.name}: the bundle has {bundle_layers} encoder layers, the model "
-                             f"{model_layers}; a tower cannot be shortened (for images, give --image-layers)")
-    grown = grow_layers(weights, state) if add_layers else None
+                             f"{model_layers}; a tower cannot be shortened")
     missing = [k for k in state if k not in weights]
     if missing:
         raise WarmStartError(f"{path.name}: no weights for {missing[:5]}{' …' if len(missing) > 5 else ''}")
@@ -146,7 +126,7 @@ def load_tower(tower: nn.Module, path: Path, resize_patches: bool = False, add_l
         if tuple(weights[key].shape) != tuple(value.shape):
             raise WarmStartError(f"{path.name}: {key} is {weights[key].shape} in the bundle, {tuple(value.shape)} in the model")
     tower.load_state_dict({k: torch.from_numpy(np.ascontiguousarray(weights[k])) for k in state})
-    return {"patchResized": bool(resized), "layersGrown": list(grown) if grown else None}
+    return bool(resized)
 
 
 def bundle_normalization(bundle_dir: Path) -> tuple[float, float]:
@@ -177,16 +157,15 @@ def warm_start(model: Muvis, bundle_dir: Path, freeze: str | None = None) -> dic
                              f"fine-tune its audio tower with --freeze image, or start from one of its members: "
                              f"{', '.join(m['bundle'] for m in manifest['training']['ensemble']['members'])}")
     load_tower(model.audio, bundle_dir / manifest["audio"]["onnx"])
-    image = {"patchResized": False, "layersGrown": None}
+    patch_resized = False
     if members:
         model.image = _image_ensemble(model, manifest, bundle_dir / manifest["image"]["onnx"])
     else:
-        image = load_tower(model.image, bundle_dir / manifest["image"]["onnx"], resize_patches=True, add_layers=True)
+        patch_resized = load_tower(model.image, bundle_dir / manifest["image"]["onnx"], resize_patches=True)
     with torch.no_grad():
         model.logit_scale.fill_(math.log(manifest["architecture"]["logitScale"]))
     training = manifest.get("training", {})
     return {"bundle": str(bundle_dir), "name": manifest.get("name"), "weights": manifest["architecture"].get("weights"),
             "trainingCommit": training.get("commit"), "trainingCommand": training.get("command"),
             "imageArchitecture": manifest["architecture"]["image"] if members else None,
-            "imagePatchResized": [manifest["architecture"]["image"]["patch"], model.cfg.image.patch] if image["patchResized"] else None,
-            "imageLayersGrown": image["layersGrown"]}
+            "imagePatchResized": [manifest["architecture"]["image"]["patch"], model.cfg.image.patch] if patch_resized else None}

@@ -1,6 +1,7 @@
 """Checks of the training-side logic that is easy to get subtly wrong: caption agreement, the
-caption-weighted contrastive loss, the caption heads, hum pairs, and hum time-stretching. Run by muvis-smoke.test.ts; exits
-non-zero with a message on the first failure."""
+caption-weighted contrastive loss, the caption heads, hum pairs, one-tower fine-tuning, warm-start
+weights, and hum time-stretching. Run by muvis-smoke.test.ts; exits non-zero with a message on the
+first failure."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ import torch.nn.functional as F
 
 from dataclasses import replace
 
+from common.corpus import Item
 from muvis.config import PRESETS
-from muvis.data import CachedFeatures, Item
+from muvis.data import CachedFeatures
 from muvis.features import FbankParams
-from muvis.model import (CaptionHeads, Muvis, anchor_loss, caption_head_loss, contrastive_loss, contrastive_targets,
-                         hum_pair_loss, training_loss)
+from muvis.losses import (CaptionHeads, anchor_loss, caption_head_loss, contrastive_loss, contrastive_targets,
+                          hum_pair_loss)
+from muvis.model import Muvis
 from muvis.semantics import caption_agreement
 from muvis.views import AudioNorm, ViewSampler, time_stretch
 
@@ -65,18 +68,6 @@ def main() -> None:
     check(torch.isclose(target[3, 3], torch.tensor(1.0)), "an item that agrees with no other keeps its whole target")
     check(torch.equal(contrastive_targets(4, agreement, 0.0), torch.eye(4)), "weight 0: exact pairs only")
 
-    check(torch.equal(training_loss(audio, image, scale, agreement, 0.5), contrastive_loss(audio, image, scale, agreement, 0.5)),
-          "group weight 0: the caption-weighted loss alone")
-    # Exact pairs perfect in both layouts (audio == image); in one, the two same-category items
-    # 0 and 1 sit near each other, in the other the disagreeing items 0 and 2 do. Only the group
-    # term, at its low fixed scale, should prefer the first by a clear margin.
-    near = lambda i, j: F.normalize(basis + 0.9 * (torch.eye(4, 8)[[j if k == i else i if k == j else k for k in range(4)]]), dim=-1)
-    grouped, mixed = near(0, 1), near(0, 2)
-    group = lambda x: training_loss(x, x, scale, agreement, 0.5, 1.0, 10.0) - training_loss(x, x, scale, agreement, 0.5)
-    check(torch.isclose(group(grouped), contrastive_loss(grouped, grouped, torch.tensor(10.0), agreement, 1.0)),
-          "the group term is the agreement-target loss at the fixed scale")
-    check(group(grouped) + 0.1 < group(mixed), f"the group term prefers agreeing neighbours ({group(grouped):.4f} vs {group(mixed):.4f})")
-
     torch.manual_seed(0)
     heads = CaptionHeads(3, torch.tensor([0.5, 0.1, 0.9]), 8, 16.0)
     check(torch.allclose(torch.sigmoid(heads.tag_bias), torch.tensor([0.5, 0.1, 0.9])), "tag biases start at the train prior")
@@ -109,7 +100,7 @@ def main() -> None:
     check_hum_pair_views()
     check_audio_only_fine_tuning(audio, image)
     check_patch_resize()
-    check_layer_growth()
+    check_no_shortening()
 
     fb = (np.arange(11, dtype=np.float16)[:, None] * np.ones((1, 3), dtype=np.float16))
     slow = time_stretch(fb, 2.0)
@@ -118,7 +109,8 @@ def main() -> None:
     check(np.allclose(np.diff(slow[:, 0]), 10.0 / 21), "linear in time")
     check(np.allclose(time_stretch(fb, 1.0), fb), "factor 1 is the identity")
     check(time_stretch(fb, 0.5).shape == (6, 3), "x0.5 halves the frames (rounded)")
-    print("ok: caption agreement, weighted contrastive loss, group term, caption heads, hum pairs, anchor and frozen tower, patch resize, layer growth, time stretch")
+    print("ok: caption agreement, weighted contrastive loss, caption heads, hum pairs, anchor and frozen tower, patch resize, "
+          "towers read back from ONNX and never shortened, time stretch")
 
 
 def check_audio_only_fine_tuning(audio: torch.Tensor, image: torch.Tensor) -> None:
@@ -129,7 +121,7 @@ def check_audio_only_fine_tuning(audio: torch.Tensor, image: torch.Tensor) -> No
     basis = torch.eye(4, 8)
     check(torch.isclose(anchor_loss(basis, basis[[1, 2, 3, 0]]), torch.tensor(1.0)), "anchor: 1 at right angles")
     check(anchor_loss(audio[:0], image[:0]) == 0, "anchor: no music views cost nothing")
-    from muvis.train import param_groups
+    from muvis.loop import param_groups
 
     model = Muvis(PRESETS["tiny"])
     model.image.requires_grad_(False)
@@ -167,28 +159,31 @@ def check_patch_resize() -> None:
     check(np.allclose(grown[0, 1:], 2.0, atol=1e-5), "a constant grid stays constant")
 
 
-def check_layer_growth() -> None:
-    """A tower grown by --image-layers starts out computing exactly what the shallower one did, and
-    the added layers still train (only their residual writers start at zero)."""
-    from dataclasses import replace
+def check_no_shortening() -> None:
+    """A tower read back from its ONNX file computes what it did; a tower with fewer layers than the
+    file refuses it rather than silently dropping the surplus layers."""
+    import tempfile
 
-    from muvis.warmstart import grow_layers
+    from common.onnx_export import export_checked
+    from muvis.warmstart import WarmStartError, load_tower
 
     torch.manual_seed(0)
     tiny = PRESETS["tiny"]
-    shallow = Muvis(tiny).image.eval()
-    deep = Muvis(replace(tiny, image=replace(tiny.image, layers=3))).image.eval()
-    weights = {k: v.numpy().copy() for k, v in shallow.state_dict().items()}
-    check(grow_layers(weights, deep.state_dict()) == (1, 3), "1 -> 3 layers")
-    deep.load_state_dict({k: torch.from_numpy(weights[k]) for k in deep.state_dict()})
-    x = torch.randn(2, 3, tiny.image.size, tiny.image.size)
-    with torch.no_grad():
-        check(torch.allclose(shallow(x), deep(x), atol=1e-6), "the grown tower computes what the bundle computed")
-    deep.train()
-    deep(x).sum().backward()
-    grads = [deep.encoder.layers[k].mlp.fc2.weight.grad for k in (1, 2)]
-    check(all(g is not None and g.abs().sum() > 0 for g in grads), "the added layers get gradients")
-    check(grow_layers(weights, shallow.state_dict()) is None, "nothing to add: nothing grown")
+    deep_cfg = replace(tiny, image=replace(tiny.image, layers=2))
+    deep = Muvis(deep_cfg).image.eval()
+    x = torch.randn(3, 3, tiny.image.size, tiny.image.size)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "image.onnx"
+        export_checked(deep, x, path, "pixel_values")
+        again = Muvis(deep_cfg).image.eval()
+        check(not load_tower(again, path), "same patch size: nothing resized")
+        with torch.no_grad():
+            check(torch.allclose(again(x), deep(x), atol=1e-5), "a tower read back from its ONNX file computes what it did")
+        try:
+            load_tower(Muvis(tiny).image, path)
+            check(False, "a 1-layer tower must refuse a 2-layer bundle")
+        except WarmStartError as err:
+            check("the bundle has 2 encoder layers, the model 1; a tower cannot be shortened" in str(err), str(err))
 
 
 def check_hum_pair_views() -> None:
