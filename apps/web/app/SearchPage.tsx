@@ -17,6 +17,7 @@ import { graphql } from '@/lib/graphql';
 import { ApiError, toApiError } from '@/lib/errors';
 import { ASSET, INGEST_ASSET, SEARCH_IMAGES_BY_AUDIO, SEARCH_MUSIC_BY_AUDIO, SEARCH_MUSIC_BY_IMAGE, SIMILAR } from '@/lib/operations';
 import { assetTitle, splitTags, mediaSrc } from '@/lib/format';
+import type { AssetQuery, IngestAssetMutation, SearchImagesByAudioQuery, SearchMusicByAudioQuery, SearchMusicByImageQuery, SimilarQuery } from '@/lib/generated/graphql';
 import type { Asset, SearchFilter, SearchHit } from '@/lib/types';
 
 // What the search finds, and from what: music from an image, images from a sound, music from a sound (query by humming).
@@ -75,7 +76,7 @@ export default function SearchPage() {
     if (!assetId) return;
     if (query.asset?.id === assetId) return;
     const controller = new AbortController();
-    graphql<{ asset: Asset | null }>(ASSET, { id: assetId }, { signal: controller.signal })
+    graphql<AssetQuery>(ASSET, { id: assetId }, { signal: controller.signal })
       .then(({ asset }) => {
         if (!asset) throw new ApiError('NOT_FOUND', `No asset with id ${assetId}.`);
         setQuery({ file: null, asset });
@@ -107,25 +108,25 @@ export default function SearchPage() {
     setHits(null);
     let request: Promise<SearchHit[]>;
     if (asset) {
-      request = graphql<{ similar: SearchHit[] }>(
+      request = graphql<SimilarQuery>(
         SIMILAR,
         { assetId: asset.id, kind: findsMusic ? 'AUDIO' : 'IMAGE', first: RESULT_COUNT, filter },
         { signal: controller.signal },
       ).then((d) => d.similar);
     } else if (find === 'music') {
-      request = graphql<{ searchMusicByImage: SearchHit[] }>(
+      request = graphql<SearchMusicByImageQuery>(
         SEARCH_MUSIC_BY_IMAGE,
         { image: null, first: RESULT_COUNT, filter },
         { signal: controller.signal, uploads: [{ path: 'variables.image', file: file! }] },
       ).then((d) => d.searchMusicByImage);
     } else if (find === 'music-by-sound') {
-      request = graphql<{ searchMusicByAudio: SearchHit[] }>(
+      request = graphql<SearchMusicByAudioQuery>(
         SEARCH_MUSIC_BY_AUDIO,
         { audio: null, first: RESULT_COUNT, filter },
         { signal: controller.signal, uploads: [{ path: 'variables.audio', file: file! }] },
       ).then((d) => d.searchMusicByAudio);
     } else {
-      request = graphql<{ searchImagesByAudio: SearchHit[] }>(
+      request = graphql<SearchImagesByAudioQuery>(
         SEARCH_IMAGES_BY_AUDIO,
         { audio: null, first: RESULT_COUNT, filter },
         { signal: controller.signal, uploads: [{ path: 'variables.audio', file: file! }] },
@@ -172,7 +173,7 @@ export default function SearchPage() {
       let id = query.asset?.id ?? null;
       if (!id && query.file) {
         // An uploaded query has no address until it is stored; storing it makes the link work for anyone.
-        const { ingestAsset } = await graphql<{ ingestAsset: Asset }>(
+        const { ingestAsset } = await graphql<IngestAssetMutation>(
           INGEST_ASSET,
           { file: null, title: query.file.name, tags: [] },
           { uploads: [{ path: 'variables.file', file: query.file }] },

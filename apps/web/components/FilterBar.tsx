@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useQuery } from '@/lib/hooks';
 import { LIBRARIES, TAGS } from '@/lib/operations';
-import type { Library } from '@/lib/types';
+import type { LibrariesQuery, TagsQuery } from '@/lib/generated/graphql';
 
 export interface Filters {
   tags: string[];
@@ -11,7 +11,7 @@ export interface Filters {
 
 /** Tag and library filters. Tag names come from the API when it lists them. */
 export default function FilterBar({ value, onChange }: { value: Filters; onChange: (next: Filters) => void }) {
-  const tags = useQuery<{ tags: { name: string; count: number }[] }>(TAGS);
+  const tags = useQuery<TagsQuery>(TAGS);
   const libraries = useLibraries();
   const [draft, setDraft] = useState('');
 
@@ -77,5 +77,5 @@ export default function FilterBar({ value, onChange }: { value: Filters; onChang
 }
 
 export function useLibraries() {
-  return useQuery<{ libraries: Library[] }>(LIBRARIES);
+  return useQuery<LibrariesQuery>(LIBRARIES);
 }

@@ -6,6 +6,7 @@ import { graphql } from '@/lib/graphql';
 import { toApiError } from '@/lib/errors';
 import { INGEST_ASSET } from '@/lib/operations';
 import { formatBytes } from '@/lib/format';
+import type { IngestAssetMutation } from '@/lib/generated/graphql';
 import type { Asset } from '@/lib/types';
 import { askForApiKey } from '@/lib/apiKey';
 
@@ -31,7 +32,7 @@ export default function Uploader({ libraryId, onUploaded }: { libraryId?: string
   const uploadOne = async (item: Item) => {
     update(item.key, { state: 'uploading' });
     try {
-      const { ingestAsset } = await graphql<{ ingestAsset: Asset }>(
+      const { ingestAsset } = await graphql<IngestAssetMutation>(
         INGEST_ASSET,
         { file: null, title: item.file.name.replace(/\.[^.]+$/, ''), tags: [], libraryId: libraryId || null },
         { uploads: [{ path: 'variables.file', file: item.file }], onUploadProgress: (p) => update(item.key, { progress: p * 0.95 }) },

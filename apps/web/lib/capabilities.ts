@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { graphql } from './graphql';
 import { toApiError } from './errors';
 import { CAPABILITIES, INPUT_TYPE } from './operations';
+import type { CapabilitiesQuery, InputTypeQuery } from './generated/graphql';
 
 export interface TypeRef {
   kind: string;
@@ -56,14 +57,9 @@ export function typeToString(type: TypeRef): string {
 }
 
 async function introspect(): Promise<Capabilities> {
-  const data = await graphql<{
-    __schema: {
-      queryType: { fields: { name: string }[] };
-      mutationType: { fields: { name: string; type: TypeRef; args: ArgSpec[] }[] } | null;
-    };
-  }>(CAPABILITIES);
+  const data = await graphql<CapabilitiesQuery>(CAPABILITIES);
   return {
-    queries: new Set(data.__schema.queryType.fields.map((f) => f.name)),
+    queries: new Set((data.__schema.queryType.fields ?? []).map((f) => f.name)),
     mutations: new Map((data.__schema.mutationType?.fields ?? []).map((f) => [f.name, { args: f.args, returns: namedType(f.type).name }])),
   };
 }
@@ -116,9 +112,7 @@ export interface InputField extends ArgSpec {
 
 /** The fields of an input object type (or the values of an enum), from introspection. */
 export async function describeInputType(name: string): Promise<{ fields: InputField[]; enumValues: string[] } | null> {
-  const { __type } = await graphql<{
-    __type: { inputFields: ArgSpec[] | null; enumValues: { name: string }[] | null } | null;
-  }>(INPUT_TYPE, { name });
+  const { __type } = await graphql<InputTypeQuery>(INPUT_TYPE, { name });
   if (!__type) return null;
   return { fields: __type.inputFields ?? [], enumValues: (__type.enumValues ?? []).map((v) => v.name) };
 }

@@ -1,7 +1,7 @@
 // Builds a generation request from what the API's schema says about a generator mutation,
 // so the Generate page follows the engines' options without hard-coding them.
 import { isList, isRequired, namedType, typeToString, type ArgSpec, type InputField, type MutationSpec } from './capabilities';
-import { ASSET_FIELDS } from './operations';
+import { ASSET_FIELDS, JOB_FIELDS } from './operations';
 
 export interface FormField {
   /** dotted path into the variables, e.g. "options.steps" */
@@ -66,10 +66,10 @@ export function buildGenerateRequest(
   const used = spec.args.filter((a) => a.name in variables);
   const declared = used.map((a) => `$${a.name}: ${typeToString(a.type)}`).join(', ');
   const passed = used.map((a) => `${a.name}: $${a.name}`).join(', ');
-  const selection = spec.returns === 'Job' ? '{ id type status progress error result }' : '{ ...AssetFields }';
+  const selection = spec.returns === 'Job' ? '{ ...JobFields }' : '{ ...AssetFields }';
   const query =
     `mutation Generate${declared ? `(${declared})` : ''} { ${mutation}${passed ? `(${passed})` : ''} ${selection} }` +
-    (spec.returns === 'Asset' ? ASSET_FIELDS : '');
+    (spec.returns === 'Job' ? JOB_FIELDS : spec.returns === 'Asset' ? ASSET_FIELDS : '');
   return { ok: true, query, variables, uploadPath: uploadArg && hasFile ? `variables.${uploadArg.name}` : null };
 }
 

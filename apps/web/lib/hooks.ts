@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { graphql } from './graphql';
 import { ApiError, toApiError } from './errors';
 import { JOB } from './operations';
+import type { JobQuery } from './generated/graphql';
 import type { Job } from './types';
 
 export interface QueryState<T> {
@@ -59,7 +60,7 @@ export function useJob(jobId: string | null): { job: Job | null; error: ApiError
     let stopped = false;
     const poll = async () => {
       try {
-        const { job: current } = await graphql<{ job: Job | null }>(JOB, { id: jobId });
+        const { job: current } = await graphql<JobQuery>(JOB, { id: jobId });
         if (stopped) return;
         if (!current) throw new ApiError('NOT_FOUND', `Job ${jobId} was not found.`);
         setJob(current);

@@ -10,7 +10,8 @@ const schema = buildSchema(readFileSync(new URL('../../api/schema.graphql', impo
 
 function documents(): [string, string][] {
   return Object.entries(operations).filter(
-    ([name, value]) => typeof value === 'string' && name !== 'ASSET_FIELDS',
+    // a fragment alone is not a document to send: it is checked inside the operations that use it
+    ([name, value]) => typeof value === 'string' && !name.endsWith('_FIELDS'),
   ) as [string, string][];
 }
 

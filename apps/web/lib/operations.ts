@@ -1,5 +1,8 @@
 // Every GraphQL operation the web app sends, in one place, so they can be checked against
-// apps/api/schema.graphql at a glance.
+// apps/api/schema.graphql at a glance. The types of their results and variables are generated
+// from this file and the schema into lib/generated/graphql.ts (codegen.ts): a fragment or
+// operation named X here has the type XFragment, XQuery or XMutation there. Fragments are
+// separate definitions (not pasted-in selections) so that the generator can read every document.
 
 export const ASSET_FIELDS = /* GraphQL */ `
   fragment AssetFields on Asset {
@@ -8,33 +11,45 @@ export const ASSET_FIELDS = /* GraphQL */ `
   }
 `;
 
-const HIT_FIELDS = /* GraphQL */ `score asset { ...AssetFields }`;
+const HIT_FIELDS = /* GraphQL */ `
+  fragment HitFields on SearchHit {
+    score asset { ...AssetFields }
+  }
+`;
+
+export const JOB_FIELDS = /* GraphQL */ `
+  fragment JobFields on Job { id type status progress error result }
+`;
 
 export const SEARCH_MUSIC_BY_IMAGE = /* GraphQL */ `
   query SearchMusicByImage($image: Upload!, $first: Int, $filter: AssetFilter) {
-    searchMusicByImage(image: $image, first: $first, filter: $filter) { ${HIT_FIELDS} }
+    searchMusicByImage(image: $image, first: $first, filter: $filter) { ...HitFields }
   }
+  ${HIT_FIELDS}
   ${ASSET_FIELDS}
 `;
 
 export const SEARCH_IMAGES_BY_AUDIO = /* GraphQL */ `
   query SearchImagesByAudio($audio: Upload!, $first: Int, $filter: AssetFilter) {
-    searchImagesByAudio(audio: $audio, first: $first, filter: $filter) { ${HIT_FIELDS} }
+    searchImagesByAudio(audio: $audio, first: $first, filter: $filter) { ...HitFields }
   }
+  ${HIT_FIELDS}
   ${ASSET_FIELDS}
 `;
 
 export const SEARCH_MUSIC_BY_AUDIO = /* GraphQL */ `
   query SearchMusicByAudio($audio: Upload!, $first: Int, $filter: AssetFilter) {
-    searchMusicByAudio(audio: $audio, first: $first, filter: $filter) { ${HIT_FIELDS} }
+    searchMusicByAudio(audio: $audio, first: $first, filter: $filter) { ...HitFields }
   }
+  ${HIT_FIELDS}
   ${ASSET_FIELDS}
 `;
 
 export const SIMILAR = /* GraphQL */ `
   query Similar($assetId: ID!, $kind: AssetKind!, $first: Int, $filter: AssetFilter) {
-    similar(assetId: $assetId, kind: $kind, first: $first, filter: $filter) { ${HIT_FIELDS} }
+    similar(assetId: $assetId, kind: $kind, first: $first, filter: $filter) { ...HitFields }
   }
+  ${HIT_FIELDS}
   ${ASSET_FIELDS}
 `;
 
@@ -133,16 +148,16 @@ export const REMOVE_TAGS = /* GraphQL */ `
 
 export const TAG_ASSETS = /* GraphQL */ `
   mutation TagAssets($assetIds: [ID!], $libraryId: ID, $minScore: Float, $apply: Boolean) {
-    tagAssets(assetIds: $assetIds, libraryId: $libraryId, minScore: $minScore, apply: $apply) {
-      id type status progress error result
-    }
+    tagAssets(assetIds: $assetIds, libraryId: $libraryId, minScore: $minScore, apply: $apply) { ...JobFields }
   }
+  ${JOB_FIELDS}
 `;
 
 export const JOB = /* GraphQL */ `
   query Job($id: ID!) {
-    job(id: $id) { id type status progress error result }
+    job(id: $id) { ...JobFields }
   }
+  ${JOB_FIELDS}
 `;
 
 export const EMBEDDING_MAP = /* GraphQL */ `

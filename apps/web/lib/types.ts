@@ -1,88 +1,25 @@
-export type AssetKind = 'IMAGE' | 'AUDIO';
-export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+// The names the web app gives to the shapes its GraphQL operations return. Nothing here lists a
+// field: each is a type generated from apps/api/schema.graphql and the operations in
+// lib/operations.ts (see codegen.ts), so a shape has exactly the fields its operation selects.
+import type {
+  AssetFieldsFragment,
+  AssetFilter,
+  EmbeddingMapQuery,
+  HitFieldsFragment,
+  JobFieldsFragment,
+  LibrariesQuery,
+  SuggestTagsForFileQuery,
+} from './generated/graphql';
 
-export interface AssetTag {
-  name: string;
-  score: number;
-  origin: string;
-}
+export type { AssetFilter, AssetKind } from './generated/graphql';
 
-export interface Asset {
-  id: string;
-  kind: AssetKind;
-  title: string | null;
-  caption: string | null;
-  url: string;
-  mime: string;
-  durationSeconds: number | null;
-  width: number | null;
-  height: number | null;
-  source: string;
-  tags: AssetTag[];
-  createdAt: string;
-}
+export type Asset = AssetFieldsFragment;
+export type AssetTag = Asset['tags'][number];
+export type SearchHit = HitFieldsFragment;
+export type Job = JobFieldsFragment;
+export type Library = LibrariesQuery['libraries'][number];
+export type SuggestedTag = SuggestTagsForFileQuery['suggestTags'][number];
+export type MapPoint = EmbeddingMapQuery['embeddingMap'][number];
 
-export interface SearchHit {
-  score: number;
-  asset: Asset;
-}
-
-export interface Job {
-  id: string;
-  type: string;
-  status: JobStatus;
-  progress: number;
-  error: string | null;
-  result: unknown;
-}
-
-export interface Library {
-  id: string;
-  name: string;
-  description: string | null;
-  assetCount: number;
-}
-
-export interface PageInfo {
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
-
-export interface AssetConnection {
-  edges: { cursor: string; node: Asset }[];
-  pageInfo: PageInfo;
-  totalCount: number;
-}
-
-export interface SuggestedTag {
-  name: string;
-  score: number;
-}
-
-export interface MapPoint {
-  assetId: string;
-  kind: AssetKind;
-  x: number;
-  y: number;
-  title: string | null;
-  tags: string[];
-}
-
-export interface Stats {
-  images: number;
-  audio: number;
-  tags: number;
-  libraries: number;
-  bundle: { name: string; version: string; dim: number };
-}
-
-export interface AssetFilter {
-  kind?: AssetKind;
-  tags?: string[];
-  libraryId?: string;
-}
-
-export interface SearchFilter {
-  tags?: string[];
-  libraryId?: string;
-}
+/** Searches take the library and tag parts of AssetFilter (their target kind is fixed). */
+export type SearchFilter = Pick<AssetFilter, 'tags' | 'libraryId'>;

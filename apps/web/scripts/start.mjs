@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Serves the production build: builds first when .next is missing or older than any source file,
-// then runs `next start` on WEB_PORT / HOST (defaults 3000 / 127.0.0.1), forwarding /graphql and
-// /media to MUSE_API_URL (default: the API's own HOST / PORT).
+// Serves the production build: generates the GraphQL types (codegen.ts, which rewrites
+// lib/generated/graphql.ts only when they change), builds when .next is missing or older than any
+// source file, then runs `next start` on WEB_PORT / HOST (defaults 3000 / 127.0.0.1), forwarding
+// /graphql and /media to MUSE_API_URL (default: the API's own HOST / PORT).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -11,7 +12,10 @@ import { createRequire } from 'node:module';
 const webDir = fileURLToPath(new URL('..', import.meta.url));
 const buildStamp = join(webDir, '.next', 'BUILD_ID');
 const sourceEntries = ['app', 'components', 'lib', 'public', 'next.config.ts', 'package.json', 'tsconfig.json'];
-const nextBin = createRequire(join(webDir, 'package.json')).resolve('next/dist/bin/next');
+const requireHere = createRequire(join(webDir, 'package.json'));
+const nextBin = requireHere.resolve('next/dist/bin/next');
+const codegenPackage = requireHere.resolve('@graphql-codegen/cli/package.json');
+const codegenBin = join(codegenPackage, '..', requireHere(codegenPackage).bin['graphql-codegen']);
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
@@ -36,9 +40,9 @@ if (!env.MUSE_API_URL) {
   env.MUSE_API_URL = `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${env.PORT || '4000'}`;
 }
 
-// The build and the server both run as children: a signal to this script reaches whichever is running.
-function runNext(args, running) {
-  const child = spawn(process.execPath, [nextBin, ...args], { cwd: webDir, stdio: 'inherit', env });
+// Code generation, the build and the server all run as children: a signal to this script reaches whichever is running.
+function runNode(bin, args, running) {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: webDir, stdio: 'inherit', env });
   running.child = child;
   return new Promise((resolvePromise) => child.on('exit', (code, signal) => resolvePromise({ code, signal })));
 }
@@ -53,14 +57,16 @@ async function run() {
   }
   // a stop that we asked for is a clean exit; anything else ending next is a failure
   const exitCode = ({ code }) => code ?? (running.stopping ? 0 : 1);
+  const codegen = await runNode(codegenBin, ['--config', 'codegen.ts'], running);
+  if (codegen.code !== 0 || running.stopping) process.exit(exitCode(codegen));
   if (buildIsStale()) {
     console.log('[web] building (sources changed or no build yet)…');
-    const build = await runNext(['build'], running);
+    const build = await runNode(nextBin, ['build'], running);
     if (build.code !== 0 || running.stopping) process.exit(exitCode(build));
   }
   const port = process.env.WEB_PORT || '3000';
   const host = process.env.HOST || '127.0.0.1';
-  process.exit(exitCode(await runNext(['start', '-p', port, '-H', host], running)));
+  process.exit(exitCode(await runNode(nextBin, ['start', '-p', port, '-H', host], running)));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) run();

@@ -14,6 +14,7 @@ import { ADD_TO_LIBRARY, ASSET } from '@/lib/operations';
 import { buildGenerateRequest, isUpload, label, resultAssetIds, type FormField } from '@/lib/generation';
 import { describeInputType, isRequired, namedType, useCapabilities, type InputField, type MutationSpec } from '@/lib/capabilities';
 import { assetTitle, formatPercent, mediaSrc } from '@/lib/format';
+import type { AddToLibraryMutation, AssetQuery } from '@/lib/generated/graphql';
 import type { Asset, Job } from '@/lib/types';
 
 interface Generator {
@@ -262,7 +263,7 @@ function GeneratedResult({ assetIds, midi }: { assetIds: string[]; midi?: string
   const [note, setNote] = useState<string | null>(null);
 
   useEffect(() => {
-    Promise.all(assetIds.map((id) => graphql<{ asset: Asset | null }>(ASSET, { id }).then((d) => d.asset)))
+    Promise.all(assetIds.map((id) => graphql<AssetQuery>(ASSET, { id }).then((d) => d.asset)))
       .then((found) => setAssets(found.filter((a): a is Asset => !!a)))
       .catch((caught: unknown) => setError(toApiError(caught)));
   }, [assetIds]);
@@ -293,7 +294,7 @@ function GeneratedResult({ assetIds, midi }: { assetIds: string[]; midi?: string
               type="button"
               disabled={!target}
               onClick={() =>
-                graphql<{ addAssetsToLibrary: { name: string } }>(ADD_TO_LIBRARY, { libraryId: target, assetIds: [asset.id] })
+                graphql<AddToLibraryMutation>(ADD_TO_LIBRARY, { libraryId: target, assetIds: [asset.id] })
                   .then((d) => setNote(`Added to “${d.addAssetsToLibrary.name}”.`))
                   .catch((caught: unknown) => setError(toApiError(caught)))
               }

@@ -12,7 +12,8 @@ import { ApiError, toApiError } from '@/lib/errors';
 import { ADD_TO_LIBRARY, ASSETS, CREATE_LIBRARY, REMOVE_FROM_LIBRARY, STATS } from '@/lib/operations';
 import { useQuery } from '@/lib/hooks';
 import { splitTags } from '@/lib/format';
-import type { Asset, AssetConnection, AssetFilter, AssetKind, Library, Stats } from '@/lib/types';
+import type { AddToLibraryMutation, AssetsQuery, CreateLibraryMutation, RemoveFromLibraryMutation, StatsQuery } from '@/lib/generated/graphql';
+import type { Asset, AssetFilter, AssetKind, Library } from '@/lib/types';
 
 const PAGE_SIZE = 24;
 
@@ -44,7 +45,7 @@ export default function LibraryPage() {
   const sentinel = useRef<HTMLDivElement>(null);
   const inFlight = useRef(false);
 
-  const stats = useQuery<{ stats: Stats }>(STATS, {}, false);
+  const stats = useQuery<StatsQuery>(STATS, {}, false);
   const libraries = useLibraries();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [showUpload, setShowUpload] = useState(false);
@@ -67,7 +68,7 @@ export default function LibraryPage() {
       setLoading(true);
       setError(null);
       try {
-        const { assets: page } = await graphql<{ assets: AssetConnection }>(ASSETS, {
+        const { assets: page } = await graphql<AssetsQuery>(ASSETS, {
           filter: JSON.parse(filterKey) as AssetFilter,
           first: PAGE_SIZE,
           after,
@@ -242,7 +243,7 @@ function LibraryTools({
           onSubmit={(e) => {
             e.preventDefault();
             void run(async () => {
-              const { createLibrary } = await graphql<{ createLibrary: Library }>(CREATE_LIBRARY, { name: name.trim() });
+              const { createLibrary } = await graphql<CreateLibraryMutation>(CREATE_LIBRARY, { name: name.trim() });
               setName('');
               setTarget(createLibrary.id);
               return `Library “${createLibrary.name}” created.`;
@@ -264,7 +265,7 @@ function LibraryTools({
           disabled={busy || !target || selected.length === 0}
           onClick={() =>
             void run(async () => {
-              const { addAssetsToLibrary } = await graphql<{ addAssetsToLibrary: Library }>(ADD_TO_LIBRARY, { libraryId: target, assetIds: selected });
+              const { addAssetsToLibrary } = await graphql<AddToLibraryMutation>(ADD_TO_LIBRARY, { libraryId: target, assetIds: selected });
               onClearSelection();
               return `Added ${selected.length} to “${addAssetsToLibrary.name}” (${addAssetsToLibrary.assetCount} assets).`;
             })
@@ -278,7 +279,7 @@ function LibraryTools({
             disabled={busy || selected.length === 0}
             onClick={() =>
               void run(async () => {
-                const { removeAssetsFromLibrary } = await graphql<{ removeAssetsFromLibrary: Library }>(REMOVE_FROM_LIBRARY, {
+                const { removeAssetsFromLibrary } = await graphql<RemoveFromLibraryMutation>(REMOVE_FROM_LIBRARY, {
                   libraryId: currentLibraryId,
                   assetIds: selected,
                 });

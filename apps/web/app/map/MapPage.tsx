@@ -7,6 +7,7 @@ import Empty from '@/components/Empty';
 import { useCapabilities } from '@/lib/capabilities';
 import { useQuery } from '@/lib/hooks';
 import { EMBEDDING_MAP } from '@/lib/operations';
+import type { EmbeddingMapQuery } from '@/lib/generated/graphql';
 import type { MapPoint } from '@/lib/types';
 
 const MAP_POINTS = 2000;
@@ -38,7 +39,7 @@ export default function MapPage() {
 }
 
 function EmbeddingMap() {
-  const { data, error, loading } = useQuery<{ embeddingMap: MapPoint[] }>(EMBEDDING_MAP, { first: MAP_POINTS });
+  const { data, error, loading } = useQuery<EmbeddingMapQuery>(EMBEDDING_MAP, { first: MAP_POINTS });
   const points = data?.embeddingMap ?? [];
   const [colourBy, setColourBy] = useState<ColourBy>('tag');
   const [highlight, setHighlight] = useState<string | null>(null);

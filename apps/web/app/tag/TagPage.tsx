@@ -14,7 +14,8 @@ import { ApiError, toApiError } from '@/lib/errors';
 import { useJob } from '@/lib/hooks';
 import { ASSET, ASSETS, INGEST_ASSET, ADD_TAGS, SUGGEST_TAGS_FOR_ASSET, SUGGEST_TAGS_FOR_FILE, TAG_ASSETS } from '@/lib/operations';
 import { assetTitle, formatPercent, mediaSrc } from '@/lib/format';
-import type { Asset, AssetConnection, Job, SuggestedTag } from '@/lib/types';
+import type { AddTagsMutation, AssetQuery, AssetsQuery, IngestAssetMutation, SuggestTagsForAssetQuery, SuggestTagsForFileQuery, TagAssetsMutation } from '@/lib/generated/graphql';
+import type { Asset, SuggestedTag } from '@/lib/types';
 
 const SUGGESTIONS = 8;
 const REVIEW_LIMIT = 24;
@@ -55,8 +56,8 @@ export default function TagPage() {
     patch(candidate.key, { state: 'suggesting', error: undefined });
     try {
       const suggestions = candidate.file
-        ? (await graphql<{ suggestTags: SuggestedTag[] }>(SUGGEST_TAGS_FOR_FILE, { file: null, first: SUGGESTIONS }, { uploads: [{ path: 'variables.file', file: candidate.file }] })).suggestTags
-        : (await graphql<{ suggestTags: SuggestedTag[] }>(SUGGEST_TAGS_FOR_ASSET, { assetId: candidate.asset!.id, first: SUGGESTIONS })).suggestTags;
+        ? (await graphql<SuggestTagsForFileQuery>(SUGGEST_TAGS_FOR_FILE, { file: null, first: SUGGESTIONS }, { uploads: [{ path: 'variables.file', file: candidate.file }] })).suggestTags
+        : (await graphql<SuggestTagsForAssetQuery>(SUGGEST_TAGS_FOR_ASSET, { assetId: candidate.asset!.id, first: SUGGESTIONS })).suggestTags;
       const existing = candidate.asset?.tags.map((t) => t.name) ?? [];
       patch(candidate.key, { suggestions, verdicts: defaultVerdicts(suggestions, existing), state: 'ready' });
     } catch (caught) {
@@ -72,7 +73,7 @@ export default function TagPage() {
   // A single asset named in the URL (from an asset page's "Suggest tags").
   useEffect(() => {
     if (!singleAsset) return;
-    graphql<{ asset: Asset | null }>(ASSET, { id: singleAsset })
+    graphql<AssetQuery>(ASSET, { id: singleAsset })
       .then(({ asset }) => {
         if (!asset) throw new ApiError('NOT_FOUND', `No asset with id ${singleAsset}.`);
         setItems([]);
@@ -89,7 +90,7 @@ export default function TagPage() {
     if (!id) return;
     setLoadingList(true);
     try {
-      const { assets } = await graphql<{ assets: AssetConnection }>(ASSETS, { filter: { libraryId: id }, first: REVIEW_LIMIT });
+      const { assets } = await graphql<AssetsQuery>(ASSETS, { filter: { libraryId: id }, first: REVIEW_LIMIT });
       setLoadingList(false);
       await review(assets.edges.map(({ node }) => ({ key: node.id, asset: node, suggestions: null, verdicts: {}, state: 'suggesting' as const })));
     } catch (caught) {
@@ -117,14 +118,14 @@ export default function TagPage() {
     patch(c.key, { state: 'applying', error: undefined });
     try {
       if (c.file) {
-        const { ingestAsset } = await graphql<{ ingestAsset: Asset }>(
+        const { ingestAsset } = await graphql<IngestAssetMutation>(
           INGEST_ASSET,
           { file: null, title: c.file.name.replace(/\.[^.]+$/, ''), tags },
           { uploads: [{ path: 'variables.file', file: c.file }] },
         );
         patch(c.key, { state: 'applied', asset: ingestAsset, file: undefined });
       } else {
-        const { addTags } = await graphql<{ addTags: Asset }>(ADD_TAGS, { assetId: c.asset!.id, tags });
+        const { addTags } = await graphql<AddTagsMutation>(ADD_TAGS, { assetId: c.asset!.id, tags });
         patch(c.key, { state: 'applied', asset: addTags });
       }
     } catch (caught) {
@@ -303,7 +304,7 @@ function LibraryJob({ libraryId, minScore }: { libraryId: string; minScore: numb
     setStartError(null);
     setJobId(null);
     try {
-      const { tagAssets } = await graphql<{ tagAssets: Job }>(TAG_ASSETS, { libraryId, minScore, apply: true });
+      const { tagAssets } = await graphql<TagAssetsMutation>(TAG_ASSETS, { libraryId, minScore, apply: true });
       setJobId(tagAssets.id);
     } catch (caught) {
       setStartError(toApiError(caught));

@@ -15,12 +15,13 @@ import { graphql } from '@/lib/graphql';
 import { ApiError, toApiError } from '@/lib/errors';
 import { ADD_TAGS, ADD_TO_LIBRARY, ASSET, DELETE_ASSET, REMOVE_TAGS, SIMILAR } from '@/lib/operations';
 import { assetTitle, formatDuration, mediaSrc, otherKind, splitTags } from '@/lib/format';
-import type { Asset, Library, SearchHit } from '@/lib/types';
+import type { AddToLibraryMutation, AssetQuery, SimilarQuery } from '@/lib/generated/graphql';
+import type { Asset } from '@/lib/types';
 
 const NEIGHBOURS = 12;
 
 export default function AssetPage({ id }: { id: string }) {
-  const { data, error, loading } = useQuery<{ asset: Asset | null }>(ASSET, { id });
+  const { data, error, loading } = useQuery<AssetQuery>(ASSET, { id });
   const asset = data?.asset ?? null;
 
   if (loading) return <Loading label="Loading asset…" />;
@@ -33,8 +34,8 @@ function AssetView({ asset: loaded }: { asset: Asset }) {
   const [asset, setAsset] = useState(loaded);
   const title = assetTitle(asset);
   const crossKind = otherKind(asset.kind);
-  const neighbours = useQuery<{ similar: SearchHit[] }>(SIMILAR, { assetId: asset.id, kind: crossKind, first: NEIGHBOURS });
-  const lookalikes = useQuery<{ similar: SearchHit[] }>(SIMILAR, { assetId: asset.id, kind: asset.kind, first: 7 });
+  const neighbours = useQuery<SimilarQuery>(SIMILAR, { assetId: asset.id, kind: crossKind, first: NEIGHBOURS });
+  const lookalikes = useQuery<SimilarQuery>(SIMILAR, { assetId: asset.id, kind: asset.kind, first: 7 });
   const sameKind = (lookalikes.data?.similar ?? []).filter((hit) => hit.asset.id !== asset.id).slice(0, 6);
 
   return (
@@ -125,7 +126,7 @@ function AssetActions({ asset }: { asset: Asset }) {
   const addToLibrary = async () => {
     setError(null);
     try {
-      const { addAssetsToLibrary: library } = await graphql<{ addAssetsToLibrary: Library }>(ADD_TO_LIBRARY, { libraryId: target, assetIds: [asset.id] });
+      const { addAssetsToLibrary: library } = await graphql<AddToLibraryMutation>(ADD_TO_LIBRARY, { libraryId: target, assetIds: [asset.id] });
       setNote(`Added to “${library.name}”.`);
     } catch (caught) {
       setError(toApiError(caught));
