@@ -16,7 +16,7 @@ import { createRng, encodeWav, readCorpusManifest, MANIFEST_FILE, type ManifestE
 import { ensurePrismaClient } from '../apps/api/scripts/ensure-client.mjs';
 
 ensurePrismaClient();
-const { loadConfig, createLogger, openCore, defaultDeps } = await import('../apps/api/src/index.js');
+const { loadConfig, createLogger, openCore } = await import('../apps/api/src/index.js');
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const arg = (name: string) => {
@@ -83,7 +83,7 @@ function corpusItems(dir: string): ManifestEntry[] {
 async function seed(): Promise<{ source: string; assets: number; seedSeconds: number; bundle: string }> {
   mkdirSync(dataDir, { recursive: true });
   const config = loadConfig({ ...process.env, ...env });
-  const core = await openCore(config, createLogger('warn'), defaultDeps);
+  const core = await openCore(config, createLogger('warn'));
   const started = performance.now();
   try {
     const items = process.argv.includes('--synthetic') ? [] : corpusItems(corpusArg);
@@ -111,7 +111,7 @@ async function seed(): Promise<{ source: string; assets: number; seedSeconds: nu
       }
       if (i % 250 === 0) log(`  ${have}/${TARGET_ASSETS} assets (${((performance.now() - started) / 1000).toFixed(0)} s)`);
     }
-    return { source, assets: await total(), seedSeconds: (performance.now() - started) / 1000, bundle: `${core.embedder.bundle}@${core.embedder.bundleVersion}` };
+    return { source, assets: await total(), seedSeconds: (performance.now() - started) / 1000, bundle: `${core.embed.bundleKey.bundle}@${core.embed.bundleKey.bundleVersion}` };
   } finally {
     await core.close();
   }
@@ -195,23 +195,23 @@ try {
 
 // 2. the embedding step and the index search alone, and recall against exact search
 const config = loadConfig({ ...process.env, ...env });
-const core = await openCore(config, createLogger('warn'), defaultDeps);
+const core = await openCore(config, createLogger('warn'));
 const embedMs: number[] = [];
 const indexMs: number[] = [];
 const exactMs: number[] = [];
 const recall: Record<string, number> = {};
 const indexSizes: Record<string, number> = {};
 try {
-  for (const png of queryImages.slice(0, 10)) await core.embedder.embed(png, config.limits); // warm-up
+  for (const png of queryImages.slice(0, 10)) await core.embed.embedUpload(png); // warm-up
   const imageVectors: Float32Array[] = [];
   for (const png of queryImages) {
     const t = performance.now();
-    const { vector } = await core.embedder.embed(png, config.limits);
+    const { vector } = await core.embed.embedUpload(png);
     embedMs.push(performance.now() - t);
     imageVectors.push(vector);
   }
   const audioVectors: Float32Array[] = [];
-  for (const wav of queryTunes) audioVectors.push((await core.embedder.embed(wav, config.limits)).vector);
+  for (const wav of queryTunes) audioVectors.push((await core.embed.embedUpload(wav)).vector);
   for (const v of imageVectors.slice(0, 10)) core.index.exactSearch('AUDIO', v, K) && core.index.search('AUDIO', v, K); // warm-up
   for (const [target, vectors] of [['AUDIO', imageVectors], ['IMAGE', audioVectors]] as const) {
     indexSizes[target] = core.index.size(target);

@@ -11,7 +11,11 @@ let dataDir: string;
 let writeKey: string;
 let deletedId: string;
 let baseline: unknown;
-const indexDir = () => join(dataDir, 'index', TEST_MODEL);
+/** DATA_DIR/index/<bundle>/<version>: the one version folder there is */
+const indexDir = () => {
+  const bundleDir = join(dataDir, 'index', TEST_MODEL);
+  return join(bundleDir, readdirSync(bundleDir)[0]);
+};
 
 /** Everything a client could observe through searches and listings. */
 async function observe(url: string) {
@@ -77,7 +81,7 @@ test('deleting the index files and restarting rebuilds them with identical resul
     assert.deepEqual(await observe(url), baseline);
   });
   const files = readdirSync(indexDir()).sort();
-  assert.deepEqual(files, ['audio.hnsw', 'audio.hnsw.meta.json', 'audio.state.json', 'image.hnsw', 'image.hnsw.meta.json', 'image.state.json']);
+  assert.deepEqual(files, ['audio.hnsw', 'audio.hnsw.meta.json', 'image.hnsw', 'image.hnsw.meta.json']);
 });
 
 test('a corrupt or truncated index file is detected and rebuilt', async () => {
@@ -93,13 +97,14 @@ test('a corrupt or truncated index file is detected and rebuilt', async () => {
 
 test('an index older than the database (stale) is rebuilt and serves the newer assets', async () => {
   const saved = tempDir();
-  cpSync(indexDir(), saved, { recursive: true });
+  const dir = indexDir();
+  cpSync(dir, saved, { recursive: true });
   let newId = '';
   await withServer(async (url) => {
     newId = (await gqlUpload(url, INGEST, { file: null }, { 'variables.file': tune(99) }, { key: writeKey })).data.ingestAsset.id;
   });
-  rmSync(indexDir(), { recursive: true });
-  cpSync(saved, indexDir(), { recursive: true });
+  rmSync(dir, { recursive: true });
+  cpSync(saved, dir, { recursive: true });
   removeDir(saved);
   await withServer(async (url, report) => {
     assert.deepEqual(report.map((r) => r.action), ['loaded', 'rebuilt']);

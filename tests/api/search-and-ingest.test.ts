@@ -122,7 +122,7 @@ test('searchMusicByImage returns the exact nearest music, best first, hydrated',
   for (let i = 1; i < hits.length; i++) assert.ok(hits[i - 1].score >= hits[i].score);
   // Same ranking as a brute-force scan over the stored vectors.
   const { search } = server.api.core.services;
-  const vector = (await search.embedUpload(query.bytes, 'IMAGE')).vector;
+  const vector = (await server.api.core.embed.embedUpload(query.bytes, 'IMAGE')).vector;
   const exact = await search.hydrate(server.api.core.index.exactSearch('AUDIO', vector, 10));
   assert.deepEqual(hits.map((h: any) => h.asset.id), exact.map((h) => h.asset.id));
   assert.ok(Math.abs(hits[0].score - exact[0].score) < 1e-5);
@@ -149,7 +149,7 @@ test('searchMusicByAudio (query by humming) ranks the music itself first and mat
   assert.equal(hits[0].asset.id, tuneIds[7], 'the same recording is its own nearest music');
   assert.ok(hits[0].score > 0.999, `score ${hits[0].score}`);
   const { search } = server.api.core.services;
-  const vector = (await search.embedUpload(query.bytes, 'AUDIO')).vector;
+  const vector = (await server.api.core.embed.embedUpload(query.bytes, 'AUDIO')).vector;
   const exact = await search.hydrate(server.api.core.index.exactSearch('AUDIO', vector, 5));
   assert.deepEqual(hits.map((h: any) => h.asset.id), exact.map((h) => h.asset.id));
   const inLibrary = await gqlUpload(server.url, MUSIC_BY_AUDIO, { audio: null, first: 3, filter: { libraryId } }, { 'variables.audio': query });

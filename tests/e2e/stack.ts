@@ -1,4 +1,4 @@
-// Starts a real Muse stack for browser tests: the API (tsx apps/api/src/main.ts) on a temp data
+// Starts a real Muse stack for browser tests: the API (tsx apps/api/src/cli/api.ts) on a temp data
 // dir and a free port, an API key made by the keys CLI, a small corpus ingested over GraphQL,
 // and the production web build (`next start`) pointed at that API.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -114,7 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (ingest.status !== 0) throw new Error(`ingest of ${options.corpusDir} failed:\n${ingest.stdout}\n${ingest.stderr}`);
   }
 
-  const api = spawnLogged(TSX, ['apps/api/src/main.ts'], apiEnv);
+  const api = spawnLogged(TSX, ['apps/api/src/cli/api.ts'], apiEnv);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const children = [api.child];
   const stop = async () => {

@@ -2,5 +2,5 @@
 // The Prisma client must exist first: call ensurePrismaClient() from apps/api/scripts/ensure-client.mjs.
 export { loadConfig, type Config, type Limits } from './config/config.js';
 export { createLogger } from './logger.js';
-export { startApi, defaultDeps, type RunningApi } from './server.js';
-export { openCore, openStorage, type Core } from './api.js';
+export { startApi, type RunningApi } from './server.js';
+export { openCore, openStorage, type Core } from './core.js';

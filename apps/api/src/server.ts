@@ -3,10 +3,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import { createLogger, type Logger } from './logger.js';
-import { addressOf, openCore, type Core, type CoreDeps } from './api.js';
+import { addressOf, openCore, type Core } from './core.js';
 import { buildApiSchema } from './schema/build-schema.js';
 import { createHttpApp } from './http/app.js';
-import { MuvisEmbedder, hnswIndexFactory } from './search/muvis-embedder.js';
 import { newLocalAdminToken, removeLocalAdminFile, writeLocalAdminFile } from './local-admin/local-admin-file.js';
 
 export interface RunningApi {
@@ -16,14 +15,9 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-export const defaultDeps: CoreDeps = {
-  openEmbedder: (config) => MuvisEmbedder.open(config.modelsDir, config.modelName),
-  indexFactory: hnswIndexFactory,
-};
-
 /** Migrate, load the bundle, check/rebuild indexes, serve. */
-export async function startApi(config: Config, logger = createLogger(config.logLevel), deps = defaultDeps): Promise<RunningApi> {
-  const core = await openCore(config, logger, deps);
+export async function startApi(config: Config, logger = createLogger(config.logLevel)): Promise<RunningApi> {
+  const core = await openCore(config, logger);
   try {
     const schema = await buildApiSchema();
     const localAdminToken = newLocalAdminToken();

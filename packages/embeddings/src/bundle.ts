@@ -78,52 +78,22 @@ export class MuvisBundle {
     return this.imageTower.run(inputs);
   }
 
-  async embedImagePixelsBatch(images: readonly ImagePixels[]): Promise<Float32Array[]> {
-    const inputs = images.map((image) => this.imageInput(image));
-    return this.imageTower.run(inputs);
-  }
-
   async embedImagePixels(image: ImagePixels): Promise<Float32Array> {
-    return (await this.embedImagePixelsBatch([image]))[0];
-  }
-
-  async embedImages(files: readonly Uint8Array[]): Promise<Float32Array[]> {
-    const decoded = await Promise.all(files.map((bytes) => decodeImage(bytes, this.options.imageLimits)));
-    return this.embedImagePixelsBatch(decoded);
+    return (await this.imageTower.run([this.imageInput(image)]))[0];
   }
 
   async embedImage(bytes: Uint8Array): Promise<Float32Array> {
-    return (await this.embedImages([bytes]))[0];
+    return this.embedImagePixels(await decodeImage(bytes, this.options.imageLimits));
   }
 
-  /**
-   * Each clip → windows → one tower batch for all windows of all clips → per clip, windows
-   * mean-pooled and L2-normalised.
-   */
-  async embedAudioSamplesBatch(clips: readonly { samples: Float32Array; sampleRate: number }[]): Promise<Float32Array[]> {
-    const perClip = clips.map((clip) => this.audioInputs(clip.samples, clip.sampleRate));
-    const outputs = await this.audioTower.run(perClip.flat());
-    const embeddings: Float32Array[] = [];
-    let offset = 0;
-    for (const windows of perClip) {
-      embeddings.push(meanPoolNormalized(outputs.slice(offset, offset + windows.length)));
-      offset += windows.length;
-    }
-    return embeddings;
-  }
-
+  /** Clip → windows → one tower batch → windows mean-pooled and L2-normalised. */
   async embedAudioSamples(samples: Float32Array, sampleRate: number): Promise<Float32Array> {
-    return (await this.embedAudioSamplesBatch([{ samples, sampleRate }]))[0];
-  }
-
-  async embedAudios(files: readonly Uint8Array[]): Promise<Float32Array[]> {
-    const decoded = [];
-    for (const bytes of files) decoded.push(await decodeAudio(bytes, this.options.audioLimits));
-    return this.embedAudioSamplesBatch(decoded);
+    return meanPoolNormalized(await this.audioTower.run(this.audioInputs(samples, sampleRate)));
   }
 
   async embedAudio(bytes: Uint8Array): Promise<Float32Array> {
-    return (await this.embedAudios([bytes]))[0];
+    const audio = await decodeAudio(bytes, this.options.audioLimits);
+    return this.embedAudioSamples(audio.samples, audio.sampleRate);
   }
 
   async close(): Promise<void> {

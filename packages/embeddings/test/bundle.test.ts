@@ -6,8 +6,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  loadBundle, resolveBundleDir, decodeAudio, decodeImage, meanPoolNormalized, BundleError, InvalidMediaError, type MuvisBundle,
+  loadBundle, resolveBundleDir, decodeAudio, decodeImage, BundleError, InvalidMediaError, type MuvisBundle,
 } from '@muse/embeddings';
+import { meanPoolNormalized } from '../src/audio/windows.js';
 import { FIXTURES, REPO_ROOT, fixture, golden, makeWav, maxAbsDiff, sine } from './helpers.js';
 
 /** Golden tolerance for embeddings (absolute, per component; they are unit vectors). */
@@ -57,15 +58,21 @@ test('embeddings of the golden WAV and PNG equal onnxruntime-in-Python within 1e
   assert.ok(maxAbsDiff(image, expected.image) <= EMBEDDING_TOLERANCE, `image max |Δ| = ${maxAbsDiff(image, expected.image)}`);
 });
 
-test('batch embeddings equal one-at-a-time embeddings', async () => {
+test('a tower batch gives what one-at-a-time runs give', async () => {
   const b = await fixtureBundle();
-  const wavs = [fixture('golden', 'golden.wav'), makeWav([sine(330, 16000, 1.2)], 16000), fixture('media', 'tone.ogg')];
-  const batch = await b.embedAudios(wavs);
-  for (let i = 0; i < wavs.length; i++) assert.ok(maxAbsDiff(batch[i], await b.embedAudio(wavs[i])) < 1e-5);
-  const pngs = [fixture('golden', 'golden.png'), fixture('golden', 'small.png')];
-  const images = await b.embedImages(pngs);
-  for (let i = 0; i < pngs.length; i++) assert.ok(maxAbsDiff(images[i], await b.embedImage(pngs[i])) < 1e-5);
-  assert.ok(maxAbsDiff(images[0], images[1]) > 0.01, 'different images give different embeddings');
+  const clips = [fixture('golden', 'golden.wav'), makeWav([sine(330, 16000, 1.2)], 16000), fixture('media', 'tone.ogg')];
+  const audioInputs = [];
+  for (const bytes of clips) {
+    const audio = await decodeAudio(bytes);
+    audioInputs.push(b.audioInputs(audio.samples, audio.sampleRate)[0]);
+  }
+  const audioBatch = await b.runAudioTower(audioInputs);
+  for (let i = 0; i < audioInputs.length; i++) assert.ok(maxAbsDiff(audioBatch[i], (await b.runAudioTower([audioInputs[i]]))[0]) < 1e-5);
+  const imageInputs = [];
+  for (const name of ['golden.png', 'small.png']) imageInputs.push(b.imageInput(await decodeImage(fixture('golden', name))));
+  const imageBatch = await b.runImageTower(imageInputs);
+  for (let i = 0; i < imageInputs.length; i++) assert.ok(maxAbsDiff(imageBatch[i], (await b.runImageTower([imageInputs[i]]))[0]) < 1e-5);
+  assert.ok(maxAbsDiff(imageBatch[0], imageBatch[1]) > 0.01, 'different images give different embeddings');
 });
 
 test('decoded-input variants equal the bytes variants', async () => {

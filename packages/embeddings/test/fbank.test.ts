@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RealFft, fbank, normalizeFbank, windowStarts, hopFrames, decodeAudio, AST_FBANK_OPTIONS, type FbankOptions } from '@muse/embeddings';
+import { decodeAudio } from '@muse/embeddings';
+import { RealFft } from '../src/audio/fft.js';
+import { fbank, normalizeFbank, AST_FBANK_OPTIONS, type FbankOptions } from '../src/audio/fbank.js';
+import { windowStarts, hopFrames } from '../src/audio/windows.js';
 import { createRng } from '@muse/immute';
 import { fixture, golden, maxAbsDiff, readF32 } from './helpers.js';
 

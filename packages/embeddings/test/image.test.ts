@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import {
-  decodeImage, imageTensor, resizeAndCrop, resizedDimensions, InvalidMediaError, MediaLimitError, UnsupportedMediaError,
-} from '@muse/embeddings';
+import { decodeImage, InvalidMediaError, MediaLimitError, UnsupportedMediaError } from '@muse/embeddings';
+import { imageTensor, resizeAndCrop, resizedDimensions } from '../src/image/preprocess.js';
 import { fixture, golden, maxAbsDiff, readF32 } from './helpers.js';
 
 /** A 4×3 image with distinct, exactly known pixels. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resample } from '@muse/embeddings';
+import { resample } from '../src/audio/resample.js';
 import { sine } from './helpers.js';
 
 /** Amplitude of `frequency` in x by least-squares fit of sin + cos (exact for a pure tone). */

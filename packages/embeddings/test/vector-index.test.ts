@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VectorIndex, HnswIndex, ExactIndex, IndexCorruptError, sidecarPath, indexExists } from '@muse/embeddings';
+import { HnswIndex, IndexCorruptError } from '@muse/embeddings';
+import { EXACT_SCAN_MAX_CANDIDATES, sidecarPath } from '../src/vector-index/vector-index.js';
 import { createRng } from '@muse/immute';
 
 const DIM = 32;
@@ -27,7 +28,7 @@ function randomUnitVectors(count: number, dim: number, seed: number): Float32Arr
 }
 
 test('add, search (score = cosine similarity, best first), remove', () => {
-  const index = VectorIndex.create(3, 4);
+  const index = HnswIndex.create(3, 4);
   index.add(1, [1, 0, 0]);
   index.add(2, [0, 1, 0]);
   index.add(3, [Math.SQRT1_2, Math.SQRT1_2, 0]);
@@ -59,47 +60,57 @@ test('capacity grows when full', () => {
   for (const i of [0, 17, 49]) assert.equal(index.search(vectors[i], 1)[0].label, i);
 });
 
-test('a filter returns k matches whenever k matching items exist', () => {
+const labelsWhere = (count: number, keep: (label: number) => boolean) => new Set(Array.from({ length: count }, (_, i) => i).filter(keep));
+const labelsOf = (hits: { label: number }[]) => hits.map((h) => h.label).sort((a, b) => a - b);
+
+test('a small allowed set is scanned exactly: k matches whenever k exist, removed ones never', () => {
   const count = 2000;
   const vectors = randomUnitVectors(count, DIM, 2);
   const index = HnswIndex.create(DIM, count, { efSearch: 10 });
   vectors.forEach((v, i) => index.add(i, v));
   // Rare matches (1 in 100): a plain beam of ef = k would run dry among non-matches.
-  const rare = (label: number) => label % 100 === 7;
+  const rare = labelsWhere(count, (l) => l % 100 === 7);
   for (const q of randomUnitVectors(5, DIM, 3)) {
     const hits = index.search(q, 10, rare);
+    assert.deepEqual(hits, index.exactSearch(q, 10, rare));
     assert.equal(hits.length, 10);
-    assert.ok(hits.every((h) => rare(h.label)));
-    assert.deepEqual(hits.map((h) => h.label).sort(), ExactSearch(vectors, q, 10, rare).sort());
+    assert.ok(hits.every((h) => rare.has(h.label)));
   }
-  // Fewer matches than k: all of them, no more.
-  const three = (label: number) => label === 5 || label === 500 || label === 1500;
-  assert.deepEqual(index.search(vectors[0], 10, three).map((h) => h.label).sort((a, b) => a - b), [5, 500, 1500]);
-  // Removed items never come back, even when a filter would accept them.
+  const three = new Set([5, 500, 1500]);
+  assert.deepEqual(labelsOf(index.search(vectors[0], 10, three)), [5, 500, 1500]); // fewer than k: all, no more
   index.remove(500);
-  assert.deepEqual(index.search(vectors[0], 10, three).map((h) => h.label).sort((a, b) => a - b), [5, 1500]);
+  assert.deepEqual(labelsOf(index.search(vectors[0], 10, three)), [5, 1500]);
 });
 
-function ExactSearch(vectors: Float32Array[], q: Float32Array, k: number, filter?: (l: number) => boolean): number[] {
-  const exact = new ExactIndex(q.length);
-  vectors.forEach((v, i) => exact.add(i, v));
-  return exact.search(q, k, filter).map((h) => h.label);
-}
+test('a large allowed set is searched in the graph and still gives k allowed matches', () => {
+  const count = 3 * EXACT_SCAN_MAX_CANDIDATES;
+  const vectors = randomUnitVectors(count, DIM, 9);
+  const index = HnswIndex.create(DIM, count);
+  vectors.forEach((v, i) => index.add(i, v));
+  const allowed = labelsWhere(count, (l) => l % 3 !== 0);
+  for (let l = 1; l < 200; l += 3) index.remove(l); // removed nodes starve the beam too
+  let found = 0;
+  const queries = randomUnitVectors(20, DIM, 10);
+  for (const q of queries) {
+    const hits = index.search(q, 10, allowed);
+    assert.equal(hits.length, 10);
+    assert.ok(hits.every((h) => allowed.has(h.label) && index.has(h.label)));
+    const truth = new Set(labelsOf(index.exactSearch(q, 10, allowed)));
+    found += hits.filter((h) => truth.has(h.label)).length;
+  }
+  assert.ok(found / (queries.length * 10) >= 0.9, `filtered recall@10 = ${found / (queries.length * 10)}`);
+});
 
 test('recall@10 against exact search is at least 0.95 on random data', () => {
   const count = 5000;
   const dim = 128;
   const vectors = randomUnitVectors(count, dim, 4);
   const hnsw = HnswIndex.create(dim, count);
-  const exact = ExactIndex.create(dim);
-  vectors.forEach((v, i) => {
-    hnsw.add(i, v);
-    exact.add(i, v);
-  });
+  vectors.forEach((v, i) => hnsw.add(i, v));
   let found = 0;
   const queries = randomUnitVectors(100, dim, 5);
   for (const q of queries) {
-    const truth = new Set(exact.search(q, 10).map((h) => h.label));
+    const truth = new Set(labelsOf(hnsw.exactSearch(q, 10)));
     found += hnsw.search(q, 10).filter((h) => truth.has(h.label)).length;
   }
   const recall = found / (queries.length * 10);
@@ -115,19 +126,20 @@ test('save/load round-trips: same results, same removals; the write is atomic', 
   index.remove(1003);
   index.remove(1100);
   await index.save(path);
-  assert.ok(await indexExists(path));
   assert.deepEqual((await readdir(dir)).sort(), ['audio.hnsw', 'audio.hnsw.meta.json']); // no temp files left
   const sidecar = JSON.parse(await readFile(sidecarPath(path), 'utf8'));
   assert.equal(sidecar.count, 298);
   assert.equal(sidecar.dim, DIM);
   assert.match(sidecar.checksum, /^[0-9a-f]{64}$/);
 
-  const loaded = await VectorIndex.load(path, DIM);
+  const loaded = await HnswIndex.load(path, DIM);
   assert.equal(loaded.size, 298);
   assert.equal(loaded.has(1003), false);
   for (const q of randomUnitVectors(10, DIM, 7)) {
     assert.deepEqual(loaded.search(q, 10), index.search(q, 10));
-    assert.deepEqual(loaded.search(q, 5, (l) => l % 2 === 0), index.search(q, 5, (l) => l % 2 === 0));
+    const even = labelsWhere(1300, (l) => l % 2 === 0);
+    assert.deepEqual(loaded.search(q, 5, even), index.search(q, 5, even));
+    assert.deepEqual(loaded.exactSearch(q, 10), index.exactSearch(q, 10), 'the vectors for exact scans survive the round trip');
   }
   loaded.add(5000, vectors[0]); // still writable after loading
   assert.equal(loaded.size, 299);
@@ -141,36 +153,19 @@ test('a corrupted, mismatched or half-saved index is IndexCorruptError', async (
   await index.save(path);
   const isCorrupt = (e: unknown) => e instanceof IndexCorruptError && e.code === 'INDEX_CORRUPT';
 
-  await assert.rejects(VectorIndex.load(path, DIM + 1), isCorrupt); // wrong dimension
+  await assert.rejects(HnswIndex.load(path, DIM + 1), isCorrupt); // wrong dimension
   const bytes = await readFile(path);
   const flipped = Buffer.from(bytes);
   flipped[Math.floor(flipped.length / 2)] ^= 0xff;
   await writeFile(path, flipped);
-  await assert.rejects(VectorIndex.load(path, DIM), isCorrupt); // one flipped byte
+  await assert.rejects(HnswIndex.load(path, DIM), isCorrupt); // one flipped byte
   await writeFile(path, bytes.subarray(0, 100));
-  await assert.rejects(VectorIndex.load(path, DIM), isCorrupt); // truncated
+  await assert.rejects(HnswIndex.load(path, DIM), isCorrupt); // truncated
   await writeFile(path, bytes);
   const sidecar = JSON.parse(await readFile(sidecarPath(path), 'utf8'));
   await writeFile(sidecarPath(path), JSON.stringify({ ...sidecar, count: 49 }));
-  await assert.rejects(VectorIndex.load(path, DIM), isCorrupt); // labels disagree
+  await assert.rejects(HnswIndex.load(path, DIM), isCorrupt); // labels disagree
   await rm(sidecarPath(path));
-  await assert.rejects(VectorIndex.load(path, DIM), isCorrupt); // no sidecar
-  await assert.rejects(VectorIndex.load(join(dir, 'missing.hnsw'), DIM), isCorrupt);
-});
-
-test('ExactIndex has the same interface and persists too', async () => {
-  const dir = await tempDir();
-  const path = join(dir, 'exact.bin');
-  const exact = ExactIndex.create(3);
-  exact.add(1, [2, 0, 0]); // stored normalised
-  exact.add(2, [0, 3, 0]);
-  exact.add(3, [1, 1, 0]);
-  assert.deepEqual(exact.search([1, 0, 0], 2, (l) => l !== 1).map((h) => h.label), [3, 2]);
-  await exact.save(path);
-  const loaded = await ExactIndex.load(path, 3);
-  assert.deepEqual(loaded.search([0, 1, 0], 3), exact.search([0, 1, 0], 3));
-  const bytes = await readFile(path);
-  bytes[12] ^= 1;
-  await writeFile(path, bytes);
-  await assert.rejects(ExactIndex.load(path, 3), IndexCorruptError);
+  await assert.rejects(HnswIndex.load(path, DIM), isCorrupt); // no sidecar
+  await assert.rejects(HnswIndex.load(join(dir, 'missing.hnsw'), DIM), isCorrupt);
 });

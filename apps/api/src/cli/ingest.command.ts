@@ -1,14 +1,14 @@
 import 'reflect-metadata';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { extname, join, basename } from 'node:path';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../logger.js';
-import { openCore, type Core } from '../api.js';
-import { defaultDeps } from '../server.js';
+import { openCore, type Core } from '../core.js';
 import { parseArgs } from './args.util.js';
 import { ProgressBar } from './progress-bar.js';
 import type { IngestOptions } from '../services/ingest.service.js';
 import { errorCodeOf } from '../errors/error-code.util.js';
+import { PayloadTooLargeException } from '../errors/app.exception.js';
 import { readCorpusManifest } from '@muse/immute';
 
 const USAGE = 'usage: npm run ingest -- --corpus DIR | --dir FOLDER  [--library NAME] [--limit N]';
@@ -43,7 +43,7 @@ export async function runIngestCommand(argv: string[]): Promise<number> {
   }
   let core: Core;
   try {
-    core = await openCore(config, logger, defaultDeps);
+    core = await openCore(config, logger);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     return 1;
@@ -59,6 +59,10 @@ export async function runIngestCommand(argv: string[]): Promise<number> {
     const bar = new ProgressBar(work.length, 'ingest');
     for (const item of work) {
       try {
+        const { size } = await stat(item.path);
+        if (size > config.limits.maxUploadBytes) {
+          throw new PayloadTooLargeException(`the file is ${size} bytes; the limit is ${config.limits.maxUploadBytes} (MUSE_MAX_UPLOAD_BYTES)`);
+        }
         const bytes = await readFile(item.path);
         const result = await core.services.ingest.ingest(bytes, { ...item.options, libraryId });
         counts[result.created ? 'created' : 'existing']++;

@@ -2,7 +2,7 @@
 // directly when no API runs (the only way to make the very first key without the local admin file).
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger.js';
-import { openStorage } from '../api.js';
+import { openStorage } from '../core.js';
 
 export interface KeyInfo {
   id: string;

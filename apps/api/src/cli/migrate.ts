@@ -4,7 +4,7 @@ import { ensurePrismaClient } from '../../scripts/ensure-client.mjs';
 ensurePrismaClient();
 const { loadConfig } = await import('../config/config.js');
 const { createLogger } = await import('../logger.js');
-const { openStorage } = await import('../api.js');
+const { openStorage } = await import('../core.js');
 const config = loadConfig();
 try {
   const { db } = await openStorage(config, createLogger(config.logLevel));

@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import type { Core } from '../api.js';
+import type { Core } from '../core.js';
 import type { ApiContext } from '../schema/context.js';
 import { formatGraphQLError } from '../errors/error-code.util.js';
 import { complexityLimitPlugin } from './complexity.plugin.js';

@@ -65,9 +65,10 @@ export class AssetRepository {
     return this.prisma.asset.findUnique({ where: { sha256 }, include: assetWithTags });
   }
 
-  async findByIds(ids: string[]): Promise<Map<string, AssetRow>> {
-    const rows = await this.prisma.asset.findMany({ where: { id: { in: ids.filter(isUuid) } }, include: assetWithTags });
-    return new Map(rows.map((r) => [r.id, r]));
+  /** The assets that own these embedding rows (index labels), by label. */
+  async findByEmbeddingLabels(labels: number[]): Promise<Map<number, AssetRow>> {
+    const rows = await this.prisma.embedding.findMany({ where: { id: { in: labels } }, select: { id: true, asset: { include: assetWithTags } } });
+    return new Map(rows.map((r) => [r.id, r.asset]));
   }
 
   /** Title and tags (name, score, origin) of each asset, for light listings such as the embedding map. */

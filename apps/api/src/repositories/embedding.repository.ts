@@ -57,11 +57,6 @@ export class EmbeddingRepository {
     return row ? { label: row.id, assetId: row.assetId, vector: row.vector } : null;
   }
 
-  async assetIdsByLabel(labels: number[]): Promise<Map<number, string>> {
-    const rows = await this.prisma.embedding.findMany({ where: { id: { in: labels } }, select: { id: true, assetId: true } });
-    return new Map(rows.map((r) => [r.id, r.assetId]));
-  }
-
   /** Labels of the assets that pass a filter, to restrict an index search. */
   async labelsMatching(key: BundleKey, modality: AssetKind, filter: AssetFilterCriteria): Promise<number[]> {
     const rows = await this.prisma.embedding.findMany({

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { AssetFilterCriteria, AssetRepository, AssetRow } from '../repositories/asset.repository.js';
-import type { MediaStore } from '../media/media-store.js';
-import type { VectorIndexService } from '../search/vector-index.service.js';
+import type { MediaStore } from '../repositories/media-store.js';
+import type { VectorIndexRepository } from '../repositories/vector-index.repository.js';
 import type { Limits } from '../config/config.js';
 import { requireCount } from './count-limit.util.js';
 import { BadUserInputException, NotFoundException } from '../errors/app.exception.js';
@@ -29,7 +29,7 @@ export class AssetService {
   constructor(
     private readonly assets: AssetRepository,
     private readonly media: MediaStore,
-    private readonly index: VectorIndexService,
+    private readonly index: VectorIndexRepository,
     private readonly bundle: string,
     private readonly limits: Limits,
     private readonly logger: Logger,

@@ -2,7 +2,7 @@ import type { AssetKind, TagOrigin } from '../generated/prisma/enums.js';
 import type { AssetRepository } from '../repositories/asset.repository.js';
 import type { BundleKey, EmbeddingRepository } from '../repositories/embedding.repository.js';
 import { requireCount } from './count-limit.util.js';
-import { decodeVector } from '../search/vector-codec.util.js';
+import { decodeVector } from '../repositories/vector-codec.util.js';
 import { projectTo2D } from './projection.util.js';
 
 /** `first` when the client sends none (or null). */

@@ -4,12 +4,11 @@ import type { AssetSource, TagOrigin } from '../generated/prisma/enums.js';
 import type { AssetRepository, AssetRow } from '../repositories/asset.repository.js';
 import type { EmbeddingRepository } from '../repositories/embedding.repository.js';
 import type { LibraryRepository } from '../repositories/library.repository.js';
-import type { MediaStore } from '../media/media-store.js';
-import type { MediaEmbedder } from '../search/ann-index.js';
-import type { VectorIndexService } from '../search/vector-index.service.js';
-import type { Limits } from '../config/config.js';
-import { encodeVector } from '../search/vector-codec.util.js';
-import { NotFoundException, PayloadTooLargeException } from '../errors/app.exception.js';
+import type { MediaStore } from '../repositories/media-store.js';
+import type { VectorIndexRepository } from '../repositories/vector-index.repository.js';
+import { encodeVector } from '../repositories/vector-codec.util.js';
+import type { EmbedService } from './embed.service.js';
+import { NotFoundException } from '../errors/app.exception.js';
 import { normaliseTagNames } from './tag-name.util.js';
 
 export interface IngestOptions {
@@ -30,8 +29,8 @@ export interface IngestResult {
 }
 
 /**
- * Bytes → sniffed, decoded, embedded → media file + DB rows + index entry. Either all of
- * these exist afterwards or none do.
+ * Bytes → decoded, embedded → media file + DB rows + index entry. Either all of these exist
+ * afterwards or none do. The byte limit is the caller's boundary (the upload middleware, the CLI).
  */
 export class IngestService {
   constructor(
@@ -39,17 +38,12 @@ export class IngestService {
     private readonly embeddings: EmbeddingRepository,
     private readonly libraries: LibraryRepository,
     private readonly media: MediaStore,
-    private readonly embedder: MediaEmbedder,
-    private readonly index: VectorIndexService,
-    private readonly limits: Limits,
+    private readonly embed: EmbedService,
+    private readonly index: VectorIndexRepository,
     private readonly logger: Logger,
   ) {}
 
   async ingest(bytes: Uint8Array, opts: IngestOptions): Promise<IngestResult> {
-    if (bytes.byteLength > this.limits.maxUploadBytes) {
-      throw new PayloadTooLargeException(`file of ${bytes.byteLength} bytes exceeds the ${this.limits.maxUploadBytes}-byte limit`);
-    }
-    const sniffed = this.embedder.sniff(bytes);
     const tags = normaliseTagNames(opts.tags ?? []).map((name) => ({ name, origin: opts.tagOrigin ?? 'USER', score: 1 }));
     if (opts.libraryId && !(await this.libraries.findById(opts.libraryId))) {
       throw new NotFoundException(`library ${opts.libraryId} does not exist`);
@@ -58,8 +52,7 @@ export class IngestService {
     const existing = await this.assets.findBySha256(sha256);
     if (existing) return { asset: await this.mergeInto(existing, tags, opts), created: false };
 
-    const { media, vector } = await this.embedder.embed(bytes, this.limits);
-    if (media.kind !== sniffed.kind) throw new Error(`decoder disagrees with sniffing (${media.kind} vs ${sniffed.kind})`);
+    const { media, vector } = await this.embed.embedUpload(bytes);
     const fileCreated = await this.media.put(sha256, media.ext, bytes);
     let created: { asset: AssetRow; label: number };
     try {
@@ -82,7 +75,7 @@ export class IngestService {
           corpusIndex: opts.corpusIndex ?? null,
           corpusSplit: opts.corpusSplit ?? null,
         },
-        { bundle: this.embedder.bundle, bundleVersion: this.embedder.bundleVersion, modality: media.kind, dim: vector.length, vector: encodeVector(vector) },
+        { ...this.embed.bundleKey, modality: media.kind, dim: vector.length, vector: encodeVector(vector) },
         tags,
         opts.libraryId ?? undefined,
       );
@@ -114,7 +107,7 @@ export class IngestService {
    * reading their media files. Returns how many were embedded.
    */
   async backfillEmbeddings(readFile: (path: string) => Promise<Uint8Array>): Promise<number> {
-    const key = { bundle: this.embedder.bundle, bundleVersion: this.embedder.bundleVersion };
+    const key = this.embed.bundleKey;
     let done = 0;
     const failed = new Set<string>();
     for (;;) {
@@ -128,14 +121,7 @@ export class IngestService {
           continue;
         }
         try {
-          // it was accepted once: lowered limits or new checks since then must not drop it
-          const limits = {
-            maxImagePixels: Math.max(this.limits.maxImagePixels, (asset.width ?? 0) * (asset.height ?? 0)),
-            maxAudioSeconds: Math.max(this.limits.maxAudioSeconds, Math.ceil(asset.durationSeconds ?? 0) + 1),
-            minAudioSeconds: 0,
-            silenceRmsDbfs: -Infinity,
-          };
-          const { vector } = await this.embedder.embed(await readFile(path), limits);
+          const { vector } = await this.embed.embedStored(await readFile(path), asset);
           const label = await this.embeddings.insert(id, key, asset.kind, vector.length, encodeVector(vector));
           this.index.add(asset.kind, label, vector);
           done++;

@@ -1,12 +1,12 @@
 import type { AssetKind } from '../generated/prisma/enums.js';
 import type { AssetFilterCriteria, AssetRepository, AssetRow } from '../repositories/asset.repository.js';
 import type { EmbeddingRepository } from '../repositories/embedding.repository.js';
-import type { MediaEmbedder } from '../search/ann-index.js';
-import type { VectorIndexService } from '../search/vector-index.service.js';
+import type { VectorIndexRepository } from '../repositories/vector-index.repository.js';
+import { decodeVector } from '../repositories/vector-codec.util.js';
 import type { Limits } from '../config/config.js';
+import type { EmbedService } from './embed.service.js';
 import { requireCount } from './count-limit.util.js';
-import { BadUserInputException, NotFoundException, PayloadTooLargeException } from '../errors/app.exception.js';
-import { decodeVector } from '../search/vector-codec.util.js';
+import { NotFoundException } from '../errors/app.exception.js';
 
 export interface SearchHitResult {
   score: number;
@@ -20,55 +20,47 @@ export interface QueryVector {
   assetId?: string;
 }
 
+/** Nearest assets in the joint space: embed the query, search the index, hydrate from the database. */
 export class SearchService {
   constructor(
     private readonly assets: AssetRepository,
     private readonly embeddings: EmbeddingRepository,
-    private readonly embedder: MediaEmbedder,
-    private readonly index: VectorIndexService,
+    private readonly embed: EmbedService,
+    private readonly index: VectorIndexRepository,
     private readonly limits: Limits,
   ) {}
 
-  private get key() {
-    return { bundle: this.embedder.bundle, bundleVersion: this.embedder.bundleVersion };
+  /** An uploaded file, which must be of `uploadKind`, → the nearest `target` assets. */
+  async byUpload(bytes: Uint8Array, uploadKind: AssetKind, target: AssetKind, first: number, filter: AssetFilterCriteria = {}): Promise<SearchHitResult[]> {
+    this.checkFirst(first);
+    const { vector } = await this.embed.embedUpload(bytes, uploadKind);
+    return this.nearest({ kind: uploadKind, vector }, target, first, filter);
+  }
+
+  /** A stored asset → the nearest `target` assets, itself left out. */
+  async byAsset(assetId: string, target: AssetKind, first: number, filter: AssetFilterCriteria = {}): Promise<SearchHitResult[]> {
+    this.checkFirst(first);
+    return this.nearest(await this.vectorOfAsset(assetId), target, first, filter);
   }
 
   checkFirst(first: number): number {
     return requireCount('first', first, this.limits.maxResults);
   }
 
-  /** Embeds uploaded bytes that must be of `expected` kind. */
-  async embedUpload(bytes: Uint8Array, expected: AssetKind): Promise<QueryVector> {
-    if (bytes.byteLength > this.limits.maxUploadBytes) {
-      throw new PayloadTooLargeException(`file of ${bytes.byteLength} bytes exceeds the ${this.limits.maxUploadBytes}-byte limit`);
-    }
-    const sniffed = this.embedder.sniff(bytes);
-    if (sniffed.kind !== expected) {
-      throw new BadUserInputException(`expected ${expected === 'IMAGE' ? 'an image' : 'audio'}, but the file is ${sniffed.mime}`);
-    }
-    const { vector } = await this.embedder.embed(bytes, this.limits);
-    return { kind: expected, vector };
-  }
-
-  async embedUploadAnyKind(bytes: Uint8Array): Promise<QueryVector> {
-    const sniffed = this.embedder.sniff(bytes);
-    return this.embedUpload(bytes, sniffed.kind);
-  }
-
   async vectorOfAsset(assetId: string): Promise<QueryVector> {
     const asset = await this.assets.findById(assetId);
     if (!asset) throw new NotFoundException(`asset ${assetId} does not exist`);
-    const stored = await this.embeddings.forAsset(this.key, assetId);
-    if (!stored) throw new NotFoundException(`asset ${assetId} has no embedding for bundle ${this.key.bundle}`);
+    const stored = await this.embeddings.forAsset(this.embed.bundleKey, assetId);
+    if (!stored) throw new NotFoundException(`asset ${assetId} has no embedding for bundle ${this.embed.bundleKey.bundle}`);
     return { kind: asset.kind, vector: decodeVector(stored.vector), assetId };
   }
 
   /** Nearest `target` assets to a query vector, filters applied inside the index search (`first` unchecked: callers check client input). */
   async nearest(query: QueryVector, target: AssetKind, first: number, filter: AssetFilterCriteria = {}): Promise<SearchHitResult[]> {
+    const key = this.embed.bundleKey;
     const filtered = Object.values(filter).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0));
-    let allowed: Set<number> | undefined;
-    if (filtered) allowed = new Set(await this.embeddings.labelsMatching(this.key, target, { ...filter, kind: target }));
-    const selfLabel = query.assetId && query.kind === target ? (await this.embeddings.forAsset(this.key, query.assetId))?.label : undefined;
+    const allowed = filtered ? new Set(await this.embeddings.labelsMatching(key, target, { ...filter, kind: target })) : undefined;
+    const selfLabel = query.assetId && query.kind === target ? (await this.embeddings.forAsset(key, query.assetId))?.label : undefined;
     if (selfLabel === undefined) return this.hydrate(this.index.search(target, query.vector, first, allowed));
     if (allowed) {
       allowed.delete(selfLabel);
@@ -78,13 +70,13 @@ export class SearchService {
     return this.hydrate(hits.slice(0, first));
   }
 
+  /** Index hits → assets with their tags, in the hits' order (one query). */
   async hydrate(hits: { label: number; score: number }[]): Promise<SearchHitResult[]> {
     if (hits.length === 0) return [];
-    const assetIds = await this.embeddings.assetIdsByLabel(hits.map((h) => h.label));
-    const rows = await this.assets.findByIds([...assetIds.values()]);
+    const byLabel = await this.assets.findByEmbeddingLabels(hits.map((h) => h.label));
     const out: SearchHitResult[] = [];
     for (const h of hits) {
-      const asset = rows.get(assetIds.get(h.label) ?? '');
+      const asset = byLabel.get(h.label);
       if (asset) out.push({ score: h.score, asset });
     }
     return out;

@@ -1,16 +1,16 @@
 import type { AssetRepository } from '../repositories/asset.repository.js';
 import type { LibraryRepository } from '../repositories/library.repository.js';
 import type { TagRepository } from '../repositories/tag.repository.js';
-import type { MediaEmbedder } from '../search/ann-index.js';
-import { MODALITIES, type VectorIndexService } from '../search/vector-index.service.js';
+import type { EmbedService } from './embed.service.js';
+import { MODALITIES, type VectorIndexRepository } from '../repositories/vector-index.repository.js';
 
 export class StatsService {
   constructor(
     private readonly assets: AssetRepository,
     private readonly libraries: LibraryRepository,
     private readonly tags: TagRepository,
-    private readonly embedder: MediaEmbedder,
-    private readonly index: VectorIndexService,
+    private readonly embed: EmbedService,
+    private readonly index: VectorIndexRepository,
   ) {}
 
   async stats() {
@@ -20,7 +20,7 @@ export class StatsService {
       audio: byKind.AUDIO,
       libraries,
       tags: tags.length,
-      bundle: { name: this.embedder.bundle, version: this.embedder.bundleVersion, dim: this.embedder.dim },
+      bundle: { name: this.embed.bundleKey.bundle, version: this.embed.bundleKey.bundleVersion, dim: this.embed.dim },
       indexes: MODALITIES.map((modality) => ({ modality, size: this.index.size(modality) })),
     };
   }

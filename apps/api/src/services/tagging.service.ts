@@ -3,6 +3,7 @@ import type { AssetRepository } from '../repositories/asset.repository.js';
 import type { TagRepository } from '../repositories/tag.repository.js';
 import type { LibraryRepository } from '../repositories/library.repository.js';
 import type { SearchService, QueryVector } from './search.service.js';
+import type { EmbedService } from './embed.service.js';
 import type { JobService } from './job.service.js';
 import type { Job } from '../repositories/job.repository.js';
 import { requireCount } from './count-limit.util.js';
@@ -55,6 +56,7 @@ const opposite = (k: AssetKind): AssetKind => (k === 'IMAGE' ? 'AUDIO' : 'IMAGE'
 export class TaggingService {
   constructor(
     private readonly search: SearchService,
+    private readonly embed: EmbedService,
     private readonly assets: AssetRepository,
     private readonly tags: TagRepository,
     private readonly libraries: LibraryRepository,
@@ -74,8 +76,19 @@ export class TaggingService {
     return this.jobs.enqueue(TAG_ASSETS_JOB, { ...input });
   }
 
-  async suggest(query: QueryVector, first: number): Promise<TagSuggestion[]> {
+  /** Tags for an uploaded file (either kind) or a stored asset: exactly one of the two. */
+  async suggest(target: { bytes?: Uint8Array; assetId?: string }, first: number): Promise<TagSuggestion[]> {
+    if (Boolean(target.bytes) === Boolean(target.assetId)) throw new BadUserInputException('give exactly one of file or assetId');
     this.search.checkFirst(first);
+    let query: QueryVector;
+    if (target.bytes) {
+      const { media, vector } = await this.embed.embedUpload(target.bytes);
+      query = { kind: media.kind, vector };
+    } else query = await this.search.vectorOfAsset(target.assetId!);
+    return this.suggestFor(query, first);
+  }
+
+  private async suggestFor(query: QueryVector, first: number): Promise<TagSuggestion[]> {
     const neighbours = await this.search.nearest(query, opposite(query.kind), TAG_NEIGHBOURS);
     const usable = neighbours.filter((n) => n.asset.id !== query.assetId);
     if (usable.length === 0) return [];
@@ -94,7 +107,7 @@ export class TaggingService {
   }
 
   /** Validates a tagAssets request and resolves a library into its asset ids. */
-  async resolveTargets(assetIds: string[] | undefined, libraryId: string | undefined): Promise<string[]> {
+  private async resolveTargets(assetIds: string[] | undefined, libraryId: string | undefined): Promise<string[]> {
     if ((assetIds?.length ? 1 : 0) + (libraryId ? 1 : 0) !== 1) {
       throw new BadUserInputException('give exactly one of assetIds or libraryId');
     }
@@ -120,7 +133,7 @@ export class TaggingService {
         if (!(err instanceof NotFoundException)) throw err; // deleted since the job was queued
       }
       if (query) {
-        const kept = (await this.suggest(query, input.maxTagsPerAsset)).filter((t) => t.score >= input.minScore);
+        const kept = (await this.suggestFor(query, input.maxTagsPerAsset)).filter((t) => t.score >= input.minScore);
         if (kept.length) result.tagged++;
         if (input.apply && kept.length) {
           await this.assets.addTags(assetId, kept.map((t) => ({ name: t.name, origin: 'PREDICTED' as const, score: t.score })));

@@ -1,8 +1,8 @@
 import decodeAudioBytes from 'audio-decode';
 import { InvalidMediaError, MediaLimitError, UnsupportedMediaError } from '../errors.js';
-import { walkMpegFrames } from '../media/mpeg-frames.js';
-import { walkOggPages } from '../media/ogg-pages.js';
-import { sniffMedia, type MediaFormat } from '../media/sniff.js';
+import { walkMpegFrames } from '../formats/mpeg-frames.js';
+import { walkOggPages } from '../formats/ogg-pages.js';
+import { sniffMedia, type MediaFormat, type SniffedMedia } from '../formats/sniff.js';
 import { isPlainPcm, readWavInfo, readWavPcmMono } from './wav.js';
 
 export interface AudioLimits {
@@ -145,13 +145,17 @@ function mixToMono(channels: Float32Array[][], frames: number): Float32Array {
  * @throws UnsupportedMediaError (not audio), InvalidMediaError (corrupt/truncated), MediaLimitError.
  */
 export async function decodeAudio(bytes: Uint8Array, limits: Partial<AudioLimits> = {}): Promise<DecodedAudio> {
+  return decodeSniffedAudio(bytes, sniffMedia(bytes), limits);
+}
+
+/** decodeAudio for bytes the caller has already sniffed (see decodeMedia). */
+export async function decodeSniffedAudio(bytes: Uint8Array, sniffed: SniffedMedia, limits: Partial<AudioLimits> = {}): Promise<DecodedAudio> {
   const max: AudioLimits = { ...DEFAULT_AUDIO_LIMITS, ...limits };
   if (bytes.length > max.maxBytes) {
     throw new MediaLimitError(`Audio is ${bytes.length} bytes; the limit is ${max.maxBytes}`, {
       name: 'maxBytes', max: max.maxBytes, actual: bytes.length,
     });
   }
-  const sniffed = sniffMedia(bytes);
   const decoderName = DECODER_NAME[sniffed.format];
   if (sniffed.kind !== 'audio' || !decoderName) {
     throw new UnsupportedMediaError(`Expected audio, got ${sniffed.mime}`);

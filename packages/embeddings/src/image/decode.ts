@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { InvalidMediaError, MediaLimitError, UnsupportedMediaError } from '../errors.js';
-import { sniffMedia, type MediaFormat } from '../media/sniff.js';
+import { sniffMedia, type MediaFormat, type SniffedMedia } from '../formats/sniff.js';
 
 export interface ImageLimits {
   /** Largest accepted width × height (of the first frame). */
@@ -25,13 +25,17 @@ export interface DecodedImage {
  * unrecognised bytes → UnsupportedMediaError; over a limit → MediaLimitError.
  */
 export async function decodeImage(bytes: Uint8Array, limits: Partial<ImageLimits> = {}): Promise<DecodedImage> {
+  return decodeSniffedImage(bytes, sniffMedia(bytes), limits);
+}
+
+/** decodeImage for bytes the caller has already sniffed (see decodeMedia). */
+export async function decodeSniffedImage(bytes: Uint8Array, sniffed: SniffedMedia, limits: Partial<ImageLimits> = {}): Promise<DecodedImage> {
   const max: ImageLimits = { ...DEFAULT_IMAGE_LIMITS, ...limits };
   if (bytes.length > max.maxBytes) {
     throw new MediaLimitError(`Image is ${bytes.length} bytes; the limit is ${max.maxBytes}`, {
       name: 'maxBytes', max: max.maxBytes, actual: bytes.length,
     });
   }
-  const sniffed = sniffMedia(bytes);
   if (sniffed.kind !== 'image') throw new UnsupportedMediaError(`Expected an image, got ${sniffed.mime}`);
 
   // failOn 'warning' makes libvips reject truncated scans instead of padding them with grey.

@@ -52,9 +52,8 @@ export class AssetResolver {
     @Arg('libraryId', () => ID, { nullable: true }) libraryId: string | undefined,
     @Ctx() ctx: ApiContext,
   ): Promise<Asset> {
-    const { ingest, config } = ctx.services;
-    const { bytes, filename } = await readUpload(file, config.limits.maxUploadBytes);
-    const { asset } = await ingest.ingest(bytes, {
+    const { bytes, filename } = await readUpload(file);
+    const { asset } = await ctx.services.ingest.ingest(bytes, {
       source: 'UPLOAD',
       title: title ?? (filename.replace(/\.[^.]*$/, '') || null),
       caption: caption ?? null,

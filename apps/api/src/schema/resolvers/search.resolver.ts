@@ -61,10 +61,7 @@ export class SearchResolver {
     @Arg('filter', () => AssetFilter, { nullable: true }) filter: AssetFilter | undefined,
     @Ctx() ctx: ApiContext,
   ): Promise<SearchHit[]> {
-    const { search } = ctx.services;
-    search.checkFirst(first);
-    const query = await search.vectorOfAsset(assetId);
-    return hits(await search.nearest(query, kind, first, filter ?? {}), ctx);
+    return hits(await ctx.services.search.byAsset(assetId, kind, first, filter ?? {}), ctx);
   }
 }
 
@@ -77,11 +74,8 @@ async function searchByUpload(
   filter: AssetFilter | undefined,
   ctx: ApiContext,
 ): Promise<SearchHit[]> {
-  const { search, config } = ctx.services;
-  search.checkFirst(first);
-  const { bytes } = await readUpload(upload, config.limits.maxUploadBytes);
-  const query = await search.embedUpload(bytes, uploadKind);
-  return hits(await search.nearest(query, targetKind, first, filter ?? {}), ctx);
+  const { bytes } = await readUpload(upload);
+  return hits(await ctx.services.search.byUpload(bytes, uploadKind, targetKind, first, filter ?? {}), ctx);
 }
 
 function hits(results: SearchHitResult[], ctx: ApiContext): SearchHit[] {

@@ -4,7 +4,6 @@ import { TagSuggestion } from '../types/asset.type.js';
 import { Job } from '../types/misc.type.js';
 import type { ApiContext } from '../context.js';
 import { readUpload } from '../upload.util.js';
-import { BadUserInputException } from '../../errors/app.exception.js';
 import { toJob } from '../job.mapper.js';
 
 @Resolver()
@@ -19,13 +18,8 @@ export class TaggingResolver {
     @Arg('first', () => Int, { defaultValue: 10 }) first: number,
     @Ctx() ctx: ApiContext,
   ): Promise<TagSuggestion[]> {
-    const { search, tagging, config } = ctx.services;
-    if (Boolean(file) === Boolean(assetId)) throw new BadUserInputException('give exactly one of file or assetId');
-    search.checkFirst(first);
-    const query = file
-      ? await search.embedUploadAnyKind((await readUpload(file, config.limits.maxUploadBytes)).bytes)
-      : await search.vectorOfAsset(assetId!);
-    return tagging.suggest(query, first);
+    const bytes = file ? (await readUpload(file)).bytes : undefined;
+    return ctx.services.tagging.suggest({ bytes, assetId }, first);
   }
 
   @Authorized('write')

@@ -14,9 +14,10 @@ import { TagRepository } from './repositories/tag.repository.js';
 import { LibraryRepository } from './repositories/library.repository.js';
 import { JobRepository } from './repositories/job.repository.js';
 import { ApiKeyRepository } from './repositories/api-key.repository.js';
-import { LocalMediaStore } from './media/local-media-store.js';
-import { VectorIndexService, type IndexOpenReport } from './search/vector-index.service.js';
-import type { AnnIndexFactory, MediaEmbedder } from './search/ann-index.js';
+import { LocalMediaStore } from './repositories/local-media-store.js';
+import { MachineLearningRepository } from './repositories/machine-learning.repository.js';
+import { VectorIndexRepository, type IndexOpenReport } from './repositories/vector-index.repository.js';
+import { EmbedService } from './services/embed.service.js';
 import { AuthService } from './services/auth.service.js';
 import { IngestService } from './services/ingest.service.js';
 import { SearchService } from './services/search.service.js';
@@ -54,37 +55,33 @@ export async function openStorage(config: Config, logger: Logger) {
 export interface Core {
   db: Database;
   services: Services;
-  embedder: MediaEmbedder;
-  index: VectorIndexService;
+  /** the embedding step every upload goes through (exposed for benchmarks and tests) */
+  embed: EmbedService;
+  index: VectorIndexRepository;
   indexReport: IndexOpenReport[];
   backfilled: number;
   close(): Promise<void>;
 }
 
-export interface CoreDeps {
-  openEmbedder(config: Config): Promise<MediaEmbedder>;
-  indexFactory: AnnIndexFactory;
-}
-
 /** Migrated DB + model bundle + checked indexes + services: everything but HTTP. */
-export async function openCore(config: Config, logger: Logger, deps: CoreDeps): Promise<Core> {
+export async function openCore(config: Config, logger: Logger): Promise<Core> {
   const { db, repos, auth } = await openStorage(config, logger);
-  let embedder: MediaEmbedder | undefined;
+  let ml: MachineLearningRepository | undefined;
   let jobs: JobService | undefined;
   try {
-    embedder = await deps.openEmbedder(config);
-    logger.info({ bundle: embedder.bundle, version: embedder.bundleVersion, dim: embedder.dim }, 'model bundle loaded');
-    const key = { bundle: embedder.bundle, bundleVersion: embedder.bundleVersion };
-    const index = new VectorIndexService(repos.embeddings, deps.indexFactory, key, embedder.dim, join(config.dataDir, 'index'), logger, config.indexSaveDelayMs);
+    ml = await MachineLearningRepository.open(config.modelsDir, config.modelName);
+    logger.info({ bundle: ml.bundle, version: ml.bundleVersion, dim: ml.dim }, 'model bundle loaded');
+    const embed = new EmbedService(ml, config.limits);
+    const index = new VectorIndexRepository(repos.embeddings, embed.bundleKey, ml.dim, join(config.dataDir, 'index'), logger, config.indexSaveDelayMs);
     const indexReport = await index.open();
     logger.info({ indexes: indexReport }, 'vector indexes ready');
 
     const media = new LocalMediaStore(join(config.dataDir, 'media'));
-    const ingest = new IngestService(repos.assets, repos.embeddings, repos.libraries, media, embedder, index, config.limits, logger);
-    const search = new SearchService(repos.assets, repos.embeddings, embedder, index, config.limits);
+    const ingest = new IngestService(repos.assets, repos.embeddings, repos.libraries, media, embed, index, logger);
+    const search = new SearchService(repos.assets, repos.embeddings, embed, index, config.limits);
     const runner = config.redisUrl ? new BullMqJobRunner(config.redisUrl, config.queueName) : new InProcessJobRunner();
     jobs = new JobService(repos.jobs, runner, logger);
-    const tagging = new TaggingService(search, repos.assets, repos.tags, repos.libraries, jobs, config.limits.maxResults);
+    const tagging = new TaggingService(search, embed, repos.assets, repos.tags, repos.libraries, jobs, config.limits.maxResults);
     const services: Services = {
       config,
       auth,
@@ -92,33 +89,33 @@ export async function openCore(config: Config, logger: Logger, deps: CoreDeps): 
       search,
       tagging,
       jobs,
-      assets: new AssetService(repos.assets, media, index, embedder.bundle, config.limits, logger),
+      assets: new AssetService(repos.assets, media, index, ml.bundle, config.limits, logger),
       libraries: new LibraryService(repos.libraries, repos.assets),
-      embeddingMap: new EmbeddingMapService(repos.embeddings, repos.assets, key),
-      stats: new StatsService(repos.assets, repos.libraries, repos.tags, embedder, index),
+      embeddingMap: new EmbeddingMapService(repos.embeddings, repos.assets, embed.bundleKey),
+      stats: new StatsService(repos.assets, repos.libraries, repos.tags, embed, index),
     };
     const backfilled = await ingest.backfillEmbeddings((p) => readFile(p));
     if (backfilled) logger.info({ backfilled }, 'embedded stored assets for the bundle in use');
     await jobs.start();
     const openedJobs = jobs;
-    const openedEmbedder = embedder;
+    const openedModel = ml;
     return {
       db,
       services,
-      embedder,
+      embed,
       index,
       indexReport,
       backfilled,
       async close() {
         await openedJobs.close();
         await index.flush();
-        await openedEmbedder.close();
+        await openedModel.close();
         await db.close();
       },
     };
   } catch (err) {
     await jobs?.close().catch(() => undefined);
-    await embedder?.close().catch(() => undefined);
+    await ml?.close().catch(() => undefined);
     await db.close();
     throw err;
   }
