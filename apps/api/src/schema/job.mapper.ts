@@ -1,5 +1,5 @@
 import type { Job as JobRow } from '../repositories/job.repository.js';
-import type { Job } from './types/misc.type.js';
+import type { Job } from './types/job.type.js';
 import { JobStatus } from './types/enums.js';
 
 export function toJob(row: JobRow): Job {

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Library } from '../types/misc.type.js';
+import { Library } from '../types/library.type.js';
 import type { ApiContext } from '../context.js';
 
 @Resolver(() => Library)

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { Job, Stats } from '../types/misc.type.js';
+import { Job } from '../types/job.type.js';
+import { Stats } from '../types/stats.type.js';
 import { AssetKind } from '../types/enums.js';
 import type { ApiContext } from '../context.js';
 import { toJob } from '../job.mapper.js';

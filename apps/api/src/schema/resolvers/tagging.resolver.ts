@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, Float, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
 import { TagSuggestion } from '../types/asset.type.js';
-import { Job } from '../types/misc.type.js';
+import { Job } from '../types/job.type.js';
 import type { ApiContext } from '../context.js';
 import { readUpload } from '../upload.util.js';
 import { toJob } from '../job.mapper.js';
