@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import {
   BAR, BOS, COND, EOS, KINDS, LOOP, PAD, TOKENS, VOCAB_HASH, VOCAB_SIZE, VOCAB_VERSION, idOf, kindOf, kindRanges, tokenId,
   tokenName, valueOf, vocabularyDocument,
-} from '../src/tokenizer/vocabulary.js';
-import { barSteps, densityBin, DENSITY_EDGES, binVelocity, MAX_BAR_STEPS, METERS, supportedMeter, velocityBin, kitIndex } from '../src/tokenizer/grid.js';
+} from './vocabulary.js';
+import { barSteps, densityBin, DENSITY_EDGES, binVelocity, MAX_BAR_STEPS, METERS, supportedMeter, velocityBin, kitIndex } from './grid.js';
 
 test('the vocabulary is pinned: changing it must change VOCAB_VERSION and this hash together', () => {
   assert.equal(VOCAB_VERSION, 'imagic-remi-1');

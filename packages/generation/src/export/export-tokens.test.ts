@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadImmuteRows, manifestEntry, planItem, writeMidiFile, MANIFEST_FILE } from '@muse/immute';
-import { exportCorpusTokens, TOKEN_FILES } from '../src/export/export-tokens.js';
-import { Grammar } from '../src/tokenizer/grammar.js';
-import { VOCAB_HASH, VOCAB_SIZE } from '../src/tokenizer/vocabulary.js';
+import { exportCorpusTokens, TOKEN_FILES } from './export-tokens.js';
+import { Grammar } from '../tokenizer/grammar.js';
+import { VOCAB_HASH, VOCAB_SIZE } from '../tokenizer/vocabulary.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/tokens.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../cli/tokens.ts', import.meta.url));
 let dir: string;
 
 /** A corpus as `corpus build` lays it out, MIDI and manifest only (the exporter reads nothing else). */

@@ -2,15 +2,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadImmuteRows, planItem, writeMidiFile as writeImmuteMidi } from '@muse/immute';
-import { readMidi } from '../src/midi/read-midi.js';
-import { writeMidiFile } from '../src/midi/write-midi.js';
-import type { Song } from '../src/midi/song.js';
-import { decodeTokens, encodeMidi } from '../src/tokenizer/codec.js';
-import { checkRoundTrip } from '../src/tokenizer/round-trip.js';
-import { songToPiece } from '../src/tokenizer/song-to-piece.js';
-import { tokensPiece } from '../src/tokenizer/piece-tokens.js';
-import { tokenName } from '../src/tokenizer/vocabulary.js';
-import { songOf } from './helpers.js';
+import { readMidi } from '../midi/read-midi.js';
+import { writeMidiFile } from '../midi/write-midi.js';
+import type { Song } from '../midi/song.js';
+import { decodeTokens, encodeMidi } from './codec.js';
+import { checkRoundTrip } from './round-trip.js';
+import { songToPiece } from './song-to-piece.js';
+import { tokensPiece } from './piece-tokens.js';
+import { tokenName } from './vocabulary.js';
+import { songOf } from '../testing/songs.js';
 
 function roundTrip(song: Song, style?: Parameters<typeof encodeMidi>[1]) {
   const tokens = encodeMidi(writeMidiFile(song), style);

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng, type Rng } from '@muse/immute';
-import { Grammar, GrammarError } from '../src/tokenizer/grammar.js';
-import { readMidi } from '../src/midi/read-midi.js';
-import { decodeTokens, encodeMidi } from '../src/tokenizer/codec.js';
-import { tokensPiece } from '../src/tokenizer/piece-tokens.js';
-import { EOS, idOf, kindOf, tokenName, VOCAB_SIZE, type Kind } from '../src/tokenizer/vocabulary.js';
-import { songToPiece } from '../src/tokenizer/song-to-piece.js';
+import { Grammar, GrammarError } from './grammar.js';
+import { readMidi } from '../midi/read-midi.js';
+import { decodeTokens, encodeMidi } from './codec.js';
+import { tokensPiece } from './piece-tokens.js';
+import { EOS, idOf, kindOf, tokenName, VOCAB_SIZE, type Kind } from './vocabulary.js';
+import { songToPiece } from './song-to-piece.js';
 
 const PREFIX = ['BOS', 'COND', 'Tempo_100', 'Key_D', 'Mode_minor', 'Meter_3/4', 'Style_folk', 'Program_0', 'Program_33', 'Drums_standard', 'Density_3'];
 

@@ -1,4 +1,5 @@
-import type { Song, SongNote } from '../src/midi/song.js';
+// Songs for tests: small hand-written MIDI content and a comparable view of its notes.
+import type { Song, SongNote } from '../midi/song.js';
 
 /** A song at 480 ppq, 120 BPM, 4/4, no key, from notes given in quarter notes. */
 export function songOf(notes: (Partial<SongNote> & { beat: number; beats: number; pitch: number })[], extra: Partial<Song> = {}): Song {
