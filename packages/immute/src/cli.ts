@@ -2,8 +2,8 @@
 //                  contact-sheet --corpus DIR --out FILE.png [--count 48]
 //                  import --csv FILE | --dir FOLDER [--report FILE]
 import { resolve } from 'node:path';
-import { buildCorpus } from './build/build.js';
-import { describeIncompleteBuild } from './build/failures.js';
+import { buildCorpus } from './builder/build.js';
+import { describeIncompleteBuild } from './builder/failures.js';
 import { ImmuteError } from './errors.js';
 
 const USAGE = `usage:
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     const { importCorpus } = await import('./importer.js');
     const report = await importCorpus(flags.csv ? { csv: resolve(flags.csv) } : flags.dir ? { dir: resolve(flags.dir) } : (() => { throw new ImmuteError('BAD_USER_INPUT', USAGE); })());
     if (flags.report) {
-      const { writeFileAtomic } = await import('./build/files.js');
+      const { writeFileAtomic } = await import('./builder/files.js');
       writeFileAtomic(resolve(flags.report), `${JSON.stringify(report, null, 2)}\n`);
     }
     console.log(JSON.stringify({ accepted: report.items.length, skipped: report.skipped }, null, 2));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createCanvas, loadImage, type SKRSContext2D } from '@napi-rs/canvas';
 import { readCorpusManifest } from './corpus-manifest.js';
 import type { ManifestEntry } from './item.js';
-import { writeFileAtomic } from './build/files.js';
+import { writeFileAtomic } from './builder/files.js';
 
 type Entry = ManifestEntry;
 

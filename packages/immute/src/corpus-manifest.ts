@@ -1,4 +1,4 @@
-// The one reader of a built corpus's manifest.jsonl (written by build/build.ts).
+// The one reader of a built corpus's manifest.jsonl (written by builder/build.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImmuteError } from './errors.js';

@@ -14,7 +14,7 @@ import { applyRecording } from './render/recording.js';
 import { encodeWav } from './render/wav.js';
 import { planHumViews, renderHum, type HumView } from './render/hum.js';
 import { paintImage } from './paint/painter.js';
-import { itemFiles, writeFileAtomic } from './build/files.js';
+import { itemFiles, writeFileAtomic } from './builder/files.js';
 
 export interface Snippet { start: number; end: number }
 export interface Crop { x: number; y: number; w: number; h: number }
