@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import {
   loadBundle, resolveBundleDir, decodeAudio, decodeImage, BundleError, InvalidMediaError, type MuvisBundle,
 } from '@muse/embeddings';
-import { meanPoolNormalized } from '../src/audio/windows.js';
-import { FIXTURES, REPO_ROOT, fixture, golden, makeWav, maxAbsDiff, sine } from './helpers.js';
+import { meanPoolNormalized } from './audio/windows.js';
+import { FIXTURES, REPO_ROOT, fixture, golden, makeWav, maxAbsDiff, sine } from './testing/helpers.js';
 
 /** Golden tolerance for embeddings (absolute, per component; they are unit vectors). */
 const EMBEDDING_TOLERANCE = 1e-3;

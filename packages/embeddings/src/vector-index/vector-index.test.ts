@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HnswIndex, IndexCorruptError } from '@muse/embeddings';
-import { EXACT_SCAN_MAX_CANDIDATES, sidecarPath } from '../src/vector-index/vector-index.js';
+import { EXACT_SCAN_MAX_CANDIDATES, sidecarPath } from './vector-index.js';
 import { createRng } from '@muse/immute';
 
 const DIM = 32;

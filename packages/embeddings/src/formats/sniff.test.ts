@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { sniffMedia, UnsupportedMediaError } from '@muse/embeddings';
-import { fixture, makeWav, sine } from './helpers.js';
+import { fixture, makeWav, sine } from '../testing/helpers.js';
 
 const raw = { width: 8, height: 6, channels: 3 } as const;
 const pixels = Buffer.alloc(8 * 6 * 3, 90);

@@ -10,11 +10,11 @@ import { readFileSync } from 'node:fs';
 import { arch } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REPO_ROOT } from './helpers.js';
+import { REPO_ROOT, maxAbsDiff } from './testing/helpers.js';
 
 /** Same bound as the golden test of shipped bundles (bundle.test.ts says why). */
 const CROSS_CPU_TOLERANCE = 1e-4;
-const RUNNER = fileURLToPath(new URL('./cpu/run-towers.mjs', import.meta.url));
+const RUNNER = fileURLToPath(new URL('./testing/run-towers.mjs', import.meta.url));
 const QEMU = 'qemu-x86_64';
 
 function hasQemu(): boolean {
@@ -28,11 +28,6 @@ function runTowers(bundleDir: string, emulate: boolean): { audio: number[]; imag
   const out = spawnSync(command, args, { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 24 });
   assert.equal(out.status, 0, `${command} failed: ${out.stderr}`);
   return JSON.parse(out.stdout);
-}
-
-function maxAbsDiff(a: number[], b: number[]): number {
-  assert.equal(a.length, b.length);
-  return a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 }
 
 test('the default bundle gives the same embeddings on an AVX2-only CPU (emulated) as on this one', { timeout: 900_000 }, (t) => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resample } from '../src/audio/resample.js';
-import { sine } from './helpers.js';
+import { resample } from './resample.js';
+import { sine } from '../testing/helpers.js';
 
 /** Amplitude of `frequency` in x by least-squares fit of sin + cos (exact for a pure tone). */
 function amplitudeAt(x: Float32Array, rate: number, frequency: number): number {

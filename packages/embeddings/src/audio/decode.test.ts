@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeAudio, InvalidMediaError, MediaLimitError, UnsupportedMediaError } from '@muse/embeddings';
-import { fixture, makeWav, sine } from './helpers.js';
+import { fixture, makeWav, sine } from '../testing/helpers.js';
 
 /** Strength of `frequency` in `x` (normalised single-bin DFT amplitude). */
 function toneAmplitude(x: Float32Array, rate: number, frequency: number): number {

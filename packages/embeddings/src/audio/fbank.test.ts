@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeAudio } from '@muse/embeddings';
-import { RealFft } from '../src/audio/fft.js';
-import { fbank, normalizeFbank, AST_FBANK_OPTIONS, type FbankOptions } from '../src/audio/fbank.js';
-import { windowStarts, hopFrames } from '../src/audio/windows.js';
+import { RealFft } from './fft.js';
+import { fbank, normalizeFbank, AST_FBANK_OPTIONS, type FbankOptions } from './fbank.js';
+import { windowStarts, hopFrames } from './windows.js';
 import { createRng } from '@muse/immute';
-import { fixture, golden, maxAbsDiff, readF32 } from './helpers.js';
+import { fixture, golden, maxAbsDiff, readF32 } from '../testing/helpers.js';
 
 /** Golden tolerance, absolute, in the log-mel domain (both sides compute in float64; observed ~1e-6). */
 const FBANK_TOLERANCE = 1e-3;
