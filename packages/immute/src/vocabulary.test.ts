@@ -1,15 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadImmuteRows, normaliseAspects, canonicalAspect, IMMUTE_ROW_COUNT, parseAspectList } from '../src/index.js';
-
-test('the vendored metadata has every MusicCaps row in order with parsed aspects', () => {
-  const rows = loadImmuteRows();
-  assert.equal(rows.length, IMMUTE_ROW_COUNT);
-  rows.forEach((r, i) => assert.equal(r.index, i));
-  assert.equal(rows[0].ytid, '-0Gj8-vB1q4');
-  assert.ok(rows[0].aspects.includes('low quality'));
-  assert.ok(rows.every((r) => r.caption.length > 0));
-});
+import { normaliseAspects, canonicalAspect } from './vocabulary.js';
+import { loadImmuteRows } from './metadata/immute-metadata.js';
 
 test('synonyms, case and plurals normalise to one tag', () => {
   const tagsOf = (a: string): string[] => normaliseAspects([a]).tags;
@@ -48,10 +40,4 @@ test('the vocabulary covers most of the corpus aspects', () => {
     unknown += n.unknown.length;
   }
   assert.ok(unknown / total < 0.15, `unknown share ${(unknown / total).toFixed(3)}`);
-});
-
-test('aspect lists that are not JSON arrays of strings are rejected with a code', () => {
-  assert.throws(() => parseAspectList('not json'), { code: 'BAD_METADATA' });
-  assert.throws(() => parseAspectList('[1, 2]'), { code: 'BAD_METADATA' });
-  assert.deepEqual(parseAspectList("['a', 'b']"), ['a', 'b']);
 });

@@ -7,11 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCorpus, type BuildReport } from '../src/index.js';
+import { buildCorpus, type BuildReport } from './build.js';
 
 const MISSING_SOUNDFONT = '/nonexistent/file.sf3';
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
+const TSX = fileURLToPath(new URL('../../../../node_modules/.bin/tsx', import.meta.url));
 
 async function withSoundFont<T>(path: string | undefined, run: () => Promise<T>): Promise<T> {
   const saved = process.env.MUSE_SOUNDFONT;

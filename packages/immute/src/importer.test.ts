@@ -4,7 +4,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import { encodeWav, importCsv, importFolder } from '../src/index.js';
+import { importCsv, importFolder } from './importer.js';
+import { encodeWav } from './render/wav.js';
 
 let dir: string;
 const tone = (seconds: number): Float32Array => Float32Array.from({ length: seconds * 16000 }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 440 * i) / 16000));

@@ -5,8 +5,11 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import decodeAudio from 'audio-decode';
-import { buildCorpus, decodeWav, loadImmuteRows, planItem, renderItem, type BuildReport, type ManifestEntry } from '../src/index.js';
-import { framePitches, readMidi, readPng } from './helpers.js';
+import { buildCorpus, type BuildReport } from './build.js';
+import { decodeWav } from '../render/wav.js';
+import { loadImmuteRows } from '../metadata/immute-metadata.js';
+import { planItem, renderItem, type ManifestEntry } from '../item.js';
+import { framePitches, readMidi, readPng } from '../testing/helpers.js';
 
 const N = 64;
 let dir: string;

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { composeScore, melodyNotes, planMusic, planVisual, SCRIABIN_HUE, writeMidiFile, loadImmuteRows, planItem } from '../src/index.js';
+import { planMusic } from './music-plan.js';
+import { planVisual } from './visual-plan.js';
+import { composeScore, melodyNotes } from '../compose/composer.js';
+import { writeMidiFile } from '../compose/midi-file.js';
+import { SCRIABIN_HUE } from '../compose/theory.js';
+import { loadImmuteRows } from '../metadata/immute-metadata.js';
+import { planItem } from '../item.js';
 
 const SEEDS = Array.from({ length: 40 }, (_, i) => 1000 + i * 7919);
 const visualFor = (tags: string[], seed: number) => {
