@@ -1,7 +1,7 @@
 """Checks of the training-side logic that is easy to get subtly wrong: caption agreement, the
 caption-weighted contrastive loss, the caption heads, hum pairs, one-tower fine-tuning, warm-start
-weights, and hum time-stretching. Run by muvis-smoke.test.ts; exits non-zero with a message on the
-first failure."""
+weights, and hum time-stretching. Run by tests/training/muvis-smoke.test.ts; exits non-zero with a
+message on the first failure."""
 
 from __future__ import annotations
 

@@ -60,12 +60,12 @@ before(() => {
 after(() => rmSync(work, { recursive: true, force: true }));
 
 test('reference preprocessing agrees with independent fbank and resize computations', () => {
-  const out = run(python, ['training/test/check_features.py']);
+  const out = run(python, ['training/muvis/check_features.py']);
   assert.match(out, /^ok:/);
 });
 
 test('caption agreement, the caption-weighted contrastive loss, the caption heads, hum pairs and hum time-stretch behave', () => {
-  const out = run(python, ['training/test/check_training_logic.py']);
+  const out = run(python, ['training/muvis/check_training_logic.py']);
   assert.match(out, /^ok:/);
 });
 

@@ -1,5 +1,5 @@
 """Checks of the reference preprocessing (muvis.features) against independent computations.
-Run by features.test.ts; exits non-zero with a message on the first failure."""
+Run by tests/training/muvis-smoke.test.ts; exits non-zero with a message on the first failure."""
 
 from __future__ import annotations
 
