@@ -1,0 +1,267 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { JobRepository } from '../repositories/job.repository.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import { InProcessJobRunner } from '../jobs/in-process-job-runner.js';
+import { JobService } from './job.service.js';
+import { FakeJobRepository, recordingLogger, until } from './testing/jobs.js';
+
+/** A runner that only records dispatches; the spec delivers them with `deliver`, as a queue would. */
+class ManualRunner implements JobRunner {
+  readonly dispatched: string[] = [];
+  private execute: ((jobId: string) => Promise<void>) | null = null;
+
+  constructor(readonly kind: 'in-process' | 'bullmq' = 'bullmq') {}
+
+  async start(execute: (jobId: string) => Promise<void>): Promise<void> {
+    this.execute = execute;
+  }
+
+  async dispatch(jobId: string): Promise<void> {
+    this.dispatched.push(jobId);
+  }
+
+  deliver(jobId: string): Promise<void> {
+    return this.execute!(jobId);
+  }
+
+  async close(): Promise<void> {}
+}
+
+function setup(runner: JobRunner = new InProcessJobRunner()) {
+  const repo = new FakeJobRepository();
+  const { logger, entries } = recordingLogger();
+  const service = new JobService(repo as unknown as JobRepository, runner, logger);
+  return { repo, service, logs: entries };
+}
+
+const finished = (repo: FakeJobRepository, id: string) => () => ['SUCCEEDED', 'FAILED'].includes(repo.jobs.get(id)!.status);
+
+/** A handler that waits until released, recording when it starts and ends. */
+function gate(name: string, order: string[]) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  return {
+    release: () => release(),
+    handler: async () => {
+      order.push(`${name} start`);
+      await released;
+      order.push(`${name} end`);
+      return name;
+    },
+  };
+}
+
+test('enqueue refuses a job type with no handler before creating a job', async () => {
+  const runner = new ManualRunner();
+  const { repo, service } = setup(runner);
+  await service.start();
+  await assert.rejects(service.enqueue('NOPE', {}), /no handler for job type NOPE/);
+  assert.deepEqual([repo.jobs.size, runner.dispatched.length], [0, 0]);
+});
+
+test('enqueue stores the job as QUEUED with its input, then dispatches it', async () => {
+  const runner = new ManualRunner();
+  const { repo, service } = setup(runner);
+  service.register('ECHO', async (input) => input);
+  await service.start();
+  const job = await service.enqueue('ECHO', { n: 1 });
+  assert.deepEqual([job.type, job.status, job.input, job.progress, job.attempts], ['ECHO', 'QUEUED', { n: 1 }, 0, 0]);
+  assert.deepEqual(runner.dispatched, [job.id]);
+  assert.equal((await service.get(job.id))!.status, 'QUEUED', 'nothing runs until the runner delivers it');
+});
+
+test('a job goes QUEUED → RUNNING → SUCCEEDED, storing the handler\'s result, its attempt and its times', async () => {
+  const { repo, service } = setup();
+  let seenWhileRunning: string[] = [];
+  service.register('ECHO', async (input) => {
+    seenWhileRunning = [...repo.jobs.values()].map((j) => j.status);
+    return { echoed: input };
+  });
+  await service.start();
+  const job = await service.enqueue('ECHO', { n: 2 });
+  await until(finished(repo, job.id));
+  const done = (await service.get(job.id))!;
+  assert.deepEqual(seenWhileRunning, ['RUNNING']);
+  assert.deepEqual([done.status, done.progress, done.result, done.error, done.attempts], ['SUCCEEDED', 1, { echoed: { n: 2 } }, null, 1]);
+  assert.ok(done.startedAt && done.finishedAt && done.finishedAt >= done.startedAt);
+  assert.deepEqual(repo.writesOf(job.id), ['create', 'running', 'succeeded']);
+  await service.close();
+});
+
+test('a handler that returns nothing succeeds with a null result', async () => {
+  const { repo, service } = setup();
+  service.register('VOID', async () => undefined);
+  await service.start();
+  const job = await service.enqueue('VOID', {});
+  await until(finished(repo, job.id));
+  assert.deepEqual([repo.jobs.get(job.id)!.status, repo.jobs.get(job.id)!.result], ['SUCCEEDED', null]);
+  await service.close();
+});
+
+test('a failing handler leaves the job FAILED with its reason, logged, and the next job still runs', async () => {
+  const { repo, service, logs } = setup();
+  service.register('BOOM', async () => {
+    throw new Error('the model is gone');
+  });
+  service.register('ECHO', async (input) => input);
+  await service.start();
+  const bad = await service.enqueue('BOOM', {});
+  const good = await service.enqueue('ECHO', 'after');
+  await until(finished(repo, good.id));
+  const failed = repo.jobs.get(bad.id)!;
+  assert.deepEqual([failed.status, failed.error, failed.result, failed.attempts], ['FAILED', 'the model is gone', null, 1]);
+  assert.ok(failed.finishedAt);
+  assert.deepEqual(repo.writesOf(bad.id), ['create', 'running', 'failed: the model is gone']);
+  const logged = logs.filter((e) => e.level === 'error');
+  assert.equal(logged.length, 1);
+  assert.deepEqual([logged[0].obj.jobId, logged[0].obj.type], [bad.id, 'BOOM']);
+  assert.equal(repo.jobs.get(good.id)!.status, 'SUCCEEDED');
+  await service.close();
+});
+
+test('progress is written at most every 200 ms, clamped to [0, 1], and a final 1 always lands', async (t) => {
+  let now = 10_000;
+  t.mock.method(Date, 'now', () => now);
+  const { repo, service } = setup();
+  service.register('SLOW', async (_input, progress) => {
+    await progress(0.1); // first write
+    now += 100;
+    await progress(0.2); // too soon
+    now += 99;
+    await progress(0.3); // 199 ms after the last write: still too soon
+    now += 1;
+    await progress(0.4); // 200 ms: written
+    now += 10;
+    await progress(1.5); // the end always lands, clamped
+    return null;
+  });
+  service.register('BACKWARDS', async (_input, progress) => {
+    await progress(-0.5);
+    return null;
+  });
+  await service.start();
+  const slow = await service.enqueue('SLOW', {});
+  const backwards = await service.enqueue('BACKWARDS', {});
+  await until(finished(repo, backwards.id));
+  assert.deepEqual(repo.writesOf(slow.id), ['create', 'running', 'progress 0.1', 'progress 0.4', 'progress 1', 'succeeded']);
+  assert.deepEqual(repo.writesOf(backwards.id), ['create', 'running', 'progress 0', 'succeeded']);
+  await service.close();
+});
+
+test('the in-process runner runs one job at a time, in the order they were queued', async () => {
+  const { repo, service } = setup();
+  const order: string[] = [];
+  const a = gate('A', order);
+  const b = gate('B', order);
+  service.register('A', a.handler);
+  service.register('B', b.handler);
+  await service.start();
+  const jobA = await service.enqueue('A', {});
+  const jobB = await service.enqueue('B', {});
+  await until(() => order.length === 1);
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(order, ['A start']);
+  assert.equal(repo.jobs.get(jobB.id)!.status, 'QUEUED');
+  b.release(); // releasing B first changes nothing: it has not started
+  a.release();
+  await until(finished(repo, jobB.id));
+  assert.deepEqual(order, ['A start', 'A end', 'B start', 'B end']);
+  assert.equal(repo.jobs.get(jobA.id)!.status, 'SUCCEEDED');
+  await service.close();
+});
+
+test('a delivered job that already finished is not run again, and an unknown job id is ignored', async () => {
+  const runner = new ManualRunner();
+  const { repo, service } = setup(runner);
+  let runs = 0;
+  service.register('COUNT', async () => ++runs);
+  await service.start();
+  const job = await service.enqueue('COUNT', {});
+  await runner.deliver(job.id);
+  await runner.deliver(job.id); // a queue may deliver twice
+  assert.equal(runs, 1);
+  assert.deepEqual(repo.writesOf(job.id), ['create', 'running', 'succeeded']);
+  await runner.deliver(randomUUID());
+  assert.equal(runs, 1);
+});
+
+test('a delivered job whose type has no handler here is FAILED with that reason, never RUNNING', async () => {
+  const runner = new ManualRunner();
+  const { repo, service } = setup(runner);
+  await service.start();
+  const orphan = await repo.create('FROM_A_NEWER_VERSION', {}); // queued by another instance
+  await runner.deliver(orphan.id);
+  const job = repo.jobs.get(orphan.id)!;
+  assert.deepEqual([job.status, job.error, job.attempts], ['FAILED', 'no handler for job type FROM_A_NEWER_VERSION', 0]);
+  assert.deepEqual(repo.writesOf(orphan.id), ['create', 'failed: no handler for job type FROM_A_NEWER_VERSION']);
+});
+
+test('a job left RUNNING by a crash runs again when redelivered, as a further attempt', async () => {
+  const runner = new ManualRunner();
+  const { repo, service } = setup(runner);
+  service.register('ECHO', async (input) => input);
+  await service.start();
+  const job = await service.enqueue('ECHO', 'x');
+  await repo.markRunning(job.id); // the process died here
+  await runner.deliver(job.id);
+  assert.deepEqual([repo.jobs.get(job.id)!.status, repo.jobs.get(job.id)!.attempts], ['SUCCEEDED', 2]);
+});
+
+test('with the in-process runner, start picks up the QUEUED and RUNNING jobs a previous process left, oldest first', async () => {
+  const runner = new ManualRunner('in-process');
+  const { repo, service } = setup(runner);
+  const older = await repo.create('ECHO', {});
+  const done = await repo.create('ECHO', {});
+  await repo.markSucceeded(done.id, null);
+  const crashed = await repo.create('ECHO', {});
+  await repo.markRunning(crashed.id);
+  const newer = await repo.create('ECHO', {});
+  service.register('ECHO', async (input) => input);
+  await service.start();
+  assert.deepEqual(runner.dispatched, [older.id, crashed.id, newer.id]);
+});
+
+test('with a shared queue (bullmq), start re-dispatches nothing: the queue redelivers', async () => {
+  const runner = new ManualRunner('bullmq');
+  const { repo, service } = setup(runner);
+  await repo.create('ECHO', {});
+  await service.start();
+  assert.deepEqual(runner.dispatched, []);
+  assert.equal(service.runnerKind, 'bullmq');
+});
+
+test('close waits for the running job, leaves queued ones QUEUED for the next start, and refuses new dispatches', async () => {
+  const { repo, service } = setup();
+  const order: string[] = [];
+  const a = gate('A', order);
+  service.register('A', a.handler);
+  service.register('ECHO', async (input) => input);
+  await service.start();
+  const running = await service.enqueue('A', {});
+  const waiting = await service.enqueue('ECHO', 'later');
+  await until(() => order.length === 1);
+  let closed = false;
+  const closing = service.close().then(() => (closed = true));
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(closed, false, 'close waits for the running job');
+  a.release();
+  await closing;
+  assert.deepEqual([repo.jobs.get(running.id)!.status, repo.jobs.get(waiting.id)!.status], ['SUCCEEDED', 'QUEUED']);
+  await assert.rejects(service.enqueue('ECHO', 'too late'), /job runner is not running/);
+
+  // the next process runs what was left
+  const next = new JobService(repo as unknown as JobRepository, new InProcessJobRunner(), recordingLogger().logger);
+  next.register('ECHO', async (input) => input);
+  await next.start();
+  await until(finished(repo, waiting.id));
+  assert.equal(repo.jobs.get(waiting.id)!.result, 'later');
+  await next.close();
+});
+
+test('the in-process runner refuses dispatches before it is started', async () => {
+  const runner = new InProcessJobRunner();
+  await assert.rejects(runner.dispatch(randomUUID()), /job runner is not running/);
+  assert.equal(setup(runner).service.runnerKind, 'in-process');
+});

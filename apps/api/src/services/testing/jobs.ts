@@ -1,0 +1,93 @@
+// The job store and the runtime bits a job spec needs: a recording logger and a wait.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Job } from '../../repositories/job.repository.js';
+
+/** Job rows as the JobRepository keeps them, with every write recorded in order. */
+export class FakeJobRepository {
+  readonly jobs = new Map<string, Job>();
+  /** `create`, `running`, `progress 0.5`, `succeeded`, `failed: reason` … per job id. */
+  readonly writes: { id: string; write: string }[] = [];
+  private clock = Date.UTC(2025, 0, 1);
+
+  async create(type: string, input: unknown): Promise<Job> {
+    const now = new Date(this.clock++);
+    const job: Job = {
+      id: randomUUID(),
+      type,
+      status: 'QUEUED',
+      progress: 0,
+      input: input as Job['input'],
+      result: null,
+      error: null,
+      attempts: 0,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: now,
+    };
+    this.jobs.set(job.id, job);
+    this.writes.push({ id: job.id, write: 'create' });
+    return { ...job };
+  }
+
+  async findById(id: string): Promise<Job | null> {
+    const job = this.jobs.get(id);
+    return job ? { ...job } : null;
+  }
+
+  async markRunning(id: string): Promise<Job> {
+    const job = this.update(id, 'running');
+    Object.assign(job, { status: 'RUNNING', startedAt: new Date(this.clock++), attempts: job.attempts + 1, error: null });
+    return { ...job };
+  }
+
+  async setProgress(id: string, progress: number): Promise<void> {
+    this.update(id, `progress ${progress}`).progress = progress;
+  }
+
+  async markSucceeded(id: string, result: unknown): Promise<void> {
+    Object.assign(this.update(id, 'succeeded'), { status: 'SUCCEEDED', progress: 1, result, finishedAt: new Date(this.clock++) });
+  }
+
+  async markFailed(id: string, error: string): Promise<void> {
+    Object.assign(this.update(id, `failed: ${error}`), { status: 'FAILED', error, finishedAt: new Date(this.clock++) });
+  }
+
+  async unfinished(): Promise<Job[]> {
+    return [...this.jobs.values()]
+      .filter((j) => j.status === 'QUEUED' || j.status === 'RUNNING')
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map((j) => ({ ...j }));
+  }
+
+  /** The writes made for one job, in order. */
+  writesOf(id: string): string[] {
+    return this.writes.filter((w) => w.id === id).map((w) => w.write);
+  }
+
+  private update(id: string, write: string): Job {
+    const job = this.jobs.get(id);
+    if (!job) throw new Error(`record to update not found: job ${id}`);
+    this.writes.push({ id, write });
+    job.updatedAt = new Date(this.clock++);
+    return job;
+  }
+}
+
+/** A pino-shaped logger that keeps what was logged. */
+export function recordingLogger(): { logger: Logger; entries: { level: string; obj: Record<string, unknown>; msg?: string }[] } {
+  const entries: { level: string; obj: Record<string, unknown>; msg?: string }[] = [];
+  const at = (level: string) => (obj: Record<string, unknown>, msg?: string) => void entries.push({ level, obj, msg });
+  const logger = { trace: at('trace'), debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), fatal: at('fatal') };
+  return { logger: logger as unknown as Logger, entries };
+}
+
+/** Yields to the event loop (up to 1000 turns) until `done` holds, e.g. until a queued job finished. */
+export async function until(done: () => boolean, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (done()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
