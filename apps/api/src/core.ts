@@ -33,7 +33,7 @@ import { BullMqJobRunner } from './jobs/bullmq-job-runner.js';
 
 /** Storage only: DB (migrated), repositories and key management. Enough for the CLIs. */
 export async function openStorage(config: Config, logger: Logger) {
-  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const db = await openDatabase({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, statementTimeoutMs: config.statementTimeoutMs });
   try {
     const applied = await migrate(db.sql, readMigrations(MIGRATIONS_DIR), db.engine === 'postgresql');
     if (applied.length) logger.info({ applied }, 'migrations applied');

@@ -30,6 +30,11 @@ const EnvSchema = z.object({
   MUSE_MAX_RESULTS: z.coerce.number().int().positive().default(100),
   MUSE_MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(8),
   MUSE_MAX_QUERY_COMPLEXITY: z.coerce.number().int().positive().default(5000),
+  MUSE_MAX_FILTER_TAGS: z.coerce.number().int().positive().default(16),
+  MUSE_MAX_FILTER_TEXT: z.coerce.number().int().positive().default(200),
+  MUSE_MAX_LIST_ITEMS: z.coerce.number().int().positive().default(1000),
+  MUSE_MAX_STRING_LENGTH: z.coerce.number().int().positive().default(10_000),
+  MUSE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   MUSE_READS_REQUIRE_KEY: flag.optional(),
   MUSE_CORS_ORIGINS: z.string().optional(),
   MUSE_INDEX_SAVE_DELAY_MS: z.coerce.number().int().min(0).default(500),
@@ -48,6 +53,14 @@ export interface Limits {
   maxResults: number;
   maxQueryDepth: number;
   maxQueryComplexity: number;
+  /** tags one filter may require (each is a join) */
+  maxFilterTags: number;
+  /** characters in a text filter */
+  maxFilterText: number;
+  /** items in any list argument or variable of a GraphQL request */
+  maxListItems: number;
+  /** characters in any string argument or variable of a GraphQL request */
+  maxStringLength: number;
 }
 
 export interface Config {
@@ -66,6 +79,8 @@ export interface Config {
   readsRequireKey: boolean;
   corsOrigins: string[];
   indexSaveDelayMs: number;
+  /** PostgreSQL only: a statement running longer is cancelled (PGlite runs one statement at a time, in process) */
+  statementTimeoutMs: number;
   /** Stack traces in GraphQL error responses: only with NODE_ENV=development. */
   exposeStackTraces: boolean;
 }
@@ -102,10 +117,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxResults: e.MUSE_MAX_RESULTS,
       maxQueryDepth: e.MUSE_MAX_QUERY_DEPTH,
       maxQueryComplexity: e.MUSE_MAX_QUERY_COMPLEXITY,
+      maxFilterTags: e.MUSE_MAX_FILTER_TAGS,
+      maxFilterText: e.MUSE_MAX_FILTER_TEXT,
+      maxListItems: e.MUSE_MAX_LIST_ITEMS,
+      maxStringLength: e.MUSE_MAX_STRING_LENGTH,
     },
     readsRequireKey: e.MUSE_READS_REQUIRE_KEY ?? !LOOPBACK.has(e.HOST),
     corsOrigins: (e.MUSE_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     indexSaveDelayMs: e.MUSE_INDEX_SAVE_DELAY_MS,
+    statementTimeoutMs: e.MUSE_STATEMENT_TIMEOUT_MS,
     exposeStackTraces: e.NODE_ENV === 'development',
   };
 }

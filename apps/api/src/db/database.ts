@@ -23,14 +23,15 @@ export interface Database {
 
 export class DatabaseLockedError extends Error {}
 
-export async function openDatabase(opts: { dataDir: string; databaseUrl?: string }): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(join(opts.dataDir, 'db'));
+export async function openDatabase(opts: { dataDir: string; databaseUrl?: string; statementTimeoutMs?: number }): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.statementTimeoutMs) : openPglite(join(opts.dataDir, 'db'));
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, statementTimeoutMs?: number): Promise<Database> {
   // one connection: session-level advisory locks taken by the migrator must be released on the same one
   const pool = new pg.Pool({ connectionString: url, max: 1 });
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 8 }) });
+  // the server cancels a runaway statement, so an abandoned request cannot hold a pooled connection for minutes
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 8, statement_timeout: statementTimeoutMs }) });
   return {
     prisma,
     engine: 'postgresql',

@@ -9,6 +9,7 @@ import type { Core } from '../core.js';
 import type { ApiContext } from '../schema/context.js';
 import { formatGraphQLError } from '../errors/error-code.util.js';
 import { complexityLimitPlugin } from './complexity.plugin.js';
+import { inputBoundsPlugin } from './input-bounds.plugin.js';
 import { uploadMiddleware } from './upload.middleware.js';
 import { mediaRoute } from './media.route.js';
 import { requestBaseUrl } from './base-url.util.js';
@@ -19,6 +20,16 @@ import { faviconRoute } from './favicon.route.js';
 export interface HttpAppOptions {
   /** accepted from loopback as an admin-only credential (DATA_DIR/local-admin.json) */
   localAdminToken?: string;
+}
+
+const READY_TIMEOUT_MS = 2000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: Logger, opts: HttpAppOptions = {}) {
@@ -36,7 +47,10 @@ export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: L
         logUnexpected: (err) => logger.error({ err }, 'unexpected error in a GraphQL operation'),
       }),
     validationRules: [depthLimit(limits.maxQueryDepth)],
-    plugins: [complexityLimitPlugin(schema, limits.maxQueryComplexity)],
+    // Apollo's own SIGTERM handler would stop the server and re-raise the signal (exit 143) before
+    // the API has flushed its index and closed the database: cli/api.command.ts owns the signals.
+    stopOnTerminationSignals: false,
+    plugins: [inputBoundsPlugin(limits), complexityLimitPlugin(schema, limits.maxQueryComplexity)],
     logger: { debug: () => undefined, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
@@ -50,8 +64,9 @@ export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: L
   app.get('/favicon.ico', faviconRoute());
   app.get('/readyz', async (_req, res) => {
     try {
-      // stats() reads the database and the indexes, so it fails when either is not ready
-      const stats = await services.stats.stats();
+      // stats() reads the database and the indexes, so it fails when either is not ready — or,
+      // when every pooled connection is busy, takes longer than a load balancer should wait
+      const stats = await withTimeout(services.stats.stats(), READY_TIMEOUT_MS, 'the database did not answer within 2 s');
       res.json({ status: 'ready', bundle: stats.bundle, indexes: stats.indexes });
     } catch (err) {
       res.status(503).json({ status: 'not ready', error: (err as Error).message });

@@ -159,7 +159,9 @@ export function toWhere(f: AssetFilterCriteria): Prisma.AssetWhereInput {
   if (f.libraryId) and.push(isUuid(f.libraryId) ? { libraries: { some: { libraryId: f.libraryId } } } : { id: { in: [] } });
   if (f.pairKey) and.push({ pairKey: f.pairKey });
   if (f.text) {
-    and.push({ OR: [{ title: { contains: f.text, mode: 'insensitive' } }, { caption: { contains: f.text, mode: 'insensitive' } }] });
+    // Prisma's `contains` is LIKE '%…%' without escaping: % and _ in the text must match themselves
+    const text = f.text.replace(/[\\%_]/g, '\\$&');
+    and.push({ OR: [{ title: { contains: text, mode: 'insensitive' } }, { caption: { contains: text, mode: 'insensitive' } }] });
   }
   return and.length ? { AND: and } : {};
 }

@@ -4,6 +4,7 @@ import type { MediaStore } from '../repositories/media-store.js';
 import type { VectorIndexRepository } from '../repositories/vector-index.repository.js';
 import type { Limits } from '../config/config.js';
 import { requireCount } from './count-limit.util.js';
+import { checkFilter } from './asset-filter.util.js';
 import { BadUserInputException, NotFoundException } from '../errors/app.exception.js';
 import { normaliseTagNames } from './tag-name.util.js';
 
@@ -47,6 +48,7 @@ export class AssetService {
 
   async page(filter: AssetFilterCriteria, first: number, after?: string | null): Promise<AssetPage> {
     requireCount('first', first, this.limits.maxResults);
+    filter = checkFilter(filter, this.limits);
     const afterId = after ? decodeCursor(after) : undefined;
     if (afterId && !(await this.assets.exists(afterId))) throw new BadUserInputException('after points at an asset that no longer exists');
     const [rows, totalCount] = await Promise.all([this.assets.page(filter, first + 1, afterId), this.assets.count(filter)]);

@@ -6,6 +6,7 @@ import { decodeVector } from '../repositories/vector-codec.util.js';
 import type { Limits } from '../config/config.js';
 import type { EmbedService } from './embed.service.js';
 import { requireCount } from './count-limit.util.js';
+import { checkFilter } from './asset-filter.util.js';
 import { NotFoundException } from '../errors/app.exception.js';
 
 export interface SearchHitResult {
@@ -33,14 +34,16 @@ export class SearchService {
   /** An uploaded file, which must be of `uploadKind`, → the nearest `target` assets. */
   async byUpload(bytes: Uint8Array, uploadKind: AssetKind, target: AssetKind, first: number, filter: AssetFilterCriteria = {}): Promise<SearchHitResult[]> {
     this.checkFirst(first);
+    const bounded = checkFilter(filter, this.limits);
     const { vector } = await this.embed.embedUpload(bytes, uploadKind);
-    return this.nearest({ kind: uploadKind, vector }, target, first, filter);
+    return this.nearest({ kind: uploadKind, vector }, target, first, bounded);
   }
 
   /** A stored asset → the nearest `target` assets, itself left out. */
   async byAsset(assetId: string, target: AssetKind, first: number, filter: AssetFilterCriteria = {}): Promise<SearchHitResult[]> {
     this.checkFirst(first);
-    return this.nearest(await this.vectorOfAsset(assetId), target, first, filter);
+    const bounded = checkFilter(filter, this.limits);
+    return this.nearest(await this.vectorOfAsset(assetId), target, first, bounded);
   }
 
   checkFirst(first: number): number {

@@ -117,6 +117,20 @@ function headerFacts(bytes: Uint8Array, format: MediaFormat): HeaderFacts {
   }
 }
 
+/**
+ * Sample rates we decode: telephone-band 4 kHz up to 192 kHz studio audio. Anything else is a
+ * corrupt or hostile header (a 1 MHz WAV once cost 15 s of resampler design and 500 MB).
+ */
+export const SAMPLE_RATE_RANGE = { min: 4_000, max: 192_000 } as const;
+
+function checkSampleRate(rate: number): void {
+  if (!(rate >= SAMPLE_RATE_RANGE.min && rate <= SAMPLE_RATE_RANGE.max)) {
+    throw new UnsupportedMediaError(
+      `The audio's sample rate ${rate} Hz is outside the supported ${SAMPLE_RATE_RANGE.min}–${SAMPLE_RATE_RANGE.max} Hz`,
+    );
+  }
+}
+
 function secondsLimitError(seconds: number, limits: AudioLimits): MediaLimitError {
   return new MediaLimitError(
     `Audio is ${seconds.toFixed(1)} s long; the limit is ${limits.maxSeconds} s`,
@@ -160,6 +174,7 @@ export async function decodeSniffedAudio(bytes: Uint8Array, sniffed: SniffedMedi
   if (sniffed.kind !== 'audio' || !decoderName) {
     throw new UnsupportedMediaError(`Expected audio, got ${sniffed.mime}`);
   }
+  if (sniffed.format === 'wav') checkSampleRate(readWavInfo(bytes).sampleRate);
   const facts = headerFacts(bytes, sniffed.format);
   if (facts.declaredSeconds !== undefined && facts.declaredSeconds > max.maxSeconds) {
     throw secondsLimitError(facts.declaredSeconds, max);
@@ -182,6 +197,7 @@ export async function decodeSniffedAudio(bytes: Uint8Array, sniffed: SniffedMedi
   let sampleRate = 0;
   const take = (result: { channelData: Float32Array[]; sampleRate: number }) => {
     if (result.channelData.length === 0 || result.channelData[0].length === 0) return;
+    if (sampleRate === 0) checkSampleRate(result.sampleRate);
     sampleRate = result.sampleRate;
     // Copied: wasm decoders may hand out views of a buffer they reuse on the next call.
     result.channelData.forEach((data, c) => (pieces[c] ??= []).push(data.slice()));

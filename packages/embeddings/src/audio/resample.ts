@@ -11,8 +11,17 @@
 const ZERO_CROSSINGS = 64;
 const ROLLOFF = 0.95;
 const KAISER_BETA = 8.6;
-/** Phase tables larger than this would mean absurd rates; refuse rather than allocate gigabytes. */
-const MAX_PHASES = 192_000;
+/**
+ * At most this many filter phases (output samples per block). Every pair of common rates
+ * (8–192 kHz, 11.025 kHz family included) converts exactly within it; an odd rate pair such as
+ * 191,999 → 16,000 Hz (which would need 16,000 phases of 1,600 taps: 100 MB, seconds to
+ * design) is converted at the nearest ratio within it instead: for every integer rate from
+ * 4 to 192 kHz into 16 kHz the ratio is off by at most 4.8e-4 (under a cent of pitch), and a
+ * filter holds at most 1,024 × 1,617 coefficients (6.6 MB).
+ */
+const MAX_PHASES = 1024;
+/** Designed filters kept for reuse; the least recently used goes first. */
+const FILTER_CACHE_SIZE = 8;
 
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
@@ -42,14 +51,41 @@ interface PolyphaseFilter {
 
 const filterCache = new Map<string, PolyphaseFilter>();
 
+/**
+ * L/M = outRate/inRate in lowest terms when L ≤ MAX_PHASES, else the best approximation with
+ * L ≤ MAX_PHASES (continued fractions; the last convergent or semiconvergent that fits).
+ */
+export function resamplingRatio(inRate: number, outRate: number): { phases: number; step: number } {
+  const g = gcd(inRate, outRate);
+  if (outRate / g <= MAX_PHASES) return { phases: outRate / g, step: inRate / g };
+  const target = outRate / inRate;
+  let [p0, q0, p1, q1] = [0, 1, 1, 0]; // convergents p/q of target: p = phases, q = step
+  let x = target;
+  for (;;) {
+    const a = Math.floor(x);
+    const [p2, q2] = [a * p1 + p0, a * q1 + q0];
+    if (p2 > MAX_PHASES) {
+      const k = Math.floor((MAX_PHASES - p0) / p1); // largest semiconvergent that fits
+      const [ps, qs] = [k * p1 + p0, k * q1 + q0];
+      if (q1 === 0) throw new RangeError(`Cannot resample ${inRate} Hz → ${outRate} Hz: ratio out of range`);
+      const useSemi = ps > 0 && Math.abs(ps / qs - target) < Math.abs(p1 / q1 - target);
+      return useSemi ? { phases: ps, step: qs } : { phases: p1, step: q1 };
+    }
+    [p0, q0, p1, q1] = [p1, q1, p2, q2];
+    if (x - a < 1e-12) return { phases: p1, step: q1 };
+    x = 1 / (x - a);
+  }
+}
+
 function designFilter(inRate: number, outRate: number): PolyphaseFilter {
   const key = `${inRate}:${outRate}`;
   const cached = filterCache.get(key);
-  if (cached) return cached;
-  const g = gcd(inRate, outRate);
-  const phases = outRate / g; // L: output samples per block
-  const step = inRate / g; // M: input samples per block
-  if (phases > MAX_PHASES) throw new RangeError(`Cannot resample ${inRate} Hz → ${outRate} Hz: ratio too fine`);
+  if (cached) {
+    filterCache.delete(key); // re-insert: most recently used last
+    filterCache.set(key, cached);
+    return cached;
+  }
+  const { phases, step } = resamplingRatio(inRate, outRate); // L output samples per M input samples
   // Cutoff as a fraction of the input rate (cycles per input sample, times 2).
   const cutoff = ROLLOFF * Math.min(1, outRate / inRate);
   const halfWidth = ZERO_CROSSINGS / cutoff; // in input samples
@@ -76,12 +112,14 @@ function designFilter(inRate: number, outRate: number): PolyphaseFilter {
   }
   const filter = { phases, step, taps, firstTap, coefficients };
   filterCache.set(key, filter);
+  if (filterCache.size > FILTER_CACHE_SIZE) filterCache.delete(filterCache.keys().next().value!);
   return filter;
 }
 
 /**
  * Resamples mono samples from `inRate` to `outRate` (both positive integers, Hz).
- * Output length is ceil(n · outRate / inRate); the filter is zero-phase (no delay).
+ * Output length is ceil(n · L / M) for the ratio L/M of resamplingRatio (outRate/inRate, or
+ * within a few ppm of it); the filter is zero-phase (no delay).
  */
 export function resample(samples: Float32Array, inRate: number, outRate: number): Float32Array {
   if (!Number.isInteger(inRate) || !Number.isInteger(outRate) || inRate <= 0 || outRate <= 0) {
