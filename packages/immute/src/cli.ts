@@ -52,8 +52,8 @@ async function main(): Promise<void> {
     const { importCorpus } = await import('./importer.js');
     const report = await importCorpus(flags.csv ? { csv: resolve(flags.csv) } : flags.dir ? { dir: resolve(flags.dir) } : (() => { throw new ImmuteError('BAD_USER_INPUT', USAGE); })());
     if (flags.report) {
-      const { writeFileAtomic } = await import('./builder/files.js');
-      writeFileAtomic(resolve(flags.report), `${JSON.stringify(report, null, 2)}\n`);
+      const { writeImportReport } = await import('./import-report.js');
+      writeImportReport(resolve(flags.report), report);
     }
     console.log(JSON.stringify({ accepted: report.items.length, skipped: report.skipped }, null, 2));
   } else {
