@@ -1,4 +1,4 @@
-// The command-line entry points: npm run keys / migrate / ingest (--corpus and --dir).
+// The command-line entry points: npm run keys / migrate / ingest (--corpus, --dir and --import, after npm run corpus -- import).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,9 +11,19 @@ let root: string;
 let dataDir: string;
 let corpusDir: string;
 
-/** Runs a CLI entry point in a child process (asynchronously: an API in this process keeps answering). */
-function cli(script: string, args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'apps/api/src/cli', script), ...args], {
+/** Runs an API CLI entry point (apps/api/src/cli/<script>) in a child process. */
+function cli(script: string, args: string[], env: Record<string, string | undefined> = {}) {
+  return run(join('apps/api/src/cli', script), args, env);
+}
+
+/** `npm run corpus -- <args>` (packages/immute's CLI). */
+function corpusCli(args: string[]) {
+  return run('packages/immute/src/cli.ts', args);
+}
+
+/** Runs a TypeScript entry point in a child process (asynchronously: an API in this process keeps answering). */
+function run(entry: string, args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, entry), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, MUSE_API_URL: undefined, MUSE_API_KEY: undefined, ...testEnv(dataDir), ...env } as NodeJS.ProcessEnv,
     timeout: 120_000,
@@ -187,4 +197,74 @@ test('npm run ingest -- --dir ingests every media file of a folder into a librar
   const usage = await cli('ingest.ts', []);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /usage/);
+});
+
+test('npm run ingest -- --import ingests the accepted pairs of a corpus import report: caption, USER tags, pair key, title', async () => {
+  // a folder of two pairs with .txt captions (and one unpaired picture the report skips)
+  const folder = join(root, 'own-pairs');
+  mkdirSync(folder);
+  const pairs = [['sunrise', 'Bright morning song'], ['night-rain', 'Rain at night on a piano']] as const;
+  for (const [i, [name, caption]] of pairs.entries()) {
+    writeFileSync(join(folder, `${name}.png`), (await image(3000 + i, 'png', 64, 64)).bytes);
+    writeFileSync(join(folder, `${name}.wav`), tune(3000 + i, 2).bytes);
+    writeFileSync(join(folder, `${name}.txt`), `${caption}\n`);
+  }
+  writeFileSync(join(folder, 'lonely.png'), (await image(3010)).bytes);
+  // and a CSV in ImMuTe layout, whose aspect list gives the tags
+  mkdirSync(join(root, 'own-csv'));
+  writeFileSync(join(root, 'own-csv/pair.png'), (await image(3020, 'png', 64, 64)).bytes);
+  writeFileSync(join(root, 'own-csv/pair.wav'), tune(3020, 2).bytes);
+  const csv = join(root, 'own-csv/own.csv');
+  writeFileSync(csv, 'ytid,caption,aspect_list,image_path,audio_path\nyt-own,"A slow piano ballad","[""slow tempo"", ""Piano""]",pair.png,pair.wav\n');
+
+  const folderReport = join(root, 'R.json');
+  const imported = await corpusCli(['import', '--dir', folder, '--report', folderReport]);
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.deepEqual(JSON.parse(imported.stdout), { accepted: 2, skipped: [{ row: 'lonely', code: 'UNPAIRED', reason: 'lonely: has an image but no audio of the same name' }] });
+  const csvReport = join(root, 'C.json');
+  assert.equal((await corpusCli(['import', '--csv', csv, '--report', csvReport])).code, 0);
+
+  const ingested = await cli('ingest.ts', ['--import', folderReport, '--library', 'Imported']);
+  assert.equal(ingested.code, 0, ingested.stderr);
+  assert.match(ingested.stderr, /ingested 4 files: 4 new, 0 already present, 0 failed/);
+  const tagged = await cli('ingest.ts', ['--import', csvReport, '--library', 'Imported']);
+  assert.equal(tagged.code, 0, tagged.stderr);
+  assert.match(tagged.stderr, /2 new, 0 already present, 0 failed/);
+
+  const server = await startTestApi(dataDir);
+  try {
+    const libs = await gql(server.url, '{ libraries { id name assetCount } }');
+    const lib = libs.data.libraries.find((l: any) => l.name === 'Imported');
+    assert.equal(lib.assetCount, 6);
+    const r = await gql(server.url, `{ assets(first: 50, filter: { libraryId: "${lib.id}" }) { edges { node { kind source caption pairKey title tags { name origin } } } } }`);
+    const seen = r.data.assets.edges.map((e: any) => e.node)
+      .map((n: any) => `${n.pairKey} ${n.kind} ${n.source} "${n.title}" "${n.caption}" [${n.tags.map((t: any) => `${t.name}:${t.origin}`).sort()}]`)
+      .sort();
+    assert.deepEqual(seen, [
+      'import:night-rain AUDIO UPLOAD "night-rain (music)" "Rain at night on a piano" []',
+      'import:night-rain IMAGE UPLOAD "night-rain (image)" "Rain at night on a piano" []',
+      'import:sunrise AUDIO UPLOAD "sunrise (music)" "Bright morning song" []',
+      'import:sunrise IMAGE UPLOAD "sunrise (image)" "Bright morning song" []',
+      'import:yt-own AUDIO UPLOAD "yt-own (music)" "A slow piano ballad" [piano:USER,slow-tempo:USER]',
+      'import:yt-own IMAGE UPLOAD "yt-own (image)" "A slow piano ballad" [piano:USER,slow-tempo:USER]',
+    ]);
+  } finally {
+    await server.close();
+  }
+});
+
+test('npm run ingest -- --import refuses a missing or malformed report before opening the database, and takes one mode at a time', async () => {
+  const missing = await cli('ingest.ts', ['--import', join(root, 'no-such-report.json')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /no import report at .*no-such-report\.json/);
+  const malformed = join(root, 'malformed.json');
+  writeFileSync(malformed, JSON.stringify({ source: 'x', items: [{ id: 'a', caption: 'c', aspects: [], tags: [], imagePath: '/a.png' }], skipped: [] }));
+  const bad = await cli('ingest.ts', ['--import', malformed]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /malformed\.json is not an import report: items\[0\]\.audioPath is missing/);
+  writeFileSync(malformed, '{ "items": [');
+  assert.match((await cli('ingest.ts', ['--import', malformed])).stderr, /is not an import report: not JSON/);
+  const both = await cli('ingest.ts', ['--import', malformed, '--corpus', corpusDir]);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /usage: .*--import REPORT\.json/);
 });

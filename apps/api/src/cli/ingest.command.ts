@@ -9,9 +9,9 @@ import { ProgressBar } from './progress-bar.js';
 import type { IngestOptions } from '../services/ingest.service.js';
 import { errorCodeOf } from '../errors/error-code.util.js';
 import { PayloadTooLargeException } from '../errors/app.exception.js';
-import { readCorpusManifest } from '@muse/immute';
+import { readCorpusManifest, readImportReport } from '@muse/immute';
 
-const USAGE = 'usage: npm run ingest -- --corpus DIR | --dir FOLDER  [--library NAME] [--limit N]';
+const USAGE = 'usage: npm run ingest -- --corpus DIR | --dir FOLDER | --import REPORT.json  [--library NAME] [--limit N]';
 const MEDIA_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.wav', '.mp3', '.ogg', '.oga', '.opus', '.flac']);
 
 interface WorkItem {
@@ -21,12 +21,13 @@ interface WorkItem {
 
 export async function runIngestCommand(argv: string[]): Promise<number> {
   const { options } = parseArgs(argv);
-  const corpus = options.get('corpus');
-  const dir = options.get('dir');
-  if ((typeof corpus === 'string') === (typeof dir === 'string')) {
+  const modes = (['corpus', 'dir', 'import'] as const).filter((mode) => typeof options.get(mode) === 'string');
+  if (modes.length !== 1) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
+  const [mode] = modes;
+  const source = String(options.get(mode));
   const limit = options.has('limit') ? Number(options.get('limit')) : Infinity;
   if (!(limit > 0)) {
     process.stderr.write(`--limit must be a positive number\n${USAGE}\n`);
@@ -36,7 +37,7 @@ export async function runIngestCommand(argv: string[]): Promise<number> {
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   let work: WorkItem[];
   try {
-    work = typeof corpus === 'string' ? await corpusWork(corpus, limit) : await folderWork(String(dir), limit);
+    work = mode === 'corpus' ? corpusWork(source, limit) : mode === 'import' ? importWork(source, limit) : await folderWork(source, limit);
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
     return 1;
@@ -82,11 +83,17 @@ export async function runIngestCommand(argv: string[]): Promise<number> {
   return counts.failed && counts.failed === work.length ? 1 : 0;
 }
 
-async function corpusWork(dir: string, limit: number): Promise<WorkItem[]> {
-  const items = readCorpusManifest(dir).slice(0, limit);
+/** The image and the music of one pair, each titled after the pair; both carry its pair key. */
+function pairWork(name: string, image: string | undefined, audio: string | undefined, options: IngestOptions): WorkItem[] {
   const work: WorkItem[] = [];
-  for (const item of items) {
-    const common: IngestOptions = {
+  if (image) work.push({ path: image, options: { ...options, title: `${name} (image)` } });
+  if (audio) work.push({ path: audio, options: { ...options, title: `${name} (music)` } });
+  return work;
+}
+
+function corpusWork(dir: string, limit: number): WorkItem[] {
+  return readCorpusManifest(dir).slice(0, limit).flatMap((item) =>
+    pairWork(`ImMuTe #${item.index}`, item.files.image && join(dir, item.files.image), item.files.audio && join(dir, item.files.audio), {
       source: 'CORPUS',
       caption: item.caption ?? null,
       tags: item.tags ?? [],
@@ -94,11 +101,25 @@ async function corpusWork(dir: string, limit: number): Promise<WorkItem[]> {
       pairKey: `immute:${item.index}`,
       corpusIndex: item.index,
       corpusSplit: item.split ?? null,
-    };
-    if (item.files.image) work.push({ path: join(dir, item.files.image), options: { ...common, title: `ImMuTe #${item.index} (image)` } });
-    if (item.files.audio) work.push({ path: join(dir, item.files.audio), options: { ...common, title: `ImMuTe #${item.index} (music)` } });
-  }
-  return work;
+    }));
+}
+
+/**
+ * The accepted pairs of an import report (`npm run corpus -- import --report FILE`). They are
+ * the user's own material, not ImMuTe items: source UPLOAD (no corpus index or split), and
+ * their tags, normalised from the user's own aspect list, are USER tags.
+ */
+function importWork(reportPath: string, limit: number): WorkItem[] {
+  return readImportReport(reportPath).items.slice(0, limit).flatMap((item) =>
+    pairWork(item.id, item.imagePath, item.audioPath, {
+      source: 'UPLOAD',
+      caption: item.caption || null,
+      tags: item.tags,
+      tagOrigin: 'USER',
+      pairKey: `import:${item.id}`,
+      corpusIndex: null,
+      corpusSplit: null,
+    }));
 }
 
 async function folderWork(dir: string, limit: number): Promise<WorkItem[]> {

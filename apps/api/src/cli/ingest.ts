@@ -1,4 +1,4 @@
-// npm run ingest -- --corpus DIR | --dir FOLDER  [--library NAME] [--limit N]
+// npm run ingest -- --corpus DIR | --dir FOLDER | --import REPORT.json  [--library NAME] [--limit N]
 import { ensurePrismaClient } from '../../scripts/ensure-client.mjs';
 
 ensurePrismaClient();
