@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, codeOf, gql, gqlUpload, image, removeDir, serveTestApi, startTestApi, tempDir, testEnv, tune, wav } from '../api/harness.js';
+import { REPO_ROOT, TEST_MODEL, codeOf, gql, gqlUpload, image, removeDir, serveTestApi, startTestApi, tempDir, testEnv, tune, wav } from '../api/harness.js';
 
 const server = serveTestApi();
 const MUSIC_BY_IMAGE = 'query($i: Upload!, $f: AssetFilter) { searchMusicByImage(image: $i, first: 5, filter: $f) { score asset { id } } }';
@@ -114,6 +114,37 @@ test('SIGTERM drains, flushes the index, closes the database and exits 0', async
       assert.deepEqual(again.api.core.indexReport.map((r) => [r.modality, r.action, r.size]), [['IMAGE', 'loaded', 1], ['AUDIO', 'loaded', 0]]);
     } finally {
       await again.close();
+    }
+  } finally {
+    removeDir(dataDir);
+  }
+});
+
+test('what a killed ingest leaves (a media file without a row, temp files) is swept at the next start', async () => {
+  const dataDir = tempDir();
+  try {
+    const first = await startTestApi(dataDir);
+    let kept = '';
+    try {
+      const key = await first.key(['write']);
+      const r = await gqlUpload(first.url, 'mutation($f: Upload!) { ingestAsset(file: $f) { id } }', { f: null }, { 'variables.f': await image(21) }, { key });
+      kept = r.data.ingestAsset.id;
+    } finally {
+      await first.close();
+    }
+    const media = join(dataDir, 'media');
+    const orphan = join(media, 'ab', `ab${'0'.repeat(62)}.png`);
+    const mediaTemp = join(media, 'ab', `ab${'1'.repeat(62)}.png.0a1b2c.tmp`);
+    const indexDir = join(dataDir, 'index', TEST_MODEL, readdirSync(join(dataDir, 'index', TEST_MODEL))[0]);
+    const indexTemp = join(indexDir, `image.hnsw.tmp-123-456-abc`);
+    mkdirSync(join(media, 'ab'), { recursive: true });
+    for (const path of [orphan, mediaTemp, indexTemp]) writeFileSync(path, 'left by a process killed mid-write');
+    const second = await startTestApi(dataDir);
+    try {
+      for (const path of [orphan, mediaTemp, indexTemp]) assert.equal(existsSync(path), false, `${path} is swept`);
+      assert.equal((await fetch(`${second.url}/media/${kept}`)).status, 200, 'the real asset keeps its file');
+    } finally {
+      await second.close();
     }
   } finally {
     removeDir(dataDir);

@@ -52,6 +52,9 @@ export async function openStorage(config: Config, logger: Logger) {
   return { db, repos, auth: new AuthService(repos.apiKeys) };
 }
 
+/** With a shared database, only files this old are orphans: another process may be mid-ingest. */
+const SHARED_SWEEP_MIN_AGE_MS = 60 * 60_000;
+
 export interface Core {
   db: Database;
   services: Services;
@@ -94,6 +97,9 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
       embeddingMap: new EmbeddingMapService(repos.embeddings, repos.assets, embed.bundleKey),
       stats: new StatsService(repos.assets, repos.libraries, repos.tags, embed, index),
     };
+    // PGlite: this process holds the database alone, so no other ingest can be half done
+    const swept = await ingest.sweepOrphanedMedia(db.engine === 'pglite' ? 0 : SHARED_SWEEP_MIN_AGE_MS);
+    if (swept) logger.info({ swept }, 'removed media files an interrupted ingest left');
     const backfilled = await ingest.backfillEmbeddings((p) => readFile(p));
     if (backfilled) logger.info({ backfilled }, 'embedded stored assets for the bundle in use');
     await jobs.start();

@@ -61,6 +61,12 @@ export class AssetRepository {
     return this.prisma.asset.findUnique({ where: { id }, include: assetWithTags });
   }
 
+  /** Which of these content hashes have an asset row. */
+  async existingSha256s(sha256s: string[]): Promise<Set<string>> {
+    const rows = await this.prisma.asset.findMany({ where: { sha256: { in: sha256s } }, select: { sha256: true } });
+    return new Set(rows.map((r) => r.sha256));
+  }
+
   findBySha256(sha256: string): Promise<AssetRow | null> {
     return this.prisma.asset.findUnique({ where: { sha256 }, include: assetWithTags });
   }

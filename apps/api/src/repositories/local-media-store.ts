@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MediaStore } from './media-store.js';
+import type { MediaStore, StoredMediaFile } from './media-store.js';
 
 /** DATA_DIR/media/<sha256[0:2]>/<sha256>.<ext>, written to a temp name then renamed. */
 export class LocalMediaStore implements MediaStore {
@@ -34,6 +34,24 @@ export class LocalMediaStore implements MediaStore {
 
   async remove(sha256: string, ext: string): Promise<void> {
     await rm(this.pathOf(sha256, ext), { force: true });
+  }
+
+  async discard(file: StoredMediaFile): Promise<void> {
+    await rm(file.path, { force: true });
+  }
+
+  async *list(): AsyncIterable<StoredMediaFile> {
+    const shards = await readdir(this.root).catch(() => [] as string[]);
+    for (const shard of shards.filter((name) => /^[0-9a-f]{2}$/.test(name))) {
+      for (const name of await readdir(join(this.root, shard)).catch(() => [] as string[])) {
+        const path = join(this.root, shard, name);
+        const info = await stat(path).catch(() => null);
+        if (!info?.isFile()) continue;
+        const stored = /^([0-9a-f]{64})\.([a-z0-9]{1,8})$/.exec(name);
+        if (stored) yield { path, sha256: stored[1], ext: stored[2], temp: false, modifiedMs: info.mtimeMs };
+        else if (name.endsWith('.tmp')) yield { path, sha256: null, ext: null, temp: true, modifiedMs: info.mtimeMs };
+      }
+    }
   }
 }
 

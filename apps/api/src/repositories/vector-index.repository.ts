@@ -51,6 +51,8 @@ export class VectorIndexRepository {
   async open(): Promise<IndexOpenReport[]> {
     const otherVersions = (await readdir(this.bundleDir).catch(() => [] as string[])).filter((name) => name !== this.key.bundleVersion);
     await mkdir(this.dir, { recursive: true });
+    // temp files of a save that a crash interrupted
+    for (const name of await readdir(this.dir)) if (/\.tmp(-|$)/.test(name)) await rm(join(this.dir, name), { force: true });
     const reports: IndexOpenReport[] = [];
     for (const modality of MODALITIES) reports.push(await this.openOne(modality, otherVersions.length > 0));
     // indexes of other versions of this bundle (and of the layout before versioned folders) are dead weight

@@ -4,7 +4,7 @@ import type { AssetSource, TagOrigin } from '../generated/prisma/enums.js';
 import type { AssetRepository, AssetRow } from '../repositories/asset.repository.js';
 import type { EmbeddingRepository } from '../repositories/embedding.repository.js';
 import type { LibraryRepository } from '../repositories/library.repository.js';
-import type { MediaStore } from '../repositories/media-store.js';
+import type { MediaStore, StoredMediaFile } from '../repositories/media-store.js';
 import type { VectorIndexRepository } from '../repositories/vector-index.repository.js';
 import { encodeVector } from '../repositories/vector-codec.util.js';
 import type { EmbedService } from './embed.service.js';
@@ -100,6 +100,33 @@ export class IngestService {
     if (tags.length) await this.assets.addTags(existing.id, tags);
     if (opts.libraryId) await this.libraries.addAssets(opts.libraryId, [existing.id]);
     return (await this.assets.findById(existing.id)) ?? existing;
+  }
+
+  /**
+   * Removes what an interrupted ingest (a crash, `kill -9`) can leave: media files without an
+   * asset row and temp files. Only files older than `minAgeMs` go, so that another process
+   * sharing the media folder can finish the ingest it is in the middle of.
+   */
+  async sweepOrphanedMedia(minAgeMs: number): Promise<number> {
+    const cutoff = Date.now() - minAgeMs;
+    let removed = 0;
+    let batch: StoredMediaFile[] = [];
+    const discard = async (file: StoredMediaFile) => {
+      await this.media.discard(file);
+      removed++;
+    };
+    const flush = async () => {
+      const known = await this.assets.existingSha256s(batch.map((f) => f.sha256!));
+      for (const file of batch) if (!known.has(file.sha256!)) await discard(file);
+      batch = [];
+    };
+    for await (const file of this.media.list()) {
+      if (file.modifiedMs > cutoff) continue;
+      if (file.temp || !file.sha256) await discard(file);
+      else if (batch.push(file) >= 500) await flush();
+    }
+    if (batch.length) await flush();
+    return removed;
   }
 
   /**
