@@ -150,3 +150,18 @@ test('what a killed ingest leaves (a media file without a row, temp files) is sw
     removeDir(dataDir);
   }
 });
+
+test('aliases cannot multiply work: 2,400 aliased stats and 49 maps are refused before running', async () => {
+  const stats = `{ ${Array.from({ length: 2400 }, (_, i) => `s${i}: stats { images }`).join(' ')} }`;
+  const { value, ms } = await timed(gql(server.url, stats));
+  assert.equal(codeOf(value), 'QUERY_TOO_COMPLEX');
+  assert.match(value.errors![0].message, /2400 root fields \(aliases included\); the limit is 10/);
+  assert.ok(ms < 2000, `refused after ${ms} ms`);
+  const maps = `{ ${Array.from({ length: 49 }, (_, i) => `m${i}: embeddingMap(first: 5000) { x }`).join(' ')} }`;
+  assert.equal(codeOf(await gql(server.url, maps)), 'QUERY_TOO_COMPLEX');
+  // through a fragment too
+  const viaFragment = `{ ...F } fragment F on Query { ${Array.from({ length: 11 }, (_, i) => `s${i}: stats { images }`).join(' ')} }`;
+  assert.equal(codeOf(await gql(server.url, viaFragment)), 'QUERY_TOO_COMPLEX');
+  const fine = await gql(server.url, '{ a: stats { images } b: stats { audio } tags { name } }');
+  assert.equal(fine.errors, undefined, JSON.stringify(fine.errors));
+});

@@ -30,6 +30,7 @@ const EnvSchema = z.object({
   MUSE_MAX_RESULTS: z.coerce.number().int().positive().default(100),
   MUSE_MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(8),
   MUSE_MAX_QUERY_COMPLEXITY: z.coerce.number().int().positive().default(5000),
+  MUSE_MAX_ROOT_FIELDS: z.coerce.number().int().positive().default(10),
   MUSE_MAX_FILTER_TAGS: z.coerce.number().int().positive().default(16),
   MUSE_MAX_FILTER_TEXT: z.coerce.number().int().positive().default(200),
   MUSE_MAX_LIST_ITEMS: z.coerce.number().int().positive().default(1000),
@@ -53,6 +54,8 @@ export interface Limits {
   maxResults: number;
   maxQueryDepth: number;
   maxQueryComplexity: number;
+  /** root fields (aliases included) of one operation */
+  maxRootFields: number;
   /** tags one filter may require (each is a join) */
   maxFilterTags: number;
   /** characters in a text filter */
@@ -117,6 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxResults: e.MUSE_MAX_RESULTS,
       maxQueryDepth: e.MUSE_MAX_QUERY_DEPTH,
       maxQueryComplexity: e.MUSE_MAX_QUERY_COMPLEXITY,
+      maxRootFields: e.MUSE_MAX_ROOT_FIELDS,
       maxFilterTags: e.MUSE_MAX_FILTER_TAGS,
       maxFilterText: e.MUSE_MAX_FILTER_TEXT,
       maxListItems: e.MUSE_MAX_LIST_ITEMS,

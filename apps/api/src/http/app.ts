@@ -50,7 +50,7 @@ export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: L
     // Apollo's own SIGTERM handler would stop the server and re-raise the signal (exit 143) before
     // the API has flushed its index and closed the database: cli/api.command.ts owns the signals.
     stopOnTerminationSignals: false,
-    plugins: [inputBoundsPlugin(limits), complexityLimitPlugin(schema, limits.maxQueryComplexity)],
+    plugins: [inputBoundsPlugin(limits), complexityLimitPlugin(schema, limits.maxQueryComplexity, limits.maxRootFields)],
     logger: { debug: () => undefined, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();

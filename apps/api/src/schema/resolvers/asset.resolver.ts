@@ -7,6 +7,9 @@ import { readUpload } from '../upload.util.js';
 import { toAsset } from '../asset.mapper.js';
 import { encodeCursor } from '../../services/asset.service.js';
 
+/** every tag in use with its count: a grouped scan of the tag links */
+const TAG_COUNTS_COST = 20;
+
 @Resolver()
 export class AssetResolver {
   @Authorized('read')
@@ -37,7 +40,7 @@ export class AssetResolver {
   }
 
   @Authorized('read')
-  @Query(() => [TagCount], { description: 'Every tag in use, with how many assets carry it' })
+  @Query(() => [TagCount], { description: 'Every tag in use, with how many assets carry it', complexity: TAG_COUNTS_COST })
   async tags(@Ctx() ctx: ApiContext): Promise<TagCount[]> {
     return ctx.services.stats.tagCounts();
   }

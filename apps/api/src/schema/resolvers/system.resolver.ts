@@ -5,6 +5,9 @@ import { AssetKind } from '../types/enums.js';
 import type { ApiContext } from '../context.js';
 import { toJob } from '../job.mapper.js';
 
+/** stats counts rows of three tables: priced like a page of 20 assets, not like one field */
+const STATS_COST = 20;
+
 @Resolver()
 export class SystemResolver {
   @Authorized('read')
@@ -15,7 +18,7 @@ export class SystemResolver {
   }
 
   @Authorized('read')
-  @Query(() => Stats, { description: 'Counts per kind, index sizes and the model bundle in use' })
+  @Query(() => Stats, { description: 'Counts per kind, index sizes and the model bundle in use', complexity: STATS_COST })
   async stats(@Ctx() ctx: ApiContext): Promise<Stats> {
     const s = await ctx.services.stats.stats();
     return { ...s, indexes: s.indexes.map((i) => ({ modality: i.modality as AssetKind, size: i.size })) };
