@@ -1,5 +1,6 @@
-// @muse/generation — Imagic's engine. So far: the one symbolic tokenizer (MIDI ⇄ REMI-style tokens), its grammar
-// for constrained sampling, and the export of a corpus's training token files.
+// @muse/generation — Imagic's engine: the one symbolic tokenizer (MIDI ⇄ REMI-style tokens) and its grammar, the
+// export of a corpus's training token files, the bundle loader, the grammar-constrained sampler over decoder.onnx
+// with a static KV cache, and the SoundFont render of its MIDI.
 export { readMidi, MidiReadError } from './midi/read-midi.js';
 export { writeMidiFile, notesByChannel, playableNotes } from './midi/write-midi.js';
 export type { Song, SongNote, TempoEvent, MeterEvent, KeyEvent, TextEvent } from './midi/song.js';
@@ -18,3 +19,22 @@ export { pieceToSong, OUTPUT_PPQ } from './tokenizer/piece-to-song.js';
 export { pieceTokens, attributeTokens, tokensPiece, TruncatedPrefixError } from './tokenizer/piece-tokens.js';
 export { encodeMidi, decodeTokens } from './tokenizer/codec.js';
 export { checkRoundTrip, type RoundTripReport } from './tokenizer/round-trip.js';
+
+// Imagic: bundles, conditions, sampling
+export { GenerationError, type GenerationErrorCode } from './imagic/errors.js';
+export { parseImagicManifest, type ImagicManifest, type EncoderPin, type DecoderShape } from './imagic/manifest.js';
+export { loadImagicBundle, readImagicManifest, resolveImagicBundleDir, DEFAULT_IMAGIC_POINTER, type ImagicBundle } from './imagic/bundle.js';
+export { checkEncoderPin, pinnedEncoderDir, sha256File } from './imagic/encoder-pin.js';
+export { loadPinnedEncoder, embedCondition, type ConditionInputs } from './imagic/condition.js';
+export { OnnxDecoder, type Decoder, type DecoderSize, type DecoderFeeds, type DecoderOutputs, type OnnxDecoderOptions } from './imagic/decoder.js';
+export { blendCondition, guideLogits, l2Normalise } from './imagic/guidance.js';
+export { forcedPrefix, type MusicControls, type ForcedPrefix } from './imagic/controls.js';
+export { midiPrompt, preparePrompt, promptPrefix, type MusicPrompt, type AudioTranscriber, type PreparedPrompt } from './imagic/prompt.js';
+export { sampleToken, tokenDistribution, type SamplingOptions } from './imagic/sampler.js';
+export {
+  generateImagic, LIMITS, DEFAULTS, ENGINE_MIN_SECONDS,
+  type ImagicRequest, type ImagicPiece, type GenerateHooks, type GenerationProgress,
+} from './imagic/generate.js';
+// Rendering
+export { renderMidi, RENDER_SAMPLE_RATE, type RenderOptions, type RenderedAudio } from './render/render-midi.js';
+export { normaliseLoudness, gatedLoudness, LOUDNESS_TARGET_DB, PEAK_CEILING_DB, type LoudnessReport } from './render/loudness.js';

@@ -8,15 +8,21 @@ export class MidiReadError extends Error {}
 interface Timed { tick: number; track: number; event: MidiEvent }
 interface OpenNote { tick: number; velocity: number; program: number }
 
-export function readMidi(bytes: Uint8Array): Song {
+/** The file's events, parsed; MidiReadError when it is not a Standard MIDI File with ticks per quarter note. */
+export function parseMidiFile(bytes: Uint8Array): MidiData & { header: { ticksPerBeat: number } } {
   let data: MidiData;
   try {
     data = parseMidi(bytes);
   } catch (err) {
     throw new MidiReadError(`not a Standard MIDI File: ${err instanceof Error ? err.message : String(err)}`);
   }
+  if (!data.header.ticksPerBeat) throw new MidiReadError('SMPTE time division is not supported: the file needs ticks per quarter note');
+  return data as MidiData & { header: { ticksPerBeat: number } };
+}
+
+export function readMidi(bytes: Uint8Array): Song {
+  const data = parseMidiFile(bytes);
   const ppq = data.header.ticksPerBeat;
-  if (!ppq) throw new MidiReadError('SMPTE time division is not supported: the file needs ticks per quarter note');
 
   const timed: Timed[] = [];
   let endTick = 0;
