@@ -1,0 +1,63 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeWav } from '@muse/immute';
+import { readMidi } from '../midi/read-midi.js';
+import { gradientPng } from '../testing/png.js';
+
+const CLI = fileURLToPath(new URL('./generate.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const BUNDLE = process.env.IMAGIC_TEST_BUNDLE ?? join(ROOT, 'data/imagic/bundles/imagic-untrained');
+const skip = existsSync(join(BUNDLE, 'manifest.json')) ? false : `no Imagic bundle at ${BUNDLE} (training/imagic/export.py --untrained writes one)`;
+
+let dir: string;
+let image: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'generate-cli-'));
+  image = join(dir, 'shot.png');
+  writeFileSync(image, gradientPng(48, 32, 3));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', cwd: ROOT });
+
+test('music: WAV, MIDI and the JSON of every parameter per variation, the same bytes for the same seed', { skip }, () => {
+  const args = ['music', '--image', image, '--seconds', '5', '--seed', '11', '--count', '2', '--loop', '--tempo', '100', '--key', 'D', '--mode', 'minor', '--bundle', BUNDLE, '--threads', '1'];
+  const first = run(...args, '--out', join(dir, 'a'));
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stderr, /variation 2\/2 \[#+\] 100%/);
+  for (const seed of [11, 12]) {
+    const record = JSON.parse(readFileSync(join(dir, 'a', `shot-${seed}.json`), 'utf8'));
+    assert.equal(record.seed, seed);
+    assert.equal(record.engine, 'imagic');
+    assert.deepEqual([record.encoder.name, typeof record.encoder.files['image.onnx']], ['muvis-small', 'string']);
+    assert.deepEqual(record.parameters.controls, { tempo: 100, key: 'D', mode: 'minor' });
+    assert.equal(record.parameters.loop, true);
+    assert.equal(record.render.sampleRate, 44100);
+    const song = readMidi(new Uint8Array(readFileSync(join(dir, 'a', `shot-${seed}.mid`))));
+    assert.equal(Math.round(song.tempos[0].bpm), 100);
+    const wav = decodeWav(new Uint8Array(readFileSync(join(dir, 'a', `shot-${seed}.wav`))));
+    assert.ok(Math.abs(wav.samples.length / wav.sampleRate - record.result.seconds) < 1e-3, 'a loop WAV is the loop\'s length');
+  }
+  const second = run(...args, '--out', join(dir, 'b'));
+  assert.equal(second.status, 0, second.stderr);
+  assert.deepEqual(readFileSync(join(dir, 'b', 'shot-11.mid')), readFileSync(join(dir, 'a', 'shot-11.mid')));
+  assert.deepEqual(readFileSync(join(dir, 'b', 'shot-12.wav')), readFileSync(join(dir, 'a', 'shot-12.wav')));
+});
+
+test('bad calls exit 2 with the usage; a bad value names its rule', () => {
+  const missing = run('music', '--image', image);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--image and --out are required[\s\S]*usage: npm run generate/);
+  assert.equal(run('paint', '--image', image).status, 2);
+  const short = run('music', '--image', image, '--out', dir, '--seconds', '3');
+  assert.equal(short.status, 2);
+  assert.match(short.stderr, /5–120/);
+  const absent = run('music', '--image', image, '--out', dir, '--bundle', join(dir, 'nothing'));
+  assert.equal(absent.status, 1);
+  assert.match(absent.stderr, /BUNDLE_INVALID/);
+});

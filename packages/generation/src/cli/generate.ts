@@ -1,0 +1,160 @@
+// npm run generate -- music --image shot.png --out DIR [options]
+// Image → music with an Imagic bundle: embeds the image with the bundle's pinned MuVis encoder, samples 1–4
+// variations and writes <name>.wav, <name>.mid and <name>.json (every parameter, the seed, bundle and encoder).
+import { randomInt } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadImagicBundle, resolveImagicBundleDir } from '../imagic/bundle.js';
+import { embedCondition, loadPinnedEncoder } from '../imagic/condition.js';
+import type { MusicControls } from '../imagic/controls.js';
+import { pinnedEncoderDir, sha256File } from '../imagic/encoder-pin.js';
+import { GenerationError } from '../imagic/errors.js';
+import { parseFlags, UsageError } from './flags.js';
+import { DEFAULTS, generateImagic, LIMITS, type GenerationProgress, type ImagicRequest } from '../imagic/generate.js';
+import { midiPrompt } from '../imagic/prompt.js';
+import { RENDER_SAMPLE_RATE, renderMidi } from '../render/render-midi.js';
+import { LOUDNESS_TARGET_DB, PEAK_CEILING_DB } from '../render/loudness.js';
+import type { Mode, StyleName } from '../tokenizer/vocabulary.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const USAGE = `usage: npm run generate -- music --image FILE --out DIR [options]
+  --seconds N        music to generate, 5–120 (default 30)
+  --seed N           0–4294967295 (default: random, written to the JSON)
+  --count N          variations 1–4, seeds seed, seed+1, … (default 1)
+  --temperature T    (default ${DEFAULTS.temperature})    --top-p P (default ${DEFAULTS.topP})    --guidance G (default ${DEFAULTS.guidanceScale})
+  --tempo BPM --key D --mode major|minor --meter 3/4 --style jazz --instruments 0,33,drums --density 0–9
+  --loop             end on a bar line so the piece repeats seamlessly
+  --prompt-midi FILE continue this MIDI file
+  --guide-audio FILE steer towards this track (its MuVis audio embedding)   --guide-weight W (0–1, default 0.5)
+  --bundle DIR       Imagic bundle (default: models/<name in models/default-imagic>)
+  --encoder DIR      the pinned MuVis bundle (default: models/<the name the Imagic manifest pins>)
+  --threads N        onnxruntime intra-op threads (default 2)
+  --name NAME        output file name (default: <image name>-<seed>)`;
+
+const VALUED = ['image', 'out', 'seconds', 'seed', 'count', 'temperature', 'top-p', 'guidance', 'tempo', 'key', 'mode', 'meter', 'style', 'instruments',
+  'density', 'prompt-midi', 'guide-audio', 'guide-weight', 'bundle', 'encoder', 'threads', 'name'];
+const SWITCHES = ['loop'];
+
+function numberFlag(flags: Record<string, string>, name: string): number | undefined {
+  if (flags[name] === undefined) return undefined;
+  const value = Number(flags[name]);
+  if (!Number.isFinite(value)) throw new UsageError(`--${name} must be a number, got "${flags[name]}"`);
+  return value;
+}
+
+function controlsOf(flags: Record<string, string>): MusicControls {
+  const c: MusicControls = {};
+  if (flags.tempo !== undefined) c.tempo = numberFlag(flags, 'tempo');
+  if (flags.key !== undefined) c.key = flags.key;
+  if (flags.mode !== undefined) c.mode = flags.mode as Mode;
+  if (flags.meter !== undefined) c.meter = flags.meter;
+  if (flags.style !== undefined) c.style = flags.style as StyleName;
+  if (flags.instruments !== undefined) c.instruments = flags.instruments.split(',').map((s) => s.trim()).filter(Boolean);
+  if (flags.density !== undefined) c.density = numberFlag(flags, 'density');
+  return c;
+}
+
+/** one line on stderr, redrawn in place on a terminal */
+function progressBar(): (p: GenerationProgress) => void {
+  const tty = process.stderr.isTTY;
+  let lastTenth = -1;
+  return (p) => {
+    const fraction = Math.min(1, p.done ? 1 : p.seconds / p.targetSeconds);
+    const width = 30;
+    const filled = Math.round(fraction * width);
+    const line = `variation ${p.variation + 1}/${p.count} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(100 * fraction).toFixed(0).padStart(3)}%  bar ${p.bars}, ${p.seconds.toFixed(1)} of ${p.targetSeconds} s`;
+    if (tty) process.stderr.write(`\r${line}${p.done ? '\n' : ''}`);
+    else if (p.done || Math.floor(fraction * 10) > lastTenth) process.stderr.write(`${line}\n`);
+    lastTenth = p.done ? -1 : Math.floor(fraction * 10);
+  };
+}
+
+async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command !== 'music') throw new UsageError(command ? `unknown command "${command}" (only "music" so far)` : 'which command? (music)');
+  const flags = parseFlags(rest, VALUED, SWITCHES);
+  if (!flags.image || !flags.out) throw new UsageError('--image and --out are required');
+  const seconds = numberFlag(flags, 'seconds') ?? 30;
+  if (seconds < LIMITS.minSeconds || seconds > LIMITS.maxSeconds) throw new UsageError(`--seconds must lie in ${LIMITS.minSeconds}–${LIMITS.maxSeconds}, got ${seconds}`);
+  const modelsDir = join(ROOT, 'models');
+  const bundleDir = flags.bundle ? resolve(flags.bundle) : await resolveImagicBundleDir(modelsDir);
+  const threads = numberFlag(flags, 'threads') ?? 2;
+  const bundle = await loadImagicBundle(bundleDir, { intraOpThreads: threads });
+  const pin = bundle.manifest.encoder;
+  const encoderDir = flags.encoder ? resolve(flags.encoder) : pinnedEncoderDir(pin, modelsDir);
+  const encoder = await loadPinnedEncoder(pin, encoderDir);
+  const imagePath = resolve(flags.image);
+  const guidePath = flags['guide-audio'] ? resolve(flags['guide-audio']) : undefined;
+  const guideWeight = numberFlag(flags, 'guide-weight');
+  const condition = await embedCondition(encoder, {
+    image: new Uint8Array(readFileSync(imagePath)),
+    reference: guidePath ? new Uint8Array(readFileSync(guidePath)) : undefined,
+    referenceWeight: guideWeight,
+  });
+  await encoder.close();
+  const promptPath = flags['prompt-midi'] ? resolve(flags['prompt-midi']) : undefined;
+  const seed = numberFlag(flags, 'seed') ?? randomInt(0, 2 ** 32 - 1);
+  const request: ImagicRequest = {
+    condition,
+    seconds,
+    seed,
+    count: numberFlag(flags, 'count'),
+    temperature: numberFlag(flags, 'temperature'),
+    topP: numberFlag(flags, 'top-p'),
+    guidanceScale: numberFlag(flags, 'guidance'),
+    controls: controlsOf(flags),
+    loop: flags.loop === 'true',
+    prompt: promptPath ? midiPrompt(new Uint8Array(readFileSync(promptPath))) : undefined,
+  };
+  const pieces = await generateImagic(bundle.decoder, request, { onProgress: progressBar() });
+  await bundle.close();
+
+  const outDir = resolve(flags.out);
+  mkdirSync(outDir, { recursive: true });
+  const stem = flags.name ?? basename(imagePath, extname(imagePath));
+  const sources = {
+    image: { path: imagePath, sha256: await sha256File(imagePath) },
+    ...(promptPath && { promptMidi: { path: promptPath, sha256: await sha256File(promptPath) } }),
+    ...(guidePath && { guideAudio: { path: guidePath, sha256: await sha256File(guidePath), weight: guideWeight ?? 0.5 } }),
+  };
+  for (const piece of pieces) {
+    const name = pieces.length > 1 || !flags.name ? `${stem}-${piece.seed}` : stem;
+    const started = performance.now();
+    const audio = await renderMidi(piece.midi, { loop: piece.loop });
+    const renderMs = performance.now() - started;
+    writeFileSync(join(outDir, `${name}.mid`), piece.midi);
+    writeFileSync(join(outDir, `${name}.wav`), audio.wav);
+    const record = {
+      engine: 'imagic',
+      bundle: { name: bundle.name, version: bundle.version, dir: bundle.dir },
+      encoder: { name: pin.name, version: pin.version, dir: encoderDir, files: pin.files },
+      seed: piece.seed,
+      parameters: {
+        seconds: request.seconds, count: request.count ?? DEFAULTS.count, temperature: request.temperature ?? DEFAULTS.temperature,
+        topP: request.topP ?? DEFAULTS.topP, guidanceScale: request.guidanceScale ?? DEFAULTS.guidanceScale, loop: piece.loop, controls: request.controls,
+        baseSeed: seed, threads,
+      },
+      sources,
+      result: { seconds: piece.seconds, promptSeconds: piece.promptSeconds, bars: piece.bars, tokens: piece.tokens.length },
+      render: { sampleRate: RENDER_SAMPLE_RATE, seconds: audio.seconds, loudness: audio.loudness, targetDb: LOUDNESS_TARGET_DB, peakCeilingDb: PEAK_CEILING_DB },
+      timing: { decodeMs: Math.round(piece.stats.wallMs), renderMs: Math.round(renderMs), sampled: piece.stats.sampled, decoderRuns: piece.stats.runs, windows: piece.stats.windows },
+      files: { wav: `${name}.wav`, midi: `${name}.mid` },
+    };
+    writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    console.log(`${join(outDir, name)}.{wav,mid,json}  seed ${piece.seed}, ${piece.bars} bars, ${audio.seconds.toFixed(1)} s`);
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    console.error(`${err.message}\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (err instanceof GenerationError || (err instanceof Error && 'code' in err)) {
+    console.error(`error (${String((err as { code: unknown }).code)}): ${err.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error(err instanceof Error ? `error: ${err.stack ?? err.message}` : err);
+    process.exitCode = 1;
+  }
+});
