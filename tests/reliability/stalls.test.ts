@@ -165,3 +165,10 @@ test('aliases cannot multiply work: 2,400 aliased stats and 49 maps are refused 
   const fine = await gql(server.url, '{ a: stats { images } b: stats { audio } tags { name } }');
   assert.equal(fine.errors, undefined, JSON.stringify(fine.errors));
 });
+
+test('a fragment cycle is a validation error, not a stack overflow', async () => {
+  const r = await gql(server.url, '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }');
+  assert.equal(r.status, 400);
+  assert.equal(codeOf(r), 'GRAPHQL_VALIDATION_FAILED');
+  assert.match(r.errors![0].message, /Cannot spread fragment "A" within itself/);
+});

@@ -1,6 +1,5 @@
 import express from 'express';
 import cors from 'cors';
-import depthLimit from 'graphql-depth-limit';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphQLSchema } from 'graphql';
@@ -10,6 +9,7 @@ import type { ApiContext } from '../schema/context.js';
 import { formatGraphQLError } from '../errors/error-code.util.js';
 import { complexityLimitPlugin } from './complexity.plugin.js';
 import { inputBoundsPlugin } from './input-bounds.plugin.js';
+import { depthLimitRule } from './depth-limit.rule.js';
 import { uploadMiddleware } from './upload.middleware.js';
 import { mediaRoute } from './media.route.js';
 import { requestBaseUrl } from './base-url.util.js';
@@ -46,7 +46,7 @@ export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: L
         exposeStackTraces,
         logUnexpected: (err) => logger.error({ err }, 'unexpected error in a GraphQL operation'),
       }),
-    validationRules: [depthLimit(limits.maxQueryDepth)],
+    validationRules: [depthLimitRule(limits.maxQueryDepth)],
     // Apollo's own SIGTERM handler would stop the server and re-raise the signal (exit 143) before
     // the API has flushed its index and closed the database: cli/api.command.ts owns the signals.
     stopOnTerminationSignals: false,
