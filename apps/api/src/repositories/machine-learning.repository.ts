@@ -49,8 +49,8 @@ export class MachineLearningRepository {
   async decode(bytes: Uint8Array, limits: DecodeLimits, expect?: AssetKind): Promise<DecodedUpload> {
     const decoded = await decodeMedia(bytes, {
       expect: expect && (expect === 'IMAGE' ? 'image' : 'audio'),
-      image: { maxPixels: limits.maxImagePixels, maxBytes: bytes.byteLength },
-      audio: { maxSeconds: limits.maxAudioSeconds, maxBytes: bytes.byteLength },
+      image: { maxPixels: limits.maxImagePixels },
+      audio: { maxSeconds: limits.maxAudioSeconds },
     });
     const { mime, ext } = decoded.sniffed;
     if (decoded.kind === 'image') {

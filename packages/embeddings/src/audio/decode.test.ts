@@ -141,7 +141,6 @@ test('limits: seconds (from the header and while decoding) and bytes are PAYLOAD
   const wav = makeWav([sine(440, 8000, 3)], 8000);
   await assert.rejects(decodeAudio(wav, { maxSeconds: 2 }), isLimit('maxSeconds'));
   assert.equal((await decodeAudio(wav, { maxSeconds: 3 })).durationSeconds, 3);
-  await assert.rejects(decodeAudio(wav, { maxBytes: 1000 }), isLimit('maxBytes'));
   for (const file of ['tone.mp3', 'tone.ogg', 'tone.opus', 'tone.flac']) {
     await assert.rejects(decodeAudio(fixture('media', file), { maxSeconds: 0.5 }), isLimit('maxSeconds'), file);
   }

@@ -8,11 +8,9 @@ import { isPlainPcm, readWavInfo, readWavPcmMono } from './wav.js';
 export interface AudioLimits {
   /** Longest accepted clip, in seconds. */
   maxSeconds: number;
-  /** Largest accepted encoded input, in bytes. */
-  maxBytes: number;
 }
 
-export const DEFAULT_AUDIO_LIMITS: AudioLimits = { maxSeconds: 600, maxBytes: 50 * 1024 * 1024 };
+export const DEFAULT_AUDIO_LIMITS: AudioLimits = { maxSeconds: 600 };
 
 export interface DecodedAudio {
   format: MediaFormat;
@@ -165,11 +163,6 @@ export async function decodeAudio(bytes: Uint8Array, limits: Partial<AudioLimits
 /** decodeAudio for bytes the caller has already sniffed (see decodeMedia). */
 export async function decodeSniffedAudio(bytes: Uint8Array, sniffed: SniffedMedia, limits: Partial<AudioLimits> = {}): Promise<DecodedAudio> {
   const max: AudioLimits = { ...DEFAULT_AUDIO_LIMITS, ...limits };
-  if (bytes.length > max.maxBytes) {
-    throw new MediaLimitError(`Audio is ${bytes.length} bytes; the limit is ${max.maxBytes}`, {
-      name: 'maxBytes', max: max.maxBytes, actual: bytes.length,
-    });
-  }
   const decoderName = DECODER_NAME[sniffed.format];
   if (sniffed.kind !== 'audio' || !decoderName) {
     throw new UnsupportedMediaError(`Expected audio, got ${sniffed.mime}`);

@@ -66,7 +66,6 @@ test('pixel and byte limits are PAYLOAD_TOO_LARGE, checked before decoding', asy
   const png = fixture('golden', 'golden.png'); // 256 × 256
   await assert.rejects(decodeImage(png, { maxPixels: 256 * 256 - 1 }), (e: unknown) => e instanceof MediaLimitError && e.code === 'PAYLOAD_TOO_LARGE' && e.limit.actual === 65536);
   assert.equal((await decodeImage(png, { maxPixels: 256 * 256 })).width, 256);
-  await assert.rejects(decodeImage(png, { maxBytes: 1000 }), (e: unknown) => e instanceof MediaLimitError && e.limit.name === 'maxBytes');
   // A header that claims a huge image is refused without allocating it.
   const huge = new Uint8Array(await sharp({ create: { width: 8000, height: 8000, channels: 3, background: '#000' } }).png({ compressionLevel: 9 }).toBuffer());
   await assert.rejects(decodeImage(huge), (e: unknown) => e instanceof MediaLimitError && e.limit.actual === 64_000_000);

@@ -5,11 +5,9 @@ import { sniffMedia, type MediaFormat, type SniffedMedia } from '../formats/snif
 export interface ImageLimits {
   /** Largest accepted width × height (of the first frame). */
   maxPixels: number;
-  /** Largest accepted encoded input, in bytes. */
-  maxBytes: number;
 }
 
-export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxPixels: 40_000_000, maxBytes: 25 * 1024 * 1024 };
+export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxPixels: 40_000_000 };
 
 export interface DecodedImage {
   format: MediaFormat;
@@ -31,11 +29,6 @@ export async function decodeImage(bytes: Uint8Array, limits: Partial<ImageLimits
 /** decodeImage for bytes the caller has already sniffed (see decodeMedia). */
 export async function decodeSniffedImage(bytes: Uint8Array, sniffed: SniffedMedia, limits: Partial<ImageLimits> = {}): Promise<DecodedImage> {
   const max: ImageLimits = { ...DEFAULT_IMAGE_LIMITS, ...limits };
-  if (bytes.length > max.maxBytes) {
-    throw new MediaLimitError(`Image is ${bytes.length} bytes; the limit is ${max.maxBytes}`, {
-      name: 'maxBytes', max: max.maxBytes, actual: bytes.length,
-    });
-  }
   if (sniffed.kind !== 'image') throw new UnsupportedMediaError(`Expected an image, got ${sniffed.mime}`);
 
   // failOn 'warning' makes libvips reject truncated scans instead of padding them with grey.
