@@ -1,5 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { BundleError } from './errors.js';
+import { openOnnxSession } from './onnx-session.js';
 
 export interface OnnxTowerOptions {
   /** Graph input name, e.g. 'fbank' or 'pixel_values'. */
@@ -29,12 +30,7 @@ export class OnnxTower {
   static async create(path: string, options: OnnxTowerOptions): Promise<OnnxTower> {
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(path, {
-        executionProviders: ['cpu'],
-        intraOpNumThreads: options.intraOpThreads ?? 1,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-      });
+      session = await openOnnxSession(path, options.intraOpThreads ?? 1);
     } catch (error) {
       throw new BundleError(`Cannot load ONNX model ${path}: ${(error as Error).message}`, { cause: error });
     }

@@ -2,6 +2,7 @@
 // static KV cache held in the caller's buffers. `Decoder` is what the sampling loop needs; `OnnxDecoder` runs a
 // bundle's decoder.onnx with onnxruntime-node, and tests drive the loop with a small fake instead.
 import * as ort from 'onnxruntime-node';
+import { openOnnxSession } from '@muse/embeddings';
 import { GenerationError } from './errors.js';
 
 /** Sizes the caller must know to hold the cache and read the outputs. */
@@ -67,12 +68,7 @@ export class OnnxDecoder implements Decoder {
   static async open(path: string, size: DecoderSize, options: OnnxDecoderOptions = {}): Promise<OnnxDecoder> {
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(path, {
-        executionProviders: ['cpu'],
-        intraOpNumThreads: options.intraOpThreads ?? 1,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-      });
+      session = await openOnnxSession(path, options.intraOpThreads ?? 1);
     } catch (error) {
       throw new GenerationError('BUNDLE_INVALID', `Cannot load the Imagic decoder ${path}: ${(error as Error).message}`, { cause: error });
     }
