@@ -72,19 +72,36 @@ class Block(nn.Module):
         return self._merge(x, att)
 
     def step(self, x, cache_k, cache_v, cache_visible, causal):
-        """x [B,S,d]; cache_k/v [B,heads,M,headDim]; cache_visible [B,1,1,M] and causal [1,1,S,S]
-        booleans. Scores against the cache and the new tokens are computed apart (no copy of the
-        cache), softmaxed together."""
+        """x [B,S,d]; cache_k/v [B,heads,N,headDim] (the cache cut to the longest row's length);
+        cache_visible [B,1,1,N] and causal [1,1,S,S] booleans. Scores against the cache and the new
+        tokens are computed apart and softmaxed together by hand (no copy of the cache, no slicing
+        of the probabilities by a dynamic length)."""
         q, k, v = self._qkv(x)
         scale = 1.0 / math.sqrt(self.head_dim)
-        s_cache = torch.matmul(q, cache_k.transpose(-1, -2)) * scale
-        s_new = torch.matmul(q, k.transpose(-1, -2)) * scale
-        s_cache = s_cache.masked_fill(~cache_visible, MASKED)
-        s_new = s_new.masked_fill(~causal, MASKED)
-        m = cache_k.shape[2]
-        p = torch.softmax(torch.cat([s_cache, s_new], dim=-1), dim=-1)
-        att = torch.matmul(p[..., :m], cache_v) + torch.matmul(p[..., m:], v)
+        s_cache = (torch.matmul(q, cache_k.transpose(-1, -2)) * scale).masked_fill(~cache_visible, MASKED)
+        s_new = (torch.matmul(q, k.transpose(-1, -2)) * scale).masked_fill(~causal, MASKED)
+        top = torch.maximum(s_cache.amax(dim=-1, keepdim=True), s_new.amax(dim=-1, keepdim=True))
+        e_cache, e_new = torch.exp(s_cache - top), torch.exp(s_new - top)
+        den = e_cache.sum(dim=-1, keepdim=True) + e_new.sum(dim=-1, keepdim=True)
+        att = (torch.matmul(e_cache, cache_v) + torch.matmul(e_new, v)) / den
         return self._merge(x, att), k, v
+
+
+class CacheSlice(torch.autograd.Function):
+    """cache[layer, :, :, :n] with n a 0-d int64 tensor, exported as one ONNX Slice with a dynamic
+    end (the tracer would freeze a Python slice bound), so a step reads and copies only the cached
+    positions in use instead of all maxContext of them."""
+
+    @staticmethod
+    def forward(ctx, cache, layer: int, n):  # noqa: D102
+        return cache[layer, :, :, :int(n)]
+
+    @staticmethod
+    def symbolic(g, cache, layer: int, n):  # noqa: D102
+        const = lambda v: g.op("Constant", value_t=torch.tensor(v, dtype=torch.int64))  # noqa: E731
+        end = g.op("Concat", const([layer + 1]), g.op("Reshape", n, const([1])), axis_i=0)
+        sliced = g.op("Slice", cache, const([layer, 0]), end, const([0, 3]))
+        return g.op("Squeeze", sliced, const([0]))
 
 
 class Imagic(nn.Module):
@@ -134,14 +151,15 @@ class Imagic(nn.Module):
     def step(self, tokens, positions, cond, cond_mask, cache_k, cache_v, cache_len):
         """decoder.onnx: S new tokens after cache_len cached ones (per row). Returns logits
         [B,S,vocab] and the new tokens' keys/values [layers,B,heads,S,headDim]."""
-        m = cache_k.shape[3]
-        cache_visible = (torch.arange(m, device=tokens.device)[None, :] < cache_len[:, None])[:, None, None, :]
+        n = torch.clamp(cache_len.max(), min=1)                                      # cached positions read
+        cache_visible = (torch.arange(n, device=tokens.device)[None, :] < cache_len[:, None])[:, None, None, :]  # [B,1,1,n]
         idx = torch.ones_like(tokens[:1]).cumsum(dim=1)                              # [1,S] 1..S, shape-free
         causal = (idx[:, :, None] >= idx[:, None, :])[:, None, :, :]                 # [1,1,S,S]
         x = self.embed(tokens, positions, cond, cond_mask)
         new_k, new_v = [], []
         for layer, blk in enumerate(self.blocks):
-            x, k, v = blk.step(x, cache_k[layer], cache_v[layer], cache_visible, causal)
+            x, k, v = blk.step(x, CacheSlice.apply(cache_k, layer, n), CacheSlice.apply(cache_v, layer, n),
+                               cache_visible, causal)
             new_k.append(k)
             new_v.append(v)
         return self.logits(x), torch.stack(new_k), torch.stack(new_v)
