@@ -14,8 +14,9 @@ target. AdamW, linear warm-up then cosine to --min-lr-ratio, gradient clipping a
 checkpointed to RUN/last.pt every --checkpoint-minutes and after each epoch; --resume continues it
 exactly (batches and draws are seeded by (seed, epoch, batch)). --max-minutes stops the run (wall
 time summed over resumes; the schedule stays --epochs, so a resume without the cap goes on where
-it stopped) and exports what it has. Validation each epoch on the val split: the first window of
-each item, with its image as condition and with none.
+it stopped) and exports what it has. Validation each epoch on the val split (its first --val-items
+items): the first window of each item, with its image as condition and with none; at the end also
+with a crop, a hum and its own clip.
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--checkpoint-minutes", type=float, default=5.0)
     ap.add_argument("--log-every", type=int, default=20)
     ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--val-items", type=int, default=200, help="validate on the first N val-split items (0: all)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N token lines (tests)")
     ap.add_argument("--no-export", action="store_true")
     return ap.parse_args(argv)
@@ -163,6 +165,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"{args.cond} was embedded with {arrays['meta']['encoder']}, not the encoder {args.encoder}")
     train = [s for s in tf.sequences if s.split == "train" and s.index < len(conds.image)]
     val = [s for s in tf.sequences if s.split == "val" and s.index < len(conds.image)]
+    if args.val_items:
+        val = val[:args.val_items]
     if not train:
         raise SystemExit("no training sequences with conditions")
     cfg = model_config(args, int(tf.vocab["size"]), conds.dim)
@@ -218,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
 
     def metrics_block() -> dict:
         last = state["history"][-1]["val"] if state["history"] else {}
-        return {"split": "val", "window": "first maxContext tokens of each item (crop_at_bar, first Bar)",
+        return {"split": "val", "items": len(val), "window": "first maxContext tokens of each item (crop_at_bar, first Bar)",
                 "valLoss": {k: round(v["loss"], 4) for k, v in last.items()},
                 "valPerplexity": {k: round(v["perplexity"], 3) for k, v in last.items()}}
 
