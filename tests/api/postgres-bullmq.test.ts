@@ -64,7 +64,7 @@ test('on PostgreSQL with BullMQ: ingest, search, a tagging job through Redis, re
     // the job really travelled through Redis
     const queue = new Queue(queueName, { connection: { url: REDIS_URL } as never });
     try {
-      const queued = await queue.getJob(jobId);
+      const queued = await queue.getJob(`${jobId}-0`); // the first delivery (a re-delivery gets -<attempt>)
       assert.equal(queued?.data.jobId, jobId);
       assert.equal(await queued?.isCompleted(), true);
     } finally {

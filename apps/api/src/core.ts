@@ -82,8 +82,8 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
     const media = new LocalMediaStore(join(config.dataDir, 'media'));
     const ingest = new IngestService(repos.assets, repos.embeddings, repos.libraries, media, embed, index, logger);
     const search = new SearchService(repos.assets, repos.embeddings, embed, index, config.limits);
-    const runner = config.redisUrl ? new BullMqJobRunner(config.redisUrl, config.queueName) : new InProcessJobRunner();
-    jobs = new JobService(repos.jobs, runner, logger);
+    const runner = config.redisUrl ? new BullMqJobRunner(config.redisUrl, config.queueName, (err) => logger.warn({ err: err.message }, 'job queue connection')) : new InProcessJobRunner();
+    jobs = new JobService(repos.jobs, runner, logger, { leaseMs: config.jobLeaseMs, exclusiveDatabase: db.engine === 'pglite' });
     const tagging = new TaggingService(search, embed, repos.assets, repos.tags, repos.libraries, jobs, config.limits.maxResults);
     const services: Services = {
       config,

@@ -38,6 +38,7 @@ const EnvSchema = z.object({
   MUSE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   MUSE_READS_REQUIRE_KEY: flag.optional(),
   MUSE_CORS_ORIGINS: z.string().optional(),
+  MUSE_JOB_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   MUSE_INDEX_SAVE_DELAY_MS: z.coerce.number().int().min(0).default(500),
   NODE_ENV: z.string().optional(),
 });
@@ -82,6 +83,8 @@ export interface Config {
   readsRequireKey: boolean;
   corsOrigins: string[];
   indexSaveDelayMs: number;
+  /** how long a job's claim lasts without renewal (its owner renews it three times per period) */
+  jobLeaseMs: number;
   /** PostgreSQL only: a statement running longer is cancelled (PGlite runs one statement at a time, in process) */
   statementTimeoutMs: number;
   /** Stack traces in GraphQL error responses: only with NODE_ENV=development. */
@@ -130,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: (e.MUSE_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     indexSaveDelayMs: e.MUSE_INDEX_SAVE_DELAY_MS,
     statementTimeoutMs: e.MUSE_STATEMENT_TIMEOUT_MS,
+    jobLeaseMs: e.MUSE_JOB_LEASE_MS,
     exposeStackTraces: e.NODE_ENV === 'development',
   };
 }

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'NOT_READY'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 export abstract class AppException extends Error {
@@ -46,4 +47,8 @@ export class NotFoundException extends AppException {
 }
 export class ConflictException extends AppException {
   readonly code = 'CONFLICT' as const;
+}
+/** A dependency the request needs (the job queue's Redis) cannot be reached; retrying later may work. */
+export class ServiceUnavailableException extends AppException {
+  readonly code = 'SERVICE_UNAVAILABLE' as const;
 }

@@ -16,6 +16,7 @@ import { requestBaseUrl } from './base-url.util.js';
 import { requestAuthenticator } from './authenticate-request.js';
 import { errorHandler, notFoundHandler } from './error.middleware.js';
 import { faviconRoute } from './favicon.route.js';
+import { withTimeout } from '../with-timeout.util.js';
 
 export interface HttpAppOptions {
   /** accepted from loopback as an admin-only credential (DATA_DIR/local-admin.json) */
@@ -23,14 +24,6 @@ export interface HttpAppOptions {
 }
 
 const READY_TIMEOUT_MS = 2000;
-
-function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: Logger, opts: HttpAppOptions = {}) {
   const { services } = core;

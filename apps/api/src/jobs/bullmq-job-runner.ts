@@ -1,5 +1,9 @@
 import { Queue, Worker } from 'bullmq';
 import type { JobRunner } from './job-runner.js';
+import { withTimeout } from '../with-timeout.util.js';
+
+/** Closing waits this long for Redis to acknowledge, then drops the connections. */
+const CLOSE_TIMEOUT_MS = 5000;
 
 /** Job ids travel through Redis so that any API instance's worker can run them. */
 export class BullMqJobRunner implements JobRunner {
@@ -10,6 +14,8 @@ export class BullMqJobRunner implements JobRunner {
   constructor(
     private readonly redisUrl: string,
     private readonly queueName: string,
+    /** connection trouble (Redis down, restarting): reported, never thrown — an unheard 'error' event would kill the process */
+    private readonly onError: (err: Error) => void,
   ) {}
 
   private connection() {
@@ -25,22 +31,29 @@ export class BullMqJobRunner implements JobRunner {
   }
 
   async start(execute: (jobId: string) => Promise<void>): Promise<void> {
-    this.queue = new Queue(this.queueName, { connection: this.connection() });
+    // no offline queue: with Redis down, add() fails at once instead of waiting for it to return
+    this.queue = new Queue(this.queueName, { connection: { ...this.connection(), enableOfflineQueue: false } });
     this.worker = new Worker(this.queueName, async (job) => execute(String(job.data.jobId)), {
       connection: this.connection(),
       concurrency: 1,
     });
+    this.queue.on('error', this.onError);
+    this.worker.on('error', this.onError);
     await this.queue.waitUntilReady();
     await this.worker.waitUntilReady();
   }
 
-  async dispatch(jobId: string): Promise<void> {
+  async dispatch(jobId: string, attempt: number): Promise<void> {
     if (!this.queue) throw new Error('job runner is not running');
-    await this.queue.add('run', { jobId }, { jobId, removeOnComplete: 1000, removeOnFail: 1000 });
+    // BullMQ ignores an id it already holds: a re-delivery after a lapsed lease needs its own
+    await this.queue.add('run', { jobId }, { jobId: `${jobId}-${attempt}`, removeOnComplete: 1000, removeOnFail: 1000 });
   }
 
   async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue?.close();
+    const { worker, queue } = this;
+    // with Redis gone a graceful close may never complete, or complete while ioredis keeps
+    // reconnecting (and the process alive): bound it, then drop the connections either way
+    await withTimeout(Promise.all([worker?.close(), queue?.close()]), CLOSE_TIMEOUT_MS, 'Redis did not answer').catch(() => undefined);
+    await withTimeout(Promise.all([worker?.disconnect(), queue?.disconnect()]), CLOSE_TIMEOUT_MS, 'Redis did not answer').catch(() => undefined);
   }
 }

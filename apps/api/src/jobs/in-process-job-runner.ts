@@ -11,7 +11,7 @@ export class InProcessJobRunner implements JobRunner {
     this.execute = execute;
   }
 
-  async dispatch(jobId: string): Promise<void> {
+  async dispatch(jobId: string, _attempt = 0): Promise<void> {
     const run = this.execute;
     if (!run || this.closed) throw new Error('job runner is not running');
     this.tail = this.tail.then(() => (this.closed ? undefined : run(jobId))).catch(() => undefined);

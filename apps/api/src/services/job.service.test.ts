@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { JobRepository } from '../repositories/job.repository.js';
 import type { JobRunner } from '../jobs/job-runner.js';
 import { InProcessJobRunner } from '../jobs/in-process-job-runner.js';
-import { JobService } from './job.service.js';
+import { JobService, MAX_JOB_ATTEMPTS } from './job.service.js';
 import { FakeJobRepository, recordingLogger, until } from './testing/jobs.js';
 
 /** A runner that only records dispatches; the spec delivers them with `deliver`, as a queue would. */
@@ -29,10 +29,12 @@ class ManualRunner implements JobRunner {
   async close(): Promise<void> {}
 }
 
-function setup(runner: JobRunner = new InProcessJobRunner()) {
+const LEASE = { leaseMs: 60_000, exclusiveDatabase: false };
+
+function setup(runner: JobRunner = new InProcessJobRunner(), options = LEASE) {
   const repo = new FakeJobRepository();
   const { logger, entries } = recordingLogger();
-  const service = new JobService(repo as unknown as JobRepository, runner, logger);
+  const service = new JobService(repo as unknown as JobRepository, runner, logger, options);
   return { repo, service, logs: entries };
 }
 
@@ -198,38 +200,82 @@ test('a delivered job whose type has no handler here is FAILED with that reason,
   assert.deepEqual(repo.writesOf(orphan.id), ['create', 'failed: no handler for job type FROM_A_NEWER_VERSION']);
 });
 
-test('a job left RUNNING by a crash runs again when redelivered, as a further attempt', async () => {
+test('a job whose owner stopped (lease lapsed) runs again when redelivered, as a further attempt', async () => {
   const runner = new ManualRunner();
   const { repo, service } = setup(runner);
   service.register('ECHO', async (input) => input);
   await service.start();
   const job = await service.enqueue('ECHO', 'x');
-  await repo.markRunning(job.id); // the process died here
+  await repo.claim(job.id, 'a process that died', -1); // its lease has already run out
   await runner.deliver(job.id);
   assert.deepEqual([repo.jobs.get(job.id)!.status, repo.jobs.get(job.id)!.attempts], ['SUCCEEDED', 2]);
 });
 
-test('with the in-process runner, start picks up the QUEUED and RUNNING jobs a previous process left, oldest first', async () => {
-  const runner = new ManualRunner('in-process');
+test('a job another live process holds is not run twice: its lease is respected', async () => {
+  const runner = new ManualRunner();
   const { repo, service } = setup(runner);
+  service.register('ECHO', async (input) => input);
+  await service.start();
+  const job = await service.enqueue('ECHO', 'x');
+  await repo.claim(job.id, 'another replica', 60_000);
+  await runner.deliver(job.id);
+  const row = repo.jobs.get(job.id)!;
+  assert.deepEqual([row.status, row.attempts, row.leaseOwner], ['RUNNING', 1, 'another replica']);
+  // and a late result from a process that lost the lease is not written
+  await repo.markSucceeded(job.id, service.owner, 'not mine');
+  assert.equal(repo.jobs.get(job.id)!.status, 'RUNNING');
+});
+
+test(`a job whose runner stopped ${MAX_JOB_ATTEMPTS} times is FAILED with the reason, not tried forever`, async () => {
+  const runner = new ManualRunner();
+  const { repo, service } = setup(runner);
+  let ran = false;
+  service.register('ECHO', async () => (ran = true));
+  await service.start();
+  const job = await service.enqueue('ECHO', 'x');
+  for (let i = 0; i < MAX_JOB_ATTEMPTS; i++) await repo.claim(job.id, `crashed ${i}`, -1);
+  await runner.deliver(job.id);
+  const row = repo.jobs.get(job.id)!;
+  assert.equal(ran, false);
+  assert.equal(row.status, 'FAILED');
+  assert.match(row.error!, /stopped 3 times before finishing/);
+});
+
+test('when the queue cannot take a job, enqueue fails fast with SERVICE_UNAVAILABLE and the row is FAILED, not QUEUED', async () => {
+  const down: JobRunner = { kind: 'bullmq', start: async () => {}, dispatch: () => Promise.reject(new Error('Stream isn\'t writeable')), close: async () => {} };
+  const { repo, service } = setup(down);
+  service.register('ECHO', async (input) => input);
+  await service.start();
+  await assert.rejects(service.enqueue('ECHO', 'x'), (err: Error & { code?: string }) => err.code === 'SERVICE_UNAVAILABLE' && /job queue is unavailable/.test(err.message));
+  const [row] = repo.jobs.values();
+  assert.equal(row.status, 'FAILED');
+  assert.match(row.error!, /job queue is unavailable: Stream isn't writeable/);
+});
+
+test('start delivers the QUEUED jobs and lapsed RUNNING jobs a previous process left, oldest first', async () => {
+  const runner = new ManualRunner('in-process');
+  const { repo, service } = setup(runner, { leaseMs: 60_000, exclusiveDatabase: true });
   const older = await repo.create('ECHO', {});
   const done = await repo.create('ECHO', {});
-  await repo.markSucceeded(done.id, null);
+  Object.assign(repo.jobs.get(done.id)!, { status: 'SUCCEEDED' });
   const crashed = await repo.create('ECHO', {});
-  await repo.markRunning(crashed.id);
+  await repo.claim(crashed.id, 'the previous process', 60_000); // PGlite: that process is gone whatever its lease says
   const newer = await repo.create('ECHO', {});
   service.register('ECHO', async (input) => input);
   await service.start();
   assert.deepEqual(runner.dispatched, [older.id, crashed.id, newer.id]);
 });
 
-test('with a shared queue (bullmq), start re-dispatches nothing: the queue redelivers', async () => {
+test('with a shared queue (bullmq), start re-delivers only what nobody runs: a live lease is left alone', async () => {
   const runner = new ManualRunner('bullmq');
   const { repo, service } = setup(runner);
-  await repo.create('ECHO', {});
+  const queued = await repo.create('ECHO', {});
+  const live = await repo.create('ECHO', {});
+  await repo.claim(live.id, 'another replica', 60_000);
   await service.start();
-  assert.deepEqual(runner.dispatched, []);
+  assert.deepEqual(runner.dispatched, [queued.id]);
   assert.equal(service.runnerKind, 'bullmq');
+  await service.close();
 });
 
 test('close waits for the running job, leaves queued ones QUEUED for the next start, and refuses new dispatches', async () => {
@@ -252,7 +298,7 @@ test('close waits for the running job, leaves queued ones QUEUED for the next st
   await assert.rejects(service.enqueue('ECHO', 'too late'), /job runner is not running/);
 
   // the next process runs what was left
-  const next = new JobService(repo as unknown as JobRepository, new InProcessJobRunner(), recordingLogger().logger);
+  const next = new JobService(repo as unknown as JobRepository, new InProcessJobRunner(), recordingLogger().logger, LEASE);
   next.register('ECHO', async (input) => input);
   await next.start();
   await until(finished(repo, waiting.id));

@@ -263,7 +263,7 @@ test('the service registers tagAssets as the TAG_ASSETS job handler', async () =
 
 test('a TAG_ASSETS job queued through the JobService runs to SUCCEEDED with its result', async () => {
   const repo = new FakeJobRepository();
-  const jobs = new JobService(repo as unknown as JobRepository, new InProcessJobRunner(), recordingLogger().logger);
+  const jobs = new JobService(repo as unknown as JobRepository, new InProcessJobRunner(), recordingLogger().logger, { leaseMs: 60_000, exclusiveDatabase: false });
   const s = setup(jobs);
   await jobs.start();
   const job = await s.service.startTagJob({ assetIds: [s.q.id, s.q2.id], minScore: 0.7, apply: true, maxTagsPerAsset: 5 });

@@ -21,6 +21,8 @@ export class FakeJobRepository {
       result: null,
       error: null,
       attempts: 0,
+      leaseOwner: null,
+      leaseExpiresAt: null,
       createdAt: now,
       startedAt: null,
       finishedAt: null,
@@ -36,29 +38,55 @@ export class FakeJobRepository {
     return job ? { ...job } : null;
   }
 
-  async markRunning(id: string): Promise<Job> {
+  /** As JobRepository.claim: QUEUED, or RUNNING with a lapsed (or no) lease → owned by `owner`. */
+  async claim(id: string, owner: string, leaseMs: number): Promise<Job | null> {
+    const current = this.jobs.get(id);
+    const lapsed = (j: Job) => !j.leaseExpiresAt || j.leaseExpiresAt.getTime() < Date.now();
+    if (!current || !(current.status === 'QUEUED' || (current.status === 'RUNNING' && lapsed(current)))) return null;
     const job = this.update(id, 'running');
-    Object.assign(job, { status: 'RUNNING', startedAt: new Date(this.clock++), attempts: job.attempts + 1, error: null });
+    Object.assign(job, {
+      status: 'RUNNING', startedAt: new Date(this.clock++), attempts: job.attempts + 1, error: null,
+      leaseOwner: owner, leaseExpiresAt: new Date(Date.now() + leaseMs),
+    });
     return { ...job };
   }
 
-  async setProgress(id: string, progress: number): Promise<void> {
-    this.update(id, `progress ${progress}`).progress = progress;
+  async renewLease(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    const job = this.jobs.get(id);
+    if (!job || job.status !== 'RUNNING' || job.leaseOwner !== owner) return false;
+    job.leaseExpiresAt = new Date(Date.now() + leaseMs);
+    return true;
   }
 
-  async markSucceeded(id: string, result: unknown): Promise<void> {
-    Object.assign(this.update(id, 'succeeded'), { status: 'SUCCEEDED', progress: 1, result, finishedAt: new Date(this.clock++) });
+  async expireAllLeases(): Promise<void> {
+    for (const job of this.jobs.values()) if (job.status === 'RUNNING') Object.assign(job, { leaseOwner: null, leaseExpiresAt: null });
   }
 
-  async markFailed(id: string, error: string): Promise<void> {
-    Object.assign(this.update(id, `failed: ${error}`), { status: 'FAILED', error, finishedAt: new Date(this.clock++) });
+  async setProgress(id: string, owner: string, progress: number): Promise<void> {
+    if (this.holds(id, owner)) this.update(id, `progress ${progress}`).progress = progress;
   }
 
-  async unfinished(): Promise<Job[]> {
+  async markSucceeded(id: string, owner: string, result: unknown): Promise<void> {
+    if (!this.holds(id, owner)) return;
+    Object.assign(this.update(id, 'succeeded'), { status: 'SUCCEEDED', progress: 1, result, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
+  }
+
+  async markFailed(id: string, owner: string | null, error: string): Promise<void> {
+    const job = this.jobs.get(id);
+    if (!job || !(job.status === 'QUEUED' || job.status === 'RUNNING') || (owner && job.leaseOwner !== owner)) return;
+    Object.assign(this.update(id, `failed: ${error}`), { status: 'FAILED', error, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
+  }
+
+  async orphaned(queuedBefore: Date): Promise<Job[]> {
     return [...this.jobs.values()]
-      .filter((j) => j.status === 'QUEUED' || j.status === 'RUNNING')
+      .filter((j) => (j.status === 'QUEUED' && j.createdAt < queuedBefore) || (j.status === 'RUNNING' && (!j.leaseExpiresAt || j.leaseExpiresAt.getTime() < Date.now())))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .map((j) => ({ ...j }));
+  }
+
+  private holds(id: string, owner: string): boolean {
+    const job = this.jobs.get(id);
+    return job?.status === 'RUNNING' && job.leaseOwner === owner;
   }
 
   /** The writes made for one job, in order. */
