@@ -125,6 +125,11 @@ def check_conditions() -> None:
     check(bool((batch.tokens[0, 1:12] == batch.targets[0, :11]).all()), "targets are the inputs shifted by one")
     check(int((batch.targets[0] != PAD_TOKEN).sum()) == len(seqs[0].tokens) - 1 and batch.targets[0, -1] == PAD_TOKEN,
           "short rows padded with PAD, no loss there")
+    # prefix mask: targets after COND and before the first Bar (here none: Bar follows COND), then a real prefix
+    check(not batch.prefix.any(), "no attribute tokens, no prefix targets")
+    from imagic.data import collate
+    pb = collate([np.array([1, COND_TOKEN, 10, 206, 219, BAR, 300, 2])], [np.zeros(d, np.float32)], [0.0], ["none"], BAR)
+    check(pb.targets[0][pb.prefix[0]].tolist() == [10, 206, 219], f"prefix targets {pb.targets[0][pb.prefix[0]].tolist()}")
     lengths = np.array([100, 900, 50, 1000, 300, 20, 700])
     plan = epoch_batches(lengths, 1024, np.random.default_rng(0))
     check(sorted(int(i) for bb in plan for i in bb) == list(range(len(lengths))), "every example once an epoch")

@@ -132,16 +132,23 @@ class Batch:
     cond: torch.Tensor       # [B, D] float32
     cond_mask: torch.Tensor  # [B] float32
     kinds: list[str]
+    prefix: torch.Tensor     # [B, T] bool: the target is an attribute token (after COND, before the first Bar)
 
 
-def collate(seqs: list[np.ndarray], conds: list[np.ndarray], masks: list[float], kinds: list[str]) -> Batch:
+def collate(seqs: list[np.ndarray], conds: list[np.ndarray], masks: list[float], kinds: list[str],
+            bar_token: int | None = None) -> Batch:
     length = max(len(s) for s in seqs) - 1
     x = np.full((len(seqs), length), PAD_TOKEN, dtype=np.int64)
     y = np.full((len(seqs), length), PAD_TOKEN, dtype=np.int64)
+    prefix = np.zeros((len(seqs), length), dtype=bool)
     for i, s in enumerate(seqs):
         x[i, :len(s) - 1], y[i, :len(s) - 1] = s[:-1], s[1:]
+        if bar_token is not None:
+            bars = bar_starts(s, bar_token)
+            first = int(bars[0]) if len(bars) else len(s)
+            prefix[i, 1:first - 1] = True   # targets s[2 .. first-1]: target t is s[t + 1]
     return Batch(torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(np.stack(conds).astype(np.float32)),
-                 torch.tensor(masks, dtype=torch.float32), kinds)
+                 torch.tensor(masks, dtype=torch.float32), kinds, torch.from_numpy(prefix))
 
 
 def epoch_batches(lengths: np.ndarray, batch_tokens: int, rng: np.random.Generator, pool: int = 64) -> list[np.ndarray]:
@@ -170,4 +177,4 @@ def make_batch(seqs: list[Sequence], bar_token: int, max_len: int, conds: Condit
         cropped.append(crop_at_bar(s.tokens, bar_token, max_len, rng))
         v, m, k = conds.draw(s.index, mix, rng)
         vecs.append(v), masks.append(m), kinds.append(k)
-    return collate(cropped, vecs, masks, kinds)
+    return collate(cropped, vecs, masks, kinds, bar_token)

@@ -39,10 +39,10 @@ import torch.nn.functional as F
 from common.runtime import REPO, cpu_name, git_commit, log, seed_everything
 
 from imagic.conditions import DEFAULT_OUT as DEFAULT_COND, load_conditions
-from imagic.data import (ConditionMix, Conditions, Sequence, collate, crop_at_bar, epoch_batches, make_batch,
-                         read_tokens)
+from imagic.data import ConditionMix, Conditions, epoch_batches, make_batch, read_tokens
 from imagic.export import DEFAULT_ENCODER, encoder_block, write_bundle
 from imagic.model import PAD_TOKEN, PRESETS, Imagic, ImagicConfig, parameter_count
+from imagic.validation import validate
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -63,6 +63,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--min-lr-ratio", type=float, default=0.1)
     ap.add_argument("--warmup", type=float, default=0.04, help="share of the steps")
     ap.add_argument("--weight-decay", type=float, default=0.1)
+    ap.add_argument("--prefix-weight", type=float, default=1.0,
+                    help="loss weight of the attribute-prefix targets (tempo ... density) against 1 for the rest")
+    ap.add_argument("--init-from", help="start from this checkpoint's weights (fresh optimizer and schedule)")
     mix = ConditionMix()
     for kind in ("image", "crop", "hum", "clip"):
         ap.add_argument(f"--p-{kind}", type=float, default=getattr(mix, kind))
@@ -88,6 +91,12 @@ def model_config(args: argparse.Namespace, vocab_size: int, cond_dim: int) -> Im
     return replace(PRESETS[args.config], vocab=vocab_size, cond_dim=cond_dim, **over)
 
 
+def same_shape(saved: dict, cfg: ImagicConfig) -> bool:
+    """Whether a checkpoint's config has this model's shape (dropout is training-only)."""
+    ignore = ("dropout",)
+    return {k: v for k, v in saved.items() if k not in ignore} == {k: v for k, v in cfg.to_dict().items() if k not in ignore}
+
+
 def schedule(step: int, total: int, warmup: int, min_ratio: float) -> float:
     if step < warmup:
         return (step + 1) / max(1, warmup)
@@ -103,41 +112,16 @@ def param_groups(model: Imagic, weight_decay: float) -> list[dict]:
     return [{"params": decay, "weight_decay": weight_decay}, {"params": rest, "weight_decay": 0.0}]
 
 
-def batch_loss(model: Imagic, batch) -> tuple[torch.Tensor, int]:
+def batch_loss(model: Imagic, batch, prefix_weight: float = 1.0) -> tuple[torch.Tensor, int]:
+    """Mean next-token cross-entropy over the non-PAD targets; attribute-prefix targets count
+    ``prefix_weight`` times (they are about 2 % of the tokens but carry most of what the condition
+    decides)."""
     logits = model(batch.tokens, batch.cond, batch.cond_mask)
     n = int((batch.targets != PAD_TOKEN).sum())
-    loss = F.cross_entropy(logits.flatten(0, 1), batch.targets.flatten(), ignore_index=PAD_TOKEN, reduction="sum")
-    return loss / max(n, 1), n
-
-
-@torch.no_grad()
-def validate(model: Imagic, seqs: list[Sequence], conds: Conditions, bar: int, batch_tokens: int,
-             kinds: tuple[str, ...] = ("image", "none")) -> dict:
-    """Mean next-token loss (nats) on each item's first window, per condition kind ("none": null)."""
-    model.eval()
-    windows = [crop_at_bar(s.tokens, bar, model.cfg.max_context, None) for s in seqs]
-    order = np.argsort([len(w) for w in windows])
-    out = {}
-    for kind in kinds:
-        total, count = 0.0, 0
-        i = 0
-        while i < len(order):
-            j = i + 1
-            while j < len(order) and (j - i + 1) * len(windows[order[j]]) <= batch_tokens:
-                j += 1
-            idx = order[i:j]
-            if kind == "none":
-                vecs, masks = [np.zeros(conds.dim, np.float32)] * len(idx), [0.0] * len(idx)
-            else:
-                vecs = [conds.choices(seqs[k].index)[kind][0] for k in idx]
-                masks = [1.0] * len(idx)
-            loss, n = batch_loss(model, collate([windows[k] for k in idx], vecs, masks, [kind] * len(idx)))
-            total += float(loss) * n
-            count += n
-            i = j
-        out[kind] = {"loss": total / max(count, 1), "perplexity": math.exp(total / max(count, 1)), "tokens": count}
-    model.train()
-    return out
+    nll = F.cross_entropy(logits.flatten(0, 1), batch.targets.flatten(), ignore_index=PAD_TOKEN, reduction="none")
+    if prefix_weight != 1.0:
+        nll = nll * (1.0 + (prefix_weight - 1.0) * batch.prefix.flatten().float())
+    return nll.sum() / max(n, 1), n
 
 
 def save_checkpoint(path: Path, model: Imagic, opt, state: dict, extra: dict) -> None:
@@ -192,6 +176,17 @@ def main(argv: list[str] | None = None) -> None:
         log(f"resumed {ckpt_path}: epoch {state['epoch']}, batch {state['batch']}, step {state['step']}, {state['wall'] / 60:.1f} min")
     elif ckpt_path.exists() and not args.resume:
         raise SystemExit(f"{ckpt_path} exists: give --resume to continue it, or another --run")
+    if args.init_from and state["step"] == 0:
+        ck = torch.load(args.init_from, map_location="cpu", weights_only=False)
+        if not same_shape(ck["config"], cfg):
+            raise SystemExit(f"{args.init_from} has another model shape: {ck['config']}")
+        model.load_state_dict(ck["model"])
+        t = ck.get("training", {})
+        init_from = {"checkpoint": str(args.init_from), "commit": t.get("commit"), "steps": t.get("steps"),
+                     "tokensSeen": t.get("tokensSeen"), "wallSeconds": t.get("wallSeconds"), "flags": t.get("flags"),
+                     "history": t.get("history")}
+        state["initFrom"] = init_from
+        log(f"weights from {args.init_from} ({t.get('steps')} steps, {t.get('wallSeconds')} s)")
 
     log(f"imagic: {len(train)} train / {len(val)} val sequences; config {cfg}; {parameter_count(model):,} parameters; "
         f"{total_steps} steps over {args.epochs:g} epochs (~{args.batch_tokens} tokens a batch); conditions {mix.to_dict()}; "
@@ -217,14 +212,16 @@ def main(argv: list[str] | None = None) -> None:
                           "schedule": (f"warm-up {warmup} steps, then cosine over wall time to {args.max_minutes} min"
                                        if args.time_schedule and args.max_minutes else "warm-up, then cosine over the steps"), "minLrRatio": args.min_lr_ratio, "clip": 1.0},
             "steps": state["step"], "tokensSeen": state["tokens"], "epochs": round(state["epoch"] + state["batch"] / max(1, len(plans[min(state['epoch'], n_epochs - 1)])), 3),
-            "complete": state["complete"], "history": state["history"],
+            "complete": state["complete"], "history": state["history"], "prefixWeight": args.prefix_weight,
+            "initFrom": state.get("initFrom"),
         }
 
     def metrics_block() -> dict:
         last = state["history"][-1]["val"] if state["history"] else {}
         return {"split": "val", "items": len(val), "window": "first maxContext tokens of each item (crop_at_bar, first Bar)",
                 "valLoss": {k: round(v["loss"], 4) for k, v in last.items()},
-                "valPerplexity": {k: round(v["perplexity"], 3) for k, v in last.items()}}
+                "valPerplexity": {k: round(v["perplexity"], 3) for k, v in last.items()},
+                "valPrefixLoss": {k: round(v["prefixLoss"], 4) for k, v in last.items()}}
 
     time_schedule = bool(args.time_schedule and args.max_minutes)
     model.train()
@@ -248,7 +245,7 @@ def main(argv: list[str] | None = None) -> None:
             for g in opt.param_groups:
                 g["lr"] = args.lr * schedule(lr_step, total_steps, warmup, args.min_lr_ratio)
             torch.manual_seed(args.seed * 1_000_003 + state["step"])  # dropout masks replay on resume
-            loss, n = batch_loss(model, batch)
+            loss, n = batch_loss(model, batch, args.prefix_weight)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
