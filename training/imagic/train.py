@@ -188,6 +188,7 @@ def main(argv: list[str] | None = None) -> None:
         state["initFrom"] = init_from
         log(f"weights from {args.init_from} ({t.get('steps')} steps, {t.get('wallSeconds')} s)")
 
+    state.setdefault("commits", []).append(git_commit())  # the code each session (launch, resumes) ran
     log(f"imagic: {len(train)} train / {len(val)} val sequences; config {cfg}; {parameter_count(model):,} parameters; "
         f"{total_steps} steps over {args.epochs:g} epochs (~{args.batch_tokens} tokens a batch); conditions {mix.to_dict()}; "
         f"{args.threads} threads on {cpu_name()}")
@@ -197,7 +198,7 @@ def main(argv: list[str] | None = None) -> None:
 
     def training_block() -> dict:
         return {
-            "corpus": arrays["meta"]["corpus"], "commit": git_commit(), "tokens": tf.sha256,
+            "corpus": arrays["meta"]["corpus"], "commit": state["commits"][0], "commits": state["commits"], "tokens": tf.sha256,
             "tokensFile": "tokens.jsonl (npm run tokens)", "vocab": tf.vocab["version"],
             "wallSeconds": round(state["wall"], 1), "device": f"{cpu_name()}, {args.threads} threads, float32",
             "flags": {k: v for k, v in vars(args).items()},
