@@ -1,5 +1,5 @@
 import depthLimit from 'graphql-depth-limit';
-import { Kind, type DocumentNode, type ValidationContext, type ASTVisitor } from 'graphql';
+import { Kind, visit, type DocumentNode, type ValidationContext, type ASTVisitor } from 'graphql';
 
 /** Whether fragments spread each other in a cycle (graphql's NoFragmentCyclesRule reports it). */
 function hasFragmentCycle(document: DocumentNode): boolean {
@@ -7,12 +7,7 @@ function hasFragmentCycle(document: DocumentNode): boolean {
   for (const def of document.definitions) {
     if (def.kind !== Kind.FRAGMENT_DEFINITION) continue;
     const names: string[] = [];
-    const walk = (node: unknown): void => {
-      if (!node || typeof node !== 'object') return;
-      if ((node as { kind?: string }).kind === Kind.FRAGMENT_SPREAD) names.push((node as { name: { value: string } }).name.value);
-      for (const [key, value] of Object.entries(node)) if (key !== 'loc' && value && typeof value === 'object') walk(value);
-    };
-    walk(def.selectionSet);
+    visit(def.selectionSet, { FragmentSpread: (node) => void names.push(node.name.value) });
     spreads.set(def.name.value, names);
   }
   const state = new Map<string, 'visiting' | 'done'>();

@@ -161,10 +161,11 @@ test('byAsset on an unknown id, or on an asset with no vector for the bundle in 
   assert.equal(s.index.searches.length, 0);
 });
 
-test('vectorOfAsset returns the stored vector, the asset\'s kind and its id', async () => {
+test('vectorOfAsset returns the stored vector, the asset\'s kind, its id and its index label', async () => {
   const s = setup();
   const v = await s.service.vectorOfAsset(s.a2.id);
   assert.equal(v.kind, 'AUDIO');
   assert.equal(v.assetId, s.a2.id);
+  assert.equal(typeof v.label, 'number', 'its index label, so a search from it can leave it out without another lookup');
   assert.deepEqual([...v.vector], [...towards(0.5)]);
 });

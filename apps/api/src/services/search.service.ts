@@ -17,8 +17,9 @@ export interface SearchHitResult {
 export interface QueryVector {
   kind: AssetKind;
   vector: Float32Array;
-  /** the stored asset the query came from, kept out of its own results */
+  /** the stored asset the query came from, and its vector's index label: kept out of its own results */
   assetId?: string;
+  label?: number;
 }
 
 /** Nearest assets in the joint space: embed the query, search the index, hydrate from the database. */
@@ -55,7 +56,7 @@ export class SearchService {
     if (!asset) throw new NotFoundException(`asset ${assetId} does not exist`);
     const stored = await this.embeddings.forAsset(this.embed.bundleKey, assetId);
     if (!stored) throw new NotFoundException(`asset ${assetId} has no embedding for bundle ${this.embed.bundleKey.bundle}`);
-    return { kind: asset.kind, vector: decodeVector(stored.vector), assetId };
+    return { kind: asset.kind, vector: decodeVector(stored.vector), assetId, label: stored.label };
   }
 
   /** Nearest `target` assets to a query vector, filters applied inside the index search (`first` unchecked: callers check client input). */
@@ -63,7 +64,7 @@ export class SearchService {
     const key = this.embed.bundleKey;
     const filtered = Object.values(filter).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0));
     const allowed = filtered ? new Set(await this.embeddings.labelsMatching(key, target, { ...filter, kind: target })) : undefined;
-    const selfLabel = query.assetId && query.kind === target ? (await this.embeddings.forAsset(key, query.assetId))?.label : undefined;
+    const selfLabel = query.kind === target ? query.label : undefined;
     if (selfLabel === undefined) return this.hydrate(this.index.search(target, query.vector, first, allowed));
     if (allowed) {
       allowed.delete(selfLabel);
