@@ -31,6 +31,10 @@ class ImagicConfig:
     cond_dim: int = 128
     dropout: float = 0.1
     cond_token: int = COND_TOKEN
+    # the condition also added to every position's input (its own projection and null vector), not only
+    # read through attention to the COND token: the first runs' prefix loss stayed 0.27 nats from the null
+    # condition's with the COND token alone
+    cond_everywhere: bool = True
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -114,11 +118,16 @@ class Imagic(nn.Module):
         self.pos = nn.Embedding(cfg.max_context, cfg.d_model)
         self.cond_proj = nn.Linear(cfg.cond_dim, cfg.d_model)
         self.null_cond = nn.Parameter(torch.zeros(cfg.d_model))
+        if cfg.cond_everywhere:
+            self.cond_bias = nn.Linear(cfg.cond_dim, cfg.d_model)
+            self.null_bias = nn.Parameter(torch.zeros(cfg.d_model))
         self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.layers))
         self.ln_f = nn.LayerNorm(cfg.d_model)
         self.drop = nn.Dropout(cfg.dropout)
         self.apply(self._init)
         nn.init.normal_(self.null_cond, std=0.02)
+        if cfg.cond_everywhere:
+            nn.init.normal_(self.null_bias, std=0.02)
         for blk in self.blocks:  # GPT-2's residual scaling
             for lin in (blk.out, blk.ff2):
                 nn.init.normal_(lin.weight, std=0.02 / math.sqrt(2 * cfg.layers))
@@ -133,11 +142,15 @@ class Imagic(nn.Module):
 
     def embed(self, tokens, positions, cond, cond_mask):
         """Token + position embeddings; at COND tokens the token part is cond_mask x Linear(cond)
-        + (1 - cond_mask) x the null vector."""
+        + (1 - cond_mask) x the null vector. With cond_everywhere every position also gets
+        cond_mask x Linear'(cond) + (1 - cond_mask) x a second null vector."""
         m = cond_mask.to(torch.float32)[:, None]
         c = m * self.cond_proj(cond) + (1.0 - m) * self.null_cond[None, :]          # [B, d]
         x = torch.where((tokens == self.cfg.cond_token)[..., None], c[:, None, :], self.tok(tokens))
-        return x + self.pos(positions)
+        x = x + self.pos(positions)
+        if self.cfg.cond_everywhere:
+            x = x + (m * self.cond_bias(cond) + (1.0 - m) * self.null_bias[None, :])[:, None, :]
+        return x
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         return F.linear(self.ln_f(x), self.tok.weight)

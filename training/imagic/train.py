@@ -36,7 +36,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from common.runtime import REPO, cpu_name, git_commit, log, seed_everything
+from common.runtime import REPO, cpu_name, git_commit, log, native_bf16, seed_everything
 
 from imagic.conditions import DEFAULT_OUT as DEFAULT_COND, load_conditions
 from imagic.data import ConditionMix, Conditions, epoch_batches, make_batch, read_tokens
@@ -82,6 +82,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--val-items", type=int, default=200, help="validate on the first N val-split items (0: all)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N token lines (tests)")
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--precision", choices=("auto", "bf16", "fp32"), default="auto",
+                    help="bf16 autocast (norms and the loss in float32) or float32; auto: bf16 where the CPU has native "
+                         "bf16 (AVX512-BF16, AMX: about 3x the tokens a second), else float32")
     return ap.parse_args(argv)
 
 
@@ -112,11 +115,13 @@ def param_groups(model: Imagic, weight_decay: float) -> list[dict]:
     return [{"params": decay, "weight_decay": weight_decay}, {"params": rest, "weight_decay": 0.0}]
 
 
-def batch_loss(model: Imagic, batch, prefix_weight: float = 1.0) -> tuple[torch.Tensor, int]:
+def batch_loss(model: Imagic, batch, prefix_weight: float = 1.0, bf16: bool = False) -> tuple[torch.Tensor, int]:
     """Mean next-token cross-entropy over the non-PAD targets; attribute-prefix targets count
     ``prefix_weight`` times (they are about 2 % of the tokens but carry most of what the condition
     decides)."""
-    logits = model(batch.tokens, batch.cond, batch.cond_mask)
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        logits = model(batch.tokens, batch.cond, batch.cond_mask)
+    logits = logits.float()
     n = int((batch.targets != PAD_TOKEN).sum())
     nll = F.cross_entropy(logits.flatten(0, 1), batch.targets.flatten(), ignore_index=PAD_TOKEN, reduction="none")
     if prefix_weight != 1.0:
@@ -135,6 +140,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     seed_everything(args.seed)
+    bf16 = {"bf16": True, "fp32": False, "auto": native_bf16()}[args.precision]
     out = Path(args.out)
     name = args.name or out.name
     run_dir = Path(args.run) if args.run else REPO / "data/imagic/runs" / name
@@ -191,7 +197,7 @@ def main(argv: list[str] | None = None) -> None:
     state.setdefault("commits", []).append(git_commit())  # the code each session (launch, resumes) ran
     log(f"imagic: {len(train)} train / {len(val)} val sequences; config {cfg}; {parameter_count(model):,} parameters; "
         f"{total_steps} steps over {args.epochs:g} epochs (~{args.batch_tokens} tokens a batch); conditions {mix.to_dict()}; "
-        f"{args.threads} threads on {cpu_name()}")
+        f"{args.threads} threads on {cpu_name()}, {'bf16 autocast' if bf16 else 'float32'}")
 
     def extra() -> dict:
         return {"args": vars(args), "training": training_block(), "metrics": metrics_block()}
@@ -200,7 +206,7 @@ def main(argv: list[str] | None = None) -> None:
         return {
             "corpus": arrays["meta"]["corpus"], "commit": state["commits"][0], "commits": state["commits"], "tokens": tf.sha256,
             "tokensFile": "tokens.jsonl (npm run tokens)", "vocab": tf.vocab["version"],
-            "wallSeconds": round(state["wall"], 1), "device": f"{cpu_name()}, {args.threads} threads, float32",
+            "wallSeconds": round(state["wall"], 1), "device": f"{cpu_name()}, {args.threads} threads, {'bf16 autocast' if bf16 else 'float32'}",
             "flags": {k: v for k, v in vars(args).items()},
             "conditions": {**mix.to_dict(), "encoder": pinned["name"], "cache": arrays["meta"].get("counts"),
                            "rule": "per example one kind drawn by these probabilities (renormalised over the kinds the "
@@ -246,7 +252,7 @@ def main(argv: list[str] | None = None) -> None:
             for g in opt.param_groups:
                 g["lr"] = args.lr * schedule(lr_step, total_steps, warmup, args.min_lr_ratio)
             torch.manual_seed(args.seed * 1_000_003 + state["step"])  # dropout masks replay on resume
-            loss, n = batch_loss(model, batch, args.prefix_weight)
+            loss, n = batch_loss(model, batch, args.prefix_weight, bf16)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
