@@ -83,7 +83,12 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
     const ingest = new IngestService(repos.assets, repos.embeddings, repos.libraries, media, embed, index, logger);
     const search = new SearchService(repos.assets, repos.embeddings, embed, index, config.limits);
     const runner = config.redisUrl ? new BullMqJobRunner(config.redisUrl, config.queueName, (err) => logger.warn({ err: err.message }, 'job queue connection')) : new InProcessJobRunner();
-    jobs = new JobService(repos.jobs, runner, logger, { leaseMs: config.jobLeaseMs, exclusiveDatabase: db.engine === 'pglite' });
+    jobs = new JobService(repos.jobs, runner, logger, {
+      leaseMs: config.jobLeaseMs,
+      exclusiveDatabase: db.engine === 'pglite',
+      watchPollMs: config.jobWatchPollMs,
+      maxWatches: config.maxSubscriptions,
+    });
     const tagging = new TaggingService(search, embed, repos.assets, repos.tags, repos.libraries, jobs, config.limits.maxResults);
     const services: Services = {
       config,

@@ -11,6 +11,12 @@ export const MIN_AUDIO_SECONDS = 0.5;
 /** Audio whose RMS level is below this many dBFS is treated as silence (`MUSE_SILENCE_RMS_DBFS`). */
 export const SILENCE_RMS_DBFS = -60;
 
+/**
+ * The Imagic engine's own bounds (@muse/generation LIMITS and ENGINE_MIN_SECONDS, restated so that loading the
+ * configuration does not load the engine; services/generation.service.test.ts checks they agree).
+ */
+export const ENGINE_BOUNDS = { minSeconds: 1, userMinSeconds: 5, maxSeconds: 120, maxCount: 4 } as const;
+
 const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -22,7 +28,7 @@ const EnvSchema = z.object({
   MUSE_QUEUE_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('muse-jobs'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MUSE_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
-  MUSE_MAX_FILES: z.coerce.number().int().positive().default(1),
+  MUSE_MAX_FILES: z.coerce.number().int().positive().default(3),
   MUSE_MAX_AUDIO_SECONDS: z.coerce.number().positive().default(600),
   MUSE_MIN_AUDIO_SECONDS: z.coerce.number().min(0).default(MIN_AUDIO_SECONDS),
   MUSE_SILENCE_RMS_DBFS: z.coerce.number().max(0).default(SILENCE_RMS_DBFS),
@@ -40,6 +46,16 @@ const EnvSchema = z.object({
   MUSE_CORS_ORIGINS: z.string().optional(),
   MUSE_JOB_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
   MUSE_INDEX_SAVE_DELAY_MS: z.coerce.number().int().min(0).default(500),
+  MUSE_JOB_WATCH_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  MUSE_MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(200),
+  MUSE_IMAGIC_BUNDLE: z.string().min(1).optional(),
+  MUSE_GENERATE_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  MUSE_GENERATE_MIN_SECONDS: z.coerce.number().min(ENGINE_BOUNDS.minSeconds).max(ENGINE_BOUNDS.maxSeconds).default(ENGINE_BOUNDS.userMinSeconds),
+  MUSE_GENERATE_MAX_SECONDS: z.coerce.number().min(ENGINE_BOUNDS.minSeconds).max(ENGINE_BOUNDS.maxSeconds).default(ENGINE_BOUNDS.maxSeconds),
+  MUSE_GENERATE_MAX_COUNT: z.coerce.number().int().min(1).max(ENGINE_BOUNDS.maxCount).default(ENGINE_BOUNDS.maxCount),
+  MUSE_GENERATE_MAX_ACTIVE_PER_KEY: z.coerce.number().int().positive().default(2),
+  MUSE_GENERATE_MAX_QUEUE: z.coerce.number().int().positive().default(16),
+  MUSE_GENERATE_MAX_PROMPT_SECONDS: z.coerce.number().positive().default(30),
   NODE_ENV: z.string().optional(),
 });
 
@@ -67,6 +83,20 @@ export interface Limits {
   maxStringLength: number;
 }
 
+/** What generateMusic accepts (`MUSE_GENERATE_*`); the engine's own LIMITS bound each. */
+export interface GenerationLimits {
+  minSeconds: number;
+  maxSeconds: number;
+  /** variations per request */
+  maxCount: number;
+  /** QUEUED + RUNNING generation jobs of one API key (TOO_MANY_REQUESTS beyond) */
+  maxActivePerKey: number;
+  /** QUEUED + RUNNING generation jobs of all keys together (SERVICE_UNAVAILABLE beyond) */
+  maxQueue: number;
+  /** audio prompts: seconds transcribed from the start of the clip */
+  maxPromptSeconds: number;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -89,6 +119,15 @@ export interface Config {
   statementTimeoutMs: number;
   /** Stack traces in GraphQL error responses: only with NODE_ENV=development. */
   exposeStackTraces: boolean;
+  /** jobUpdated re-reads the job row this often (another process may run it); in-process changes arrive at once */
+  jobWatchPollMs: number;
+  /** jobUpdated subscriptions open at once, over all connections */
+  maxSubscriptions: number;
+  /** Imagic bundle: a folder path, or a folder name under modelsDir; undefined → the one `models/default-imagic` names */
+  imagicBundle?: string;
+  /** onnxruntime intra-op threads of the generator's decoder and its encoder */
+  generateThreads: number;
+  generation: GenerationLimits;
 }
 
 export class ConfigError extends Error {}
@@ -102,6 +141,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid environment: ${problems}`);
   }
   const e = parsed.data;
+  if (e.MUSE_GENERATE_MIN_SECONDS > e.MUSE_GENERATE_MAX_SECONDS) {
+    throw new ConfigError(`invalid environment: MUSE_GENERATE_MIN_SECONDS (${e.MUSE_GENERATE_MIN_SECONDS}) exceeds MUSE_GENERATE_MAX_SECONDS (${e.MUSE_GENERATE_MAX_SECONDS})`);
+  }
   const modelsDir = resolve(e.MUSE_MODELS_DIR ?? join(REPO_ROOT, 'models'));
   return {
     host: e.HOST,
@@ -135,5 +177,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     statementTimeoutMs: e.MUSE_STATEMENT_TIMEOUT_MS,
     jobLeaseMs: e.MUSE_JOB_LEASE_MS,
     exposeStackTraces: e.NODE_ENV === 'development',
+    jobWatchPollMs: e.MUSE_JOB_WATCH_POLL_MS,
+    maxSubscriptions: e.MUSE_MAX_SUBSCRIPTIONS,
+    imagicBundle: e.MUSE_IMAGIC_BUNDLE,
+    generateThreads: e.MUSE_GENERATE_THREADS,
+    generation: {
+      minSeconds: e.MUSE_GENERATE_MIN_SECONDS,
+      maxSeconds: e.MUSE_GENERATE_MAX_SECONDS,
+      maxCount: e.MUSE_GENERATE_MAX_COUNT,
+      maxActivePerKey: e.MUSE_GENERATE_MAX_ACTIVE_PER_KEY,
+      maxQueue: e.MUSE_GENERATE_MAX_QUEUE,
+      maxPromptSeconds: e.MUSE_GENERATE_MAX_PROMPT_SECONDS,
+    },
   };
 }

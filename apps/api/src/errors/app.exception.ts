@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'TOO_MANY_REQUESTS'
   | 'NOT_READY'
   | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
@@ -47,6 +48,10 @@ export class NotFoundException extends AppException {
 }
 export class ConflictException extends AppException {
   readonly code = 'CONFLICT' as const;
+}
+/** The caller has as much work in flight as it may (generation jobs per API key); retry when some finish. */
+export class TooManyRequestsException extends AppException {
+  readonly code = 'TOO_MANY_REQUESTS' as const;
 }
 /** A dependency the request needs (the job queue's Redis) cannot be reached; retrying later may work. */
 export class ServiceUnavailableException extends AppException {

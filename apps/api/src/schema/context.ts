@@ -21,3 +21,11 @@ export const authChecker: AuthChecker<ApiContext> = ({ context }, roles) => {
   if (!principal.scopes.has(needed)) throw new ForbiddenException(`this API key lacks the "${needed}" scope`);
   return true;
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The id of the API key that made the request: null without a key, or for the local admin token (no key row). */
+export function callerKeyId(context: ApiContext): string | null {
+  const { principal } = context;
+  return principal && principal !== 'invalid' && UUID.test(principal.keyId) ? principal.keyId : null;
+}

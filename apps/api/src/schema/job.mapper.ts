@@ -8,6 +8,7 @@ export function toJob(row: JobRow): Job {
     type: row.type,
     status: row.status as JobStatus,
     progress: row.progress,
+    message: row.message,
     error: row.error,
     result: row.result,
     attempts: row.attempts,

@@ -311,3 +311,158 @@ test('the in-process runner refuses dispatches before it is started', async () =
   await assert.rejects(runner.dispatch(randomUUID()), /job runner is not running/);
   assert.equal(setup(runner).service.runnerKind, 'in-process');
 });
+
+// ---- cancellation, admission limits, watching (issue 20's generateMusic jobs) ----
+
+const KEY = randomUUID();
+const OTHER_KEY = randomUUID();
+
+test('cancel: a QUEUED job is CANCELLED at once and never runs; a finished one is CONFLICT; another key\'s is NOT_FOUND', async () => {
+  const runner = new ManualRunner();
+  const { repo, service } = setup(runner);
+  let ran = false;
+  service.register('ECHO', async () => (ran = true));
+  await service.start();
+  const job = await service.enqueue('ECHO', {}, { apiKeyId: KEY });
+  await assert.rejects(service.cancel(job.id, OTHER_KEY), (err: Error & { code?: string }) => err.code === 'NOT_FOUND');
+  await assert.rejects(service.cancel(job.id, null), (err: Error & { code?: string }) => err.code === 'NOT_FOUND');
+  const cancelled = await service.cancel(job.id, KEY);
+  assert.equal(cancelled.status, 'CANCELLED');
+  await runner.deliver(job.id); // the queue still holds its delivery
+  assert.equal(ran, false);
+  await assert.rejects(service.cancel(job.id, KEY), (err: Error & { code?: string }) => err.code === 'CONFLICT' && /already finished \(CANCELLED\)/.test(err.message));
+});
+
+test('cancel: a RUNNING job is asked to stop; its signal aborts and it ends CANCELLED, not FAILED', async () => {
+  const { repo, service } = setup();
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  service.register('LONG', async (_input, _progress, signal) => {
+    started();
+    await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+  });
+  await service.start();
+  const job = await service.enqueue('LONG', {}, { apiKeyId: KEY });
+  await running;
+  const asked = await service.cancel(job.id, KEY);
+  assert.equal(asked.status, 'RUNNING', 'a running job is asked, not stopped by the request');
+  assert.ok(asked.cancelRequestedAt);
+  await until(() => repo.jobs.get(job.id)!.status === 'CANCELLED', 'the job to stop');
+  assert.deepEqual(repo.writesOf(job.id), ['create', 'running', 'cancel requested', 'cancelled']);
+  assert.equal(repo.jobs.get(job.id)!.error, null);
+  await service.close();
+});
+
+test('cancel requested by another process reaches the runner at its next progress write, which throws', async () => {
+  const { repo, service } = setup();
+  const outcomes: string[] = [];
+  let step!: () => void;
+  const stepped = new Promise<void>((resolve) => (step = resolve));
+  let proceed!: () => void;
+  const go = new Promise<void>((resolve) => (proceed = resolve));
+  service.register('STEPS', async (_input, progress) => {
+    await progress(0.1, 'step 1');
+    step();
+    await go;
+    try {
+      await progress(0.5, 'step 2');
+      outcomes.push('went on');
+    } catch (err) {
+      outcomes.push((err as Error).name);
+      throw err;
+    }
+  });
+  await service.start();
+  const job = await service.enqueue('STEPS', {}, { apiKeyId: KEY });
+  await stepped;
+  assert.equal(repo.jobs.get(job.id)!.message, 'step 1');
+  await repo.requestCancel(job.id); // as cancelJob in another replica writes it: the row only
+  await new Promise((resolve) => setTimeout(resolve, 210)); // past the progress throttle
+  proceed();
+  await until(() => repo.jobs.get(job.id)!.status === 'CANCELLED', 'the job to stop');
+  assert.deepEqual(outcomes, ['JobCancelledError']);
+  await service.close();
+});
+
+test('close interrupts a running job that watches its signal and hands it back unfinished, with the attempt not counted', async () => {
+  const { repo, service } = setup();
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  service.register('LONG', async (_input, _progress, signal) => {
+    started();
+    await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+  });
+  await service.start();
+  const job = await service.enqueue('LONG', {});
+  await running;
+  await service.close();
+  const row = repo.jobs.get(job.id)!;
+  assert.deepEqual([row.status, row.leaseOwner, row.attempts, row.error], ['RUNNING', null, 0, null]);
+  assert.equal((await repo.orphaned(new Date())).length, 1, 'the next start delivers it again');
+});
+
+test('admission: a key may have maxActivePerKey unfinished jobs of a type (TOO_MANY_REQUESTS), all keys maxActive (SERVICE_UNAVAILABLE)', async () => {
+  const runner = new ManualRunner();
+  const { repo, service } = setup(runner);
+  service.register('GEN', async () => null);
+  service.register('OTHER', async () => null);
+  await service.start();
+  const limits = { maxActivePerKey: 2, maxActive: 3 };
+  await service.enqueue('GEN', {}, { apiKeyId: KEY, admission: limits });
+  const second = await service.enqueue('GEN', {}, { apiKeyId: KEY, admission: limits });
+  await service.enqueue('OTHER', {}, { apiKeyId: KEY }); // other types do not count
+  await assert.rejects(service.enqueue('GEN', {}, { apiKeyId: KEY, admission: limits }), (err: Error & { code?: string }) => err.code === 'TOO_MANY_REQUESTS');
+  await assert.rejects(service.checkAdmission('GEN', KEY, limits), (err: Error & { code?: string }) => err.code === 'TOO_MANY_REQUESTS');
+  await service.enqueue('GEN', {}, { apiKeyId: OTHER_KEY, admission: limits });
+  await assert.rejects(service.enqueue('GEN', {}, { apiKeyId: randomUUID(), admission: limits }), (err: Error & { code?: string }) => err.code === 'SERVICE_UNAVAILABLE');
+  assert.equal([...repo.jobs.values()].filter((j) => j.type === 'GEN').length, 3, 'a refused job leaves no row');
+  await service.cancel(second.id, KEY); // a finished job frees its place
+  await service.enqueue('GEN', {}, { apiKeyId: KEY, admission: limits });
+});
+
+test('watch: the current state at once, each visible change, the terminal state last, then done', async () => {
+  const { repo, service } = setup(new ManualRunner(), { ...LEASE, watchPollMs: 60_000, maxWatches: 1 } as typeof LEASE);
+  let proceed!: () => void;
+  const go = new Promise<void>((resolve) => (proceed = resolve));
+  service.register('TWO', async (_input, progress) => {
+    await progress(0.5, 'half way');
+    await go;
+    return 'done';
+  });
+  await service.start();
+  const job = await service.enqueue('TWO', {});
+  const watch = await service.watch(job.id);
+  await assert.rejects(service.watch(job.id), (err: Error & { code?: string }) => err.code === 'TOO_MANY_REQUESTS');
+  const first = await watch.next();
+  assert.equal(first.value.status, 'QUEUED');
+  const delivered = (service as unknown as { execute(id: string): Promise<void> }).execute(job.id);
+  const states: string[] = [];
+  for (;;) {
+    const next = await watch.next(); // woken by this process's writes: no poll within 60 s
+    if (next.done) break;
+    states.push(`${next.value.status} ${next.value.progress} ${next.value.message}`);
+    if (next.value.message === 'half way') proceed();
+  }
+  await delivered;
+  assert.deepEqual(states.at(-1), 'SUCCEEDED 1 null');
+  assert.ok(states.includes('RUNNING 0.5 half way'), states.join(' | '));
+  assert.deepEqual((await watch.next()).done, true);
+  const again = await service.watch(job.id); // the ended watch gave its place back
+  assert.equal((await again.next()).value.status, 'SUCCEEDED');
+  assert.equal((await again.next()).done, true, 'a finished job yields its state once and completes');
+  await assert.rejects(service.watch(randomUUID()), (err: Error & { code?: string }) => err.code === 'NOT_FOUND');
+  void repo;
+});
+
+test('watch: return() ends a waiting watch at once and frees its place', async () => {
+  const { service } = setup(new ManualRunner(), { ...LEASE, watchPollMs: 60_000, maxWatches: 1 } as typeof LEASE);
+  service.register('ECHO', async (input) => input);
+  await service.start();
+  const job = await service.enqueue('ECHO', {});
+  const watch = await service.watch(job.id);
+  await watch.next();
+  const waiting = watch.next();
+  await watch.return();
+  assert.equal((await waiting).done, true);
+  await service.watch(job.id);
+});

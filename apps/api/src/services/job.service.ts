@@ -1,39 +1,86 @@
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Prisma } from '../generated/prisma/client.js';
-import type { Job, JobRepository } from '../repositories/job.repository.js';
+import type { AdmissionLimits, Job, JobRepository, LeaseState } from '../repositories/job.repository.js';
 import type { JobRunner } from '../jobs/job-runner.js';
-import { ServiceUnavailableException } from '../errors/app.exception.js';
+import { ConflictException, NotFoundException, ServiceUnavailableException, TooManyRequestsException } from '../errors/app.exception.js';
 import { withTimeout } from '../with-timeout.util.js';
+import { JobWatch, TERMINAL_JOB_STATUSES } from './job-watch.js';
 
-export type JobHandler = (input: unknown, progress: (fraction: number) => Promise<void>) => Promise<unknown>;
+/**
+ * A job's body. `progress` records how far it is (0–1) and, optionally, what it is doing; it throws
+ * once the job is to stop (cancelled, or this process is shutting down), as `signal` aborts.
+ */
+export type JobHandler = (input: unknown, progress: (fraction: number, message?: string) => Promise<void>, signal: AbortSignal) => Promise<unknown>;
 
 /** Progress is written at most this often; a final 1 always lands. */
 const PROGRESS_WRITE_INTERVAL_MS = 200;
+/** Between progress writes, a running job looks for a cancel request this often (another process may have made it). */
+const CANCEL_CHECK_INTERVAL_MS = 1000;
 /** A job whose runner stopped this many times is failed rather than tried again. */
 export const MAX_JOB_ATTEMPTS = 3;
 /** Handing a job to the queue takes at most this long (Redis down must not hang the request). */
 const DISPATCH_TIMEOUT_MS = 5000;
+
+/** Why a running job's signal aborted: cancelJob asked. */
+export class JobCancelledError extends Error {
+  constructor() {
+    super('the job was cancelled');
+    this.name = 'JobCancelledError';
+  }
+}
+/** Why a running job's signal aborted: this process is stopping; the job is given back, not failed. */
+export class JobInterruptedError extends Error {
+  constructor() {
+    super('the process running the job is shutting down');
+    this.name = 'JobInterruptedError';
+  }
+}
+/** Why a running job's signal aborted: its lease ran out and another process may own it now. */
+class LeaseLostError extends Error {
+  constructor() {
+    super('the job lease was lost');
+    this.name = 'LeaseLostError';
+  }
+}
 
 export interface JobServiceOptions {
   /** How long a claim lasts without renewal; the owner renews it three times per period. */
   leaseMs: number;
   /** This process holds the database alone (PGlite): leases left by earlier processes are void at start. */
   exclusiveDatabase: boolean;
+  /** jobUpdated re-reads a job this often (default 1000 ms) */
+  watchPollMs?: number;
+  /** jobUpdated watches open at once (default 200) */
+  maxWatches?: number;
+}
+
+export interface EnqueueOptions {
+  /** the key that asked for the job: its owner for cancelJob and the per-key limit */
+  apiKeyId?: string | null;
+  /** refuse the job when the key, or everyone, has this many unfinished jobs of its type */
+  admission?: AdmissionLimits;
 }
 
 /**
  * Jobs as rows with one owner at a time. A runner (in-process, or BullMQ workers on Redis)
  * delivers job ids; the process that claims a job holds a lease it keeps renewing; a job whose
  * lease runs out (its process died, Redis lost it) is delivered again and claimed by another,
- * up to MAX_JOB_ATTEMPTS times, then FAILED with the reason.
+ * up to MAX_JOB_ATTEMPTS times, then FAILED with the reason. A cancel request reaches the runner
+ * through the row (at its next progress write, lease renewal or check), or at once in this process.
  */
 export class JobService {
   private readonly handlers = new Map<string, JobHandler>();
   /** host:pid:random, unique per process */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private recoveryTimer: NodeJS.Timeout | null = null;
+  /** the jobs this process runs now, by id */
+  private readonly running = new Map<string, AbortController>();
+  /** emits a job id whenever this process changes that job */
+  private readonly changes = new EventEmitter().setMaxListeners(0);
+  private watches = 0;
 
   constructor(
     private readonly jobs: JobRepository,
@@ -66,9 +113,25 @@ export class JobService {
     }
   }
 
-  async enqueue(type: string, input: Prisma.InputJsonValue): Promise<Job> {
+  /** Refuses (TOO_MANY_REQUESTS / SERVICE_UNAVAILABLE) when a job of this type would not be admitted now. */
+  async checkAdmission(type: string, apiKeyId: string, limits: AdmissionLimits): Promise<void> {
+    const active = await this.jobs.activeCounts(type, apiKeyId);
+    if (active.key >= limits.maxActivePerKey) throw perKeyRefusal(type, active.key);
+    if (active.all >= limits.maxActive) throw queueFullRefusal(type, active.all);
+  }
+
+  async enqueue(type: string, input: Prisma.InputJsonValue, options: EnqueueOptions = {}): Promise<Job> {
     if (!this.handlers.has(type)) throw new Error(`no handler for job type ${type}`);
-    const job = await this.jobs.create(type, input);
+    const apiKeyId = options.apiKeyId ?? null;
+    let job: Job;
+    if (options.admission) {
+      if (!apiKeyId) throw new Error('an admission-limited job needs the API key that asks for it');
+      const admitted = await this.jobs.createAdmitted(type, input, apiKeyId, options.admission);
+      if ('refused' in admitted) throw admitted.refused === 'key' ? perKeyRefusal(type, admitted.active) : queueFullRefusal(type, admitted.active);
+      job = admitted.job;
+    } else {
+      job = await this.jobs.create(type, input, apiKeyId);
+    }
     try {
       await withTimeout(this.runner.dispatch(job.id, 0), DISPATCH_TIMEOUT_MS, `no answer within ${DISPATCH_TIMEOUT_MS / 1000} s`);
     } catch (err) {
@@ -87,46 +150,147 @@ export class JobService {
     return this.runner.kind;
   }
 
+  /**
+   * Cancels a job of this key: a QUEUED one becomes CANCELLED at once, a RUNNING one is asked to
+   * stop (its runner ends it CANCELLED, keeping nothing it made). Another key's job is NOT_FOUND,
+   * a finished one CONFLICT.
+   */
+  async cancel(id: string, apiKeyId: string | null): Promise<Job> {
+    const job = await this.jobs.findById(id);
+    if (!job || !apiKeyId || job.apiKeyId !== apiKeyId) throw new NotFoundException(`job ${id} does not exist`);
+    const updated = TERMINAL_JOB_STATUSES.has(job.status) ? null : await this.jobs.requestCancel(id);
+    if (!updated) {
+      const now = (await this.jobs.findById(id)) ?? job;
+      throw new ConflictException(`job ${id} has already finished (${now.status}); only a QUEUED or RUNNING job can be cancelled`, { status: now.status });
+    }
+    this.running.get(id)?.abort(new JobCancelledError());
+    this.changed(id);
+    return updated;
+  }
+
+  /**
+   * The job's states from now until it finishes (see JobWatch); NOT_FOUND for an unknown id,
+   * TOO_MANY_REQUESTS when as many watches are open as the server allows.
+   */
+  async watch(id: string): Promise<JobWatch> {
+    const max = this.options.maxWatches ?? 200;
+    if (this.watches >= max) throw new TooManyRequestsException(`this server already follows ${max} jobs for clients (MUSE_MAX_SUBSCRIPTIONS); poll job(id) instead or retry later`);
+    const first = await this.jobs.findById(id);
+    if (!first) throw new NotFoundException(`job ${id} does not exist`);
+    this.watches++;
+    return new JobWatch(
+      first,
+      {
+        read: () => this.jobs.findById(id),
+        onChange: (notify) => {
+          const onJob = (changed: string) => {
+            if (changed === id) notify();
+          };
+          this.changes.on('job', onJob);
+          return () => this.changes.off('job', onJob);
+        },
+        pollMs: this.options.watchPollMs ?? 1000,
+      },
+      () => this.watches--,
+    );
+  }
+
+  private changed(id: string): void {
+    this.changes.emit('job', id);
+  }
+
   private async execute(id: string): Promise<void> {
     const seen = await this.jobs.findById(id);
-    if (!seen || seen.status === 'SUCCEEDED' || seen.status === 'FAILED') return;
+    if (!seen || TERMINAL_JOB_STATUSES.has(seen.status)) return;
     const handler = this.handlers.get(seen.type);
     if (!handler) {
       await this.jobs.markFailed(id, null, `no handler for job type ${seen.type}`);
+      this.changed(id);
       return;
     }
     const job = await this.jobs.claim(id, this.owner, this.options.leaseMs);
     if (!job) return; // another process holds a live lease on it, or it finished meanwhile
-    if (job.attempts > MAX_JOB_ATTEMPTS) {
-      await this.jobs.markFailed(id, this.owner, `its runner stopped ${MAX_JOB_ATTEMPTS} times before finishing (the lease ran out each time)`);
+    this.changed(id);
+    if (job.cancelRequestedAt) {
+      // asked to stop while its earlier runner was dying
+      await this.jobs.markCancelled(id, this.owner);
+      this.changed(id);
       return;
     }
-    const renew = setInterval(() => {
-      void this.jobs.renewLease(id, this.owner, this.options.leaseMs).then(
-        (held) => held || this.logger.warn({ jobId: id }, 'lost the lease of a running job; its result will not be written'),
-        (err) => this.logger.warn({ err, jobId: id }, 'could not renew a job lease'),
-      );
-    }, this.options.leaseMs / 3);
+    if (job.attempts > MAX_JOB_ATTEMPTS) {
+      await this.jobs.markFailed(id, this.owner, `its runner stopped ${MAX_JOB_ATTEMPTS} times before finishing (the lease ran out each time)`);
+      this.changed(id);
+      return;
+    }
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    const follow = (state: LeaseState) => {
+      if (controller.signal.aborted) return;
+      if (state === 'cancel-requested') controller.abort(new JobCancelledError());
+      else if (state === 'lost') {
+        this.logger.warn({ jobId: id }, 'lost the lease of a running job; it stops and writes nothing');
+        controller.abort(new LeaseLostError());
+      }
+    };
     let lastWrite = 0;
-    const progress = async (fraction: number) => {
+    /** when the runner last heard from the row (a progress write, a renewal or a check) */
+    let lastHeard = Date.now();
+    const hear = (state: LeaseState) => {
+      lastHeard = Date.now();
+      follow(state);
+    };
+    const renew = setInterval(() => {
+      void this.jobs.renewLease(id, this.owner, this.options.leaseMs).then(hear, (err) => this.logger.warn({ err, jobId: id }, 'could not renew a job lease'));
+    }, this.options.leaseMs / 3);
+    const check = setInterval(() => {
+      if (Date.now() - lastHeard < CANCEL_CHECK_INTERVAL_MS) return;
+      void this.jobs.leaseState(id, this.owner).then(hear, (err) => this.logger.warn({ err, jobId: id }, 'could not read a job'));
+    }, CANCEL_CHECK_INTERVAL_MS);
+    check.unref();
+    const progress = async (fraction: number, message?: string) => {
+      controller.signal.throwIfAborted();
       const now = Date.now();
       if (now - lastWrite < PROGRESS_WRITE_INTERVAL_MS && fraction < 1) return;
       lastWrite = now;
-      await this.jobs.setProgress(id, this.owner, Math.min(1, Math.max(0, fraction)));
+      hear(await this.jobs.setProgress(id, this.owner, Math.min(1, Math.max(0, fraction)), message));
+      this.changed(id);
+      controller.signal.throwIfAborted();
     };
     try {
-      const result = await handler(job.input, progress);
+      const result = await handler(job.input, progress, controller.signal);
       await this.jobs.markSucceeded(id, this.owner, (result ?? null) as Prisma.InputJsonValue);
     } catch (err) {
-      this.logger.error({ err, jobId: id, type: job.type }, 'job failed');
-      await this.jobs.markFailed(id, this.owner, (err as Error).message);
+      const reason: unknown = controller.signal.aborted ? controller.signal.reason : null;
+      if (reason instanceof JobCancelledError) {
+        this.logger.info({ jobId: id, type: job.type }, 'job cancelled');
+        await this.jobs.markCancelled(id, this.owner);
+      } else if (reason instanceof JobInterruptedError) {
+        this.logger.info({ jobId: id, type: job.type }, 'job interrupted by shutdown; handed back');
+        await this.jobs.releaseLease(id, this.owner);
+      } else if (!(reason instanceof LeaseLostError)) {
+        this.logger.error({ err, jobId: id, type: job.type }, 'job failed');
+        await this.jobs.markFailed(id, this.owner, (err as Error).message);
+      }
     } finally {
       clearInterval(renew);
+      clearInterval(check);
+      this.running.delete(id);
+      this.changed(id);
     }
   }
 
+  /** Stops taking work; jobs running here stop at their next check and are handed back unfinished. */
   async close(): Promise<void> {
     if (this.recoveryTimer) clearInterval(this.recoveryTimer);
+    for (const controller of this.running.values()) controller.abort(new JobInterruptedError());
     await this.runner.close();
   }
+}
+
+function perKeyRefusal(type: string, active: number): TooManyRequestsException {
+  return new TooManyRequestsException(`this API key already has ${active} unfinished ${type} job(s), as many as it may; wait for one to finish or cancel one (cancelJob)`, { active });
+}
+
+function queueFullRefusal(type: string, active: number): ServiceUnavailableException {
+  return new ServiceUnavailableException(`the server has ${active} unfinished ${type} job(s), as many as it queues; try again later`, { active });
 }

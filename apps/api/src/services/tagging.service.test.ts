@@ -257,7 +257,7 @@ test('the service registers tagAssets as the TAG_ASSETS job handler', async () =
   const s = setup();
   const handler = (s.jobs as FakeJobs).handlers.get(TAG_ASSETS_JOB);
   assert.ok(handler);
-  const result = (await handler({ assetIds: [s.q.id], minScore: 0.7, apply: true, maxTagsPerAsset: 5 }, async () => {})) as TagAssetsResult;
+  const result = (await handler({ assetIds: [s.q.id], minScore: 0.7, apply: true, maxTagsPerAsset: 5 }, async () => {}, new AbortController().signal)) as TagAssetsResult;
   assert.equal(result.tagsApplied, 2);
 });
 

@@ -32,6 +32,8 @@ export interface TagAssetsInput {
 }
 
 export interface TagJobRequest {
+  /** the key asking: the job's owner for cancelJob */
+  apiKeyId?: string | null;
   assetIds?: string[];
   libraryId?: string;
   minScore: number;
@@ -73,7 +75,7 @@ export class TaggingService {
     requireCount('maxTagsPerAsset', maxTagsPerAsset, this.maxResults);
     const assetIds = await this.resolveTargets(request.assetIds, request.libraryId);
     const input: TagAssetsInput = { assetIds, minScore, apply, maxTagsPerAsset };
-    return this.jobs.enqueue(TAG_ASSETS_JOB, { ...input });
+    return this.jobs.enqueue(TAG_ASSETS_JOB, { ...input }, { apiKeyId: request.apiKeyId });
   }
 
   /** Tags for an uploaded file (either kind) or a stored asset: exactly one of the two. */

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, Float, ID, Int, Mutation, Query, Resolver } from 
 import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
 import { TagSuggestion } from '../types/asset.type.js';
 import { Job } from '../types/job.type.js';
-import type { ApiContext } from '../context.js';
+import { callerKeyId, type ApiContext } from '../context.js';
 import { readUpload } from '../upload.util.js';
 import { toJob } from '../job.mapper.js';
 
@@ -32,7 +32,7 @@ export class TaggingResolver {
     @Arg('maxTagsPerAsset', () => Int, { defaultValue: 5 }) maxTagsPerAsset: number,
     @Ctx() ctx: ApiContext,
   ): Promise<Job> {
-    const job = await ctx.services.tagging.startTagJob({ assetIds, libraryId, minScore, apply, maxTagsPerAsset });
+    const job = await ctx.services.tagging.startTagJob({ apiKeyId: callerKeyId(ctx), assetIds, libraryId, minScore, apply, maxTagsPerAsset });
     return toJob(job);
   }
 }

@@ -2,7 +2,7 @@ import { Field, Float, ID, Int, ObjectType, GraphQLISODateTime } from 'type-grap
 import { GraphQLJSON } from 'graphql-scalars';
 import { JobStatus } from './enums.js';
 
-@ObjectType({ description: 'Background work; poll job(id) until status is SUCCEEDED or FAILED' })
+@ObjectType({ description: 'Background work; follow it with the jobUpdated subscription, or poll job(id) until its status is SUCCEEDED, FAILED or CANCELLED' })
 export class Job {
   @Field(() => ID)
   id!: string;
@@ -15,6 +15,9 @@ export class Job {
 
   @Field(() => Float, { description: 'fraction done, 0 to 1' })
   progress!: number;
+
+  @Field(() => String, { nullable: true, description: 'what it is doing now, e.g. "bar 3 of 12, variation 1 of 2"; null once finished' })
+  message!: string | null;
 
   @Field(() => String, { nullable: true })
   error!: string | null;

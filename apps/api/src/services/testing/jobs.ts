@@ -1,7 +1,7 @@
 // The job store and the runtime bits a job spec needs: a recording logger and a wait.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Job } from '../../repositories/job.repository.js';
+import type { Admission, AdmissionLimits, Job, LeaseState } from '../../repositories/job.repository.js';
 
 /** Job rows as the JobRepository keeps them, with every write recorded in order. */
 export class FakeJobRepository {
@@ -10,7 +10,7 @@ export class FakeJobRepository {
   readonly writes: { id: string; write: string }[] = [];
   private clock = Date.UTC(2025, 0, 1);
 
-  async create(type: string, input: unknown): Promise<Job> {
+  async create(type: string, input: unknown, apiKeyId: string | null = null): Promise<Job> {
     const now = new Date(this.clock++);
     const job: Job = {
       id: randomUUID(),
@@ -23,6 +23,9 @@ export class FakeJobRepository {
       attempts: 0,
       leaseOwner: null,
       leaseExpiresAt: null,
+      message: null,
+      apiKeyId,
+      cancelRequestedAt: null,
       createdAt: now,
       startedAt: null,
       finishedAt: null,
@@ -31,6 +34,19 @@ export class FakeJobRepository {
     this.jobs.set(job.id, job);
     this.writes.push({ id: job.id, write: 'create' });
     return { ...job };
+  }
+
+  /** As JobRepository.createAdmitted (no concurrency here: one event loop). */
+  async createAdmitted(type: string, input: unknown, apiKeyId: string, limits: AdmissionLimits): Promise<Admission> {
+    const active = await this.activeCounts(type, apiKeyId);
+    if (active.key >= limits.maxActivePerKey) return { refused: 'key', active: active.key };
+    if (active.all >= limits.maxActive) return { refused: 'all', active: active.all };
+    return { job: await this.create(type, input, apiKeyId) };
+  }
+
+  async activeCounts(type: string, apiKeyId: string): Promise<{ key: number; all: number }> {
+    const active = [...this.jobs.values()].filter((j) => j.type === type && (j.status === 'QUEUED' || j.status === 'RUNNING'));
+    return { key: active.filter((j) => j.apiKeyId === apiKeyId).length, all: active.length };
   }
 
   async findById(id: string): Promise<Job | null> {
@@ -51,30 +67,61 @@ export class FakeJobRepository {
     return { ...job };
   }
 
-  async renewLease(id: string, owner: string, leaseMs: number): Promise<boolean> {
+  async renewLease(id: string, owner: string, leaseMs: number): Promise<LeaseState> {
     const job = this.jobs.get(id);
-    if (!job || job.status !== 'RUNNING' || job.leaseOwner !== owner) return false;
+    if (!job || job.status !== 'RUNNING' || job.leaseOwner !== owner) return 'lost';
     job.leaseExpiresAt = new Date(Date.now() + leaseMs);
-    return true;
+    return job.cancelRequestedAt ? 'cancel-requested' : 'held';
+  }
+
+  async leaseState(id: string, owner: string): Promise<LeaseState> {
+    if (!this.holds(id, owner)) return 'lost';
+    return this.jobs.get(id)!.cancelRequestedAt ? 'cancel-requested' : 'held';
+  }
+
+  async releaseLease(id: string, owner: string): Promise<void> {
+    if (this.holds(id, owner)) {
+      const job = this.update(id, 'released');
+      Object.assign(job, { leaseOwner: null, leaseExpiresAt: null, attempts: job.attempts - 1 });
+    }
+  }
+
+  async requestCancel(id: string): Promise<Job | null> {
+    const job = this.jobs.get(id);
+    if (job?.status === 'QUEUED') {
+      Object.assign(this.update(id, 'cancelled'), { status: 'CANCELLED', cancelRequestedAt: new Date(this.clock), finishedAt: new Date(this.clock++), message: null });
+    } else if (job?.status === 'RUNNING') {
+      this.update(id, 'cancel requested').cancelRequestedAt = new Date(this.clock++);
+    } else return null;
+    return { ...job };
+  }
+
+  async markCancelled(id: string, owner: string): Promise<void> {
+    if (!this.holds(id, owner)) return;
+    Object.assign(this.update(id, 'cancelled'), { status: 'CANCELLED', message: null, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
   }
 
   async expireAllLeases(): Promise<void> {
     for (const job of this.jobs.values()) if (job.status === 'RUNNING') Object.assign(job, { leaseOwner: null, leaseExpiresAt: null });
   }
 
-  async setProgress(id: string, owner: string, progress: number): Promise<void> {
-    if (this.holds(id, owner)) this.update(id, `progress ${progress}`).progress = progress;
+  async setProgress(id: string, owner: string, progress: number, message?: string): Promise<LeaseState> {
+    if (!this.holds(id, owner)) return 'lost';
+    const job = this.update(id, message === undefined ? `progress ${progress}` : `progress ${progress} ${message}`);
+    job.progress = progress;
+    if (message !== undefined) job.message = message;
+    return job.cancelRequestedAt ? 'cancel-requested' : 'held';
   }
 
   async markSucceeded(id: string, owner: string, result: unknown): Promise<void> {
     if (!this.holds(id, owner)) return;
-    Object.assign(this.update(id, 'succeeded'), { status: 'SUCCEEDED', progress: 1, result, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
+    Object.assign(this.update(id, 'succeeded'), { status: 'SUCCEEDED', progress: 1, result, message: null, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
   }
 
   async markFailed(id: string, owner: string | null, error: string): Promise<void> {
     const job = this.jobs.get(id);
     if (!job || !(job.status === 'QUEUED' || job.status === 'RUNNING') || (owner && job.leaseOwner !== owner)) return;
-    Object.assign(this.update(id, `failed: ${error}`), { status: 'FAILED', error, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
+    Object.assign(this.update(id, `failed: ${error}`), { status: 'FAILED', error, message: null, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
   }
 
   async orphaned(queuedBefore: Date): Promise<Job[]> {
