@@ -8,6 +8,7 @@ export { sniffMedia, type SniffedMedia, type MediaKind, type MediaFormat } from 
 export { decodeMedia, type DecodedMedia, type DecodeMediaOptions } from './decode-media.js';
 export { decodeImage, type DecodedImage, type ImageLimits } from './image/decode.js';
 export { decodeAudio, type DecodedAudio, type AudioLimits } from './audio/decode.js';
+export { resample } from './audio/resample.js';
 export { openOnnxSession } from './onnx-session.js';
 export { loadBundle, resolveBundleDir, MuvisBundle, type LoadBundleOptions, type ImagePixels } from './bundle.js';
 export { type MuvisManifest } from './manifest.js';
