@@ -5,9 +5,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { decodeWav } from '@muse/immute';
+import { decodeWav, encodeWav } from '@muse/immute';
 import { readMidi } from '../midi/read-midi.js';
 import { gradientPng } from '../testing/png.js';
+import { testMelodyWav } from '../transcribe/test-melody.js';
 
 const CLI = fileURLToPath(new URL('./generate.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -60,4 +61,34 @@ test('bad calls exit 2 with the usage; a bad value names its rule', () => {
   const absent = run('music', '--image', image, '--out', dir, '--bundle', join(dir, 'nothing'));
   assert.equal(absent.status, 1);
   assert.match(absent.stderr, /BUNDLE_INVALID/);
+});
+
+test('music --prompt-audio: the recording is transcribed (with progress), written as MIDI and continued', { skip }, async () => {
+  const prompt = join(dir, 'melody.wav');
+  writeFileSync(prompt, await testMelodyWav(100));
+  const result = run('music', '--image', image, '--prompt-audio', prompt, '--seconds', '5', '--seed', '3', '--bundle', BUNDLE, '--threads', '1', '--out', join(dir, 'audio'));
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stderr, /transcribing the audio prompt \[#+\] 100%/);
+  assert.match(result.stderr, /audio prompt: \d+ notes in 11\.1 s at 100 BPM, basic-pitch on the tfjs (wasm|cpu)/);
+  const record = JSON.parse(readFileSync(join(dir, 'audio', 'shot-3.json'), 'utf8'));
+  assert.equal(record.sources.promptMidi, undefined);
+  assert.equal(record.sources.promptAudio.engine, 'basic-pitch');
+  assert.equal(record.sources.promptAudio.bpm, 100);
+  assert.ok(record.sources.promptAudio.notes >= 13, `${record.sources.promptAudio.notes} notes`);
+  assert.ok(record.result.promptSeconds > 9, 'the prompt\'s bars come first');
+  const transcribed = readMidi(new Uint8Array(readFileSync(join(dir, 'audio', record.sources.promptAudio.transcribedMidi))));
+  assert.equal(transcribed.notes.length, record.sources.promptAudio.notes);
+  const generated = readMidi(new Uint8Array(readFileSync(join(dir, 'audio', 'shot-3.mid'))));
+  assert.equal(Math.round(generated.tempos[0].bpm), 100, 'the continuation keeps the prompt\'s tempo');
+});
+
+test('--prompt-audio and --prompt-midi exclude each other; a silent prompt is refused before any model loads', () => {
+  const both = run('music', '--image', image, '--out', dir, '--prompt-midi', 'a.mid', '--prompt-audio', 'a.wav');
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /--prompt-midi and --prompt-audio .* pass one of them/);
+  const silent = join(dir, 'silent.wav');
+  writeFileSync(silent, encodeWav(new Float32Array(22050), 22050));
+  const refused = run('music', '--image', image, '--out', dir, '--prompt-audio', silent, '--bundle', join(dir, 'no-bundle-here'));
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /error \(BAD_USER_INPUT\): the audio prompt is silent/);
 });

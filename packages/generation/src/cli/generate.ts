@@ -1,6 +1,7 @@
 // npm run generate -- music --image shot.png --out DIR [options]
 // Image → music with an Imagic bundle: embeds the image with the bundle's pinned MuVis encoder, samples 1–4
 // variations and writes <name>.wav, <name>.mid and <name>.json (every parameter, the seed, bundle and encoder).
+// An audio prompt is transcribed to MIDI first (basic-pitch) and written beside them as <stem>.prompt.mid.
 import { randomInt } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
@@ -12,10 +13,12 @@ import { pinnedEncoderDir, sha256File } from '../imagic/encoder-pin.js';
 import { GenerationError } from '../imagic/errors.js';
 import { parseFlags, UsageError } from './flags.js';
 import { DEFAULTS, generateImagic, LIMITS, type GenerationProgress, type ImagicRequest } from '../imagic/generate.js';
-import { midiPrompt } from '../imagic/prompt.js';
+import { midiPrompt, type PreparedPrompt } from '../imagic/prompt.js';
 import { RENDER_SAMPLE_RATE, renderMidi } from '../render/render-midi.js';
 import { LOUDNESS_TARGET_DB, PEAK_CEILING_DB } from '../render/loudness.js';
+import { AUDIO_PROMPT_MAX_SECONDS } from '../transcribe/audio-input.js';
 import type { Mode, StyleName } from '../tokenizer/vocabulary.js';
+import { BasicPitchTranscriber, type Transcription } from '../transcribe/transcriber.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const USAGE = `usage: npm run generate -- music --image FILE --out DIR [options]
@@ -26,6 +29,7 @@ const USAGE = `usage: npm run generate -- music --image FILE --out DIR [options]
   --tempo BPM --key D --mode major|minor --meter 3/4 --style jazz --instruments 0,33,drums --density 0–9
   --loop             end on a bar line so the piece repeats seamlessly
   --prompt-midi FILE continue this MIDI file
+  --prompt-audio FILE continue this recording (WAV, MP3, FLAC, Ogg; at most ${AUDIO_PROMPT_MAX_SECONDS} s), transcribed to MIDI
   --guide-audio FILE steer towards this track (its MuVis audio embedding)   --guide-weight W (0–1, default 0.5)
   --bundle DIR       Imagic bundle (default: models/<name in models/default-imagic>)
   --encoder DIR      the pinned MuVis bundle (default: models/<the name the Imagic manifest pins>)
@@ -33,7 +37,7 @@ const USAGE = `usage: npm run generate -- music --image FILE --out DIR [options]
   --name NAME        output file name (default: <image name>-<seed>)`;
 
 const VALUED = ['image', 'out', 'seconds', 'seed', 'count', 'temperature', 'top-p', 'guidance', 'tempo', 'key', 'mode', 'meter', 'style', 'instruments',
-  'density', 'prompt-midi', 'guide-audio', 'guide-weight', 'bundle', 'encoder', 'threads', 'name'];
+  'density', 'prompt-midi', 'prompt-audio', 'guide-audio', 'guide-weight', 'bundle', 'encoder', 'threads', 'name'];
 const SWITCHES = ['loop'];
 
 function numberFlag(flags: Record<string, string>, name: string): number | undefined {
@@ -55,19 +59,35 @@ function controlsOf(flags: Record<string, string>): MusicControls {
   return c;
 }
 
-/** one line on stderr, redrawn in place on a terminal */
-function progressBar(): (p: GenerationProgress) => void {
+/** a progress line on stderr, redrawn in place on a terminal, every tenth otherwise */
+function progressLine(): (fraction: number, label: string, after: string, done: boolean) => void {
   const tty = process.stderr.isTTY;
   let lastTenth = -1;
-  return (p) => {
-    const fraction = Math.min(1, p.done ? 1 : p.seconds / p.targetSeconds);
+  return (fraction, label, after, done) => {
     const width = 30;
     const filled = Math.round(fraction * width);
-    const line = `variation ${p.variation + 1}/${p.count} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(100 * fraction).toFixed(0).padStart(3)}%  bar ${p.bars}, ${p.seconds.toFixed(1)} of ${p.targetSeconds} s`;
-    if (tty) process.stderr.write(`\r${line}${p.done ? '\n' : ''}`);
-    else if (p.done || Math.floor(fraction * 10) > lastTenth) process.stderr.write(`${line}\n`);
-    lastTenth = p.done ? -1 : Math.floor(fraction * 10);
+    const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(100 * fraction).toFixed(0).padStart(3)}%${after}`;
+    if (tty) process.stderr.write(`\r${line}${done ? '\n' : ''}`);
+    else if (done || Math.floor(fraction * 10) > lastTenth) process.stderr.write(`${line}\n`);
+    lastTenth = done ? -1 : Math.floor(fraction * 10);
   };
+}
+
+function progressBar(): (p: GenerationProgress) => void {
+  const draw = progressLine();
+  return (p) => draw(Math.min(1, p.done ? 1 : p.seconds / p.targetSeconds), `variation ${p.variation + 1}/${p.count}`, `  bar ${p.bars}, ${p.seconds.toFixed(1)} of ${p.targetSeconds} s`, p.done);
+}
+
+/** the audio prompt → MIDI, with its own progress line and a summary of what was heard */
+async function transcribePrompt(path: string): Promise<Transcription> {
+  const draw = progressLine();
+  const transcriber = new BasicPitchTranscriber({ onProgress: (f) => draw(f, 'transcribing the audio prompt', '', f >= 1) });
+  const t = await transcriber.transcribe(new Uint8Array(readFileSync(path)));
+  await transcriber.dispose();
+  const backend = t.model.fallbackReason ? `${t.model.backend} (wasm failed: ${t.model.fallbackReason})` : t.model.backend;
+  process.stderr.write(`audio prompt: ${t.notes.length} notes in ${t.audioSeconds.toFixed(1)} s at ${t.timeline.bpm} BPM, basic-pitch on the tfjs ${backend} backend `
+    + `in ${(t.timings.totalMs / 1000).toFixed(1)} s (model load ${(t.timings.modelLoadMs / 1000).toFixed(1)} s)\n`);
+  return t;
 }
 
 async function main(): Promise<void> {
@@ -75,8 +95,15 @@ async function main(): Promise<void> {
   if (command !== 'music') throw new UsageError(command ? `unknown command "${command}" (only "music" so far)` : 'which command? (music)');
   const flags = parseFlags(rest, VALUED, SWITCHES);
   if (!flags.image || !flags.out) throw new UsageError('--image and --out are required');
+  if (flags['prompt-midi'] && flags['prompt-audio']) throw new UsageError('--prompt-midi and --prompt-audio are two kinds of one prompt: pass one of them');
   const seconds = numberFlag(flags, 'seconds') ?? 30;
   if (seconds < LIMITS.minSeconds || seconds > LIMITS.maxSeconds) throw new UsageError(`--seconds must lie in ${LIMITS.minSeconds}–${LIMITS.maxSeconds}, got ${seconds}`);
+  // The prompt first: a prompt that cannot be read fails before any model loads.
+  const promptPath = flags['prompt-midi'] ? resolve(flags['prompt-midi']) : flags['prompt-audio'] ? resolve(flags['prompt-audio']) : undefined;
+  const transcription = flags['prompt-audio'] ? await transcribePrompt(promptPath!) : undefined;
+  let prompt: PreparedPrompt | undefined;
+  if (transcription) prompt = midiPrompt(transcription.midi);
+  else if (promptPath) prompt = midiPrompt(new Uint8Array(readFileSync(promptPath)));
   const modelsDir = join(ROOT, 'models');
   const bundleDir = flags.bundle ? resolve(flags.bundle) : await resolveImagicBundleDir(modelsDir);
   const threads = numberFlag(flags, 'threads') ?? 2;
@@ -93,7 +120,6 @@ async function main(): Promise<void> {
     referenceWeight: guideWeight,
   });
   await encoder.close();
-  const promptPath = flags['prompt-midi'] ? resolve(flags['prompt-midi']) : undefined;
   const seed = numberFlag(flags, 'seed') ?? randomInt(0, 2 ** 32 - 1);
   const request: ImagicRequest = {
     condition,
@@ -105,7 +131,7 @@ async function main(): Promise<void> {
     guidanceScale: numberFlag(flags, 'guidance'),
     controls: controlsOf(flags),
     loop: flags.loop === 'true',
-    prompt: promptPath ? midiPrompt(new Uint8Array(readFileSync(promptPath))) : undefined,
+    prompt,
   };
   const pieces = await generateImagic(bundle.decoder, request, { onProgress: progressBar() });
   await bundle.close();
@@ -113,9 +139,17 @@ async function main(): Promise<void> {
   const outDir = resolve(flags.out);
   mkdirSync(outDir, { recursive: true });
   const stem = flags.name ?? basename(imagePath, extname(imagePath));
+  if (transcription) writeFileSync(join(outDir, `${stem}.prompt.mid`), transcription.midi);
   const sources = {
     image: { path: imagePath, sha256: await sha256File(imagePath) },
-    ...(promptPath && { promptMidi: { path: promptPath, sha256: await sha256File(promptPath) } }),
+    ...(promptPath && !transcription && { promptMidi: { path: promptPath, sha256: await sha256File(promptPath) } }),
+    ...(promptPath && transcription && {
+      promptAudio: {
+        path: promptPath, sha256: await sha256File(promptPath), seconds: transcription.audioSeconds, transcribedMidi: `${stem}.prompt.mid`,
+        notes: transcription.notes.length, bpm: transcription.timeline.bpm, engine: 'basic-pitch', backend: transcription.model.backend,
+        transcribeMs: Math.round(transcription.timings.totalMs),
+      },
+    }),
     ...(guidePath && { guideAudio: { path: guidePath, sha256: await sha256File(guidePath), weight: guideWeight ?? 0.5 } }),
   };
   for (const piece of pieces) {

@@ -1,6 +1,6 @@
 // Music prompts: a MIDI file read with the tokenizer, whose bars are prefilled after the attribute prefix and
-// continued. Audio prompts come through a transcriber (audio → MIDI, @spotify/basic-pitch in a later step of issue
-// 20); until one is passed they are refused with a clear error.
+// continued. Audio prompts come through a transcriber (audio → MIDI; src/transcribe's createBasicPitchTranscriber,
+// @spotify/basic-pitch) that the caller passes; without one they are refused with a clear error.
 import { MidiReadError, readMidi } from '../midi/read-midi.js';
 import { attributeTokens, pieceTokens } from '../tokenizer/piece-tokens.js';
 import type { Attributes } from '../tokenizer/piece.js';
@@ -40,7 +40,7 @@ export function midiPrompt(bytes: Uint8Array): PreparedPrompt {
 
 export async function preparePrompt(prompt: MusicPrompt, options: { transcribe?: AudioTranscriber } = {}): Promise<PreparedPrompt> {
   if (prompt.kind === 'midi') return midiPrompt(prompt.bytes);
-  if (!options.transcribe) throw badInput('audio prompts are not supported yet (transcription with @spotify/basic-pitch is still to come): pass a MIDI prompt');
+  if (!options.transcribe) throw badInput('audio prompts need a transcriber and none was given (createBasicPitchTranscriber transcribes with basic-pitch): pass a MIDI prompt');
   return midiPrompt(await options.transcribe(prompt.bytes));
 }
 
