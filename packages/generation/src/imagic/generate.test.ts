@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readMidi } from '../midi/read-midi.js';
 import { writeMidiFile } from '../midi/write-midi.js';
 import { decodeTokens } from '../tokenizer/codec.js';
 import { BAR, BOS, COND, EOS, tokenName } from '../tokenizer/vocabulary.js';
@@ -34,6 +35,19 @@ test('forced tokens are prefilled in one run, and every sampled token costs one 
   assert.ok(fake.calls.slice(1).every((c) => c.tokens.length <= 4), 'afterwards only the tokens since the last choice');
   assert.equal(piece.stats.runs, fake.calls.length);
   assert.ok(piece.stats.sampled >= fake.calls.length - 1);
+});
+
+test('a set key locks pitched notes to its scale; left free, notes may leave it', async () => {
+  const dMinor = new Set([2, 4, 5, 7, 9, 10, 0]);
+  const pitched = (midi: Uint8Array) => readMidi(midi).notes.filter((n) => !n.drums);
+  const inScale = (midi: Uint8Array) => pitched(midi).filter((n) => dMinor.has(n.pitch % 12)).length / pitched(midi).length;
+  for (const seed of [1, 2, 3]) {
+    const [locked] = await generateImagic(new FakeDecoder(), request({ seed, controls: { key: 'D', mode: 'minor', instruments: [0, 'drums'] } }));
+    assert.ok(pitched(locked.midi).length > 0);
+    assert.equal(inScale(locked.midi), 1, `seed ${seed}`);
+  }
+  const [free] = await generateImagic(new FakeDecoder(), request({ seed: 1, controls: { mode: 'minor', instruments: [0] } }));
+  assert.ok(inScale(free.midi) < 1, 'without a key the fake decoder wanders off the scale');
 });
 
 test('guidance 1 runs one row; any other scale runs the null condition beside it', async () => {

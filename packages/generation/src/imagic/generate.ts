@@ -108,7 +108,9 @@ async function generateOne(
   const session = new DecodeSession(decoder, request.condition, settings.guidanceScale);
   // the prefix is at most 24 tokens; a window keeps up to half of what follows it, a bar closes before that
   const keep = Math.floor((maxContext - 24) / 2);
-  const state = new PieceState({ forced, seconds: request.seconds, loop: request.loop ?? false, barTokenLimit: Math.max(8, keep - 8) });
+  const state = new PieceState({
+    forced, seconds: request.seconds, loop: request.loop ?? false, barTokenLimit: Math.max(8, keep - 8), scaleLock: request.controls?.key !== undefined,
+  });
   const rng = createRng(seed);
   const mask = new Uint8Array(vocabSize);
   const report = (done: boolean): void => {

@@ -7,8 +7,10 @@
 // Loop mode: the bar count is fixed when generation starts (the bars that reach the seconds, rounded up to an even
 // number: loops repeat in two-bar phrases), tempo and meter stay as they are, every note ends by the loop point, and
 // the piece ends LOOP EOS — so it repeats seamlessly.
+// Scale lock: when the user sets the key, pitched notes keep to the scale of the piece's key and mode (drums are
+// free), as a DAW's scale lock does; a pitch outside it stays allowed only where nothing else would be.
 import { Grammar, type Phase } from '../tokenizer/grammar.js';
-import { barSteps } from '../tokenizer/grid.js';
+import { barSteps, isDrumInstrument } from '../tokenizer/grid.js';
 import { BAR, EOS, kindOf, kindRanges, LOOP, valueOf, type Kind } from '../tokenizer/vocabulary.js';
 import type { ForcedPrefix } from './controls.js';
 import { PieceClock } from './piece-clock.js';
@@ -21,7 +23,11 @@ export interface PieceRules {
   loop: boolean;
   /** tokens a bar may take before the sampler closes it (keeps every bar inside one window) */
   barTokenLimit: number;
+  /** keep pitched notes to the scale of the prefix's key and mode */
+  scaleLock?: boolean;
 }
+
+const SCALE_STEPS = { major: [0, 2, 4, 5, 7, 9, 11], minor: [0, 2, 3, 5, 7, 8, 10] } as const;
 
 interface Plan {
   /** where the generated music starts and must reach, in seconds */
@@ -48,6 +54,8 @@ export class PieceState {
   private clock = new PieceClock(120);
   private barTokens = 0;
   private plan?: Plan;
+  /** pitch classes of the locked scale (1 = in it), set when the prefix completes */
+  private scale?: Uint8Array;
 
   constructor(readonly rules: PieceRules) {}
 
@@ -74,7 +82,10 @@ export class PieceState {
       if (before === 'cond') this.clock = new PieceClock(valueOf(id));
       else this.clock.setTempo(g.step, valueOf(id));
     }
-    if (kind === 'density') this.prefixLength = this.tokens.length;
+    if (kind === 'density') {
+      this.prefixLength = this.tokens.length;
+      if (this.rules.scaleLock) this.scale = this.prefixScale();
+    }
     this.barTokens = id === BAR ? 1 : this.barTokens + 1;
   }
 
@@ -115,10 +126,27 @@ export class PieceState {
     g.legalMask(into);
     if (!this.prefixComplete) this.prefixRules(into);
     else if (this.plan) this.bodyRules(into, this.plan);
+    if (this.scale && g.instrument >= 0 && !isDrumInstrument(g.instrument)) this.keepToScale(into, this.scale);
     if (g.bars > 0 && this.barTokens >= this.rules.barTokenLimit && CLOSING.some((id) => into[id])) {
       for (let id = 0; id < into.length; id++) if (!CLOSING.includes(id)) into[id] = 0;
     }
     return into;
+  }
+
+  private prefixScale(): Uint8Array {
+    const tonic = valueOf(this.tokens.find((id) => kindOf(id) === 'key')!);
+    const mode = valueOf(this.tokens.find((id) => kindOf(id) === 'mode')!) === 0 ? 'major' : 'minor';
+    const scale = new Uint8Array(12);
+    for (const step of SCALE_STEPS[mode]) scale[(tonic + step) % 12] = 1;
+    return scale;
+  }
+
+  private keepToScale(into: Uint8Array, scale: Uint8Array): void {
+    const { first, count } = RANGES.pitch;
+    let other = false;
+    for (let id = 0; id < into.length && !other; id++) other = into[id] === 1 && (id < first || id >= first + count || scale[(id - first) % 12] === 1);
+    if (!other) return;
+    for (let pitch = 0; pitch < count; pitch++) if (!scale[pitch % 12]) into[first + pitch] = 0;
   }
 
   private prefixRules(into: Uint8Array): void {
