@@ -13,6 +13,8 @@ import { EmbeddingRepository } from './repositories/embedding.repository.js';
 import { TagRepository } from './repositories/tag.repository.js';
 import { LibraryRepository } from './repositories/library.repository.js';
 import { JobRepository } from './repositories/job.repository.js';
+import { GenerationRepository } from './repositories/generation.repository.js';
+import { ImagicGenerator } from './repositories/music-generator.repository.js';
 import { ApiKeyRepository } from './repositories/api-key.repository.js';
 import { LocalMediaStore } from './repositories/local-media-store.js';
 import { MachineLearningRepository } from './repositories/machine-learning.repository.js';
@@ -27,6 +29,7 @@ import { EmbeddingMapService } from './services/embedding-map.service.js';
 import { LibraryService } from './services/library.service.js';
 import { StatsService } from './services/stats.service.js';
 import { JobService } from './services/job.service.js';
+import { GenerationService } from './services/generation.service.js';
 import type { Services } from './services/services.js';
 import { InProcessJobRunner } from './jobs/in-process-job-runner.js';
 import { BullMqJobRunner } from './jobs/bullmq-job-runner.js';
@@ -47,6 +50,7 @@ export async function openStorage(config: Config, logger: Logger) {
     tags: new TagRepository(db.prisma),
     libraries: new LibraryRepository(db.prisma),
     jobs: new JobRepository(db.prisma),
+    generations: new GenerationRepository(db.prisma),
     apiKeys: new ApiKeyRepository(db.prisma),
   };
   return { db, repos, auth: new AuthService(repos.apiKeys) };
@@ -71,6 +75,10 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
   const { db, repos, auth } = await openStorage(config, logger);
   let ml: MachineLearningRepository | undefined;
   let jobs: JobService | undefined;
+  const generator = new ImagicGenerator(
+    { modelsDir: config.modelsDir, bundle: config.imagicBundle, threads: config.generateThreads, maxPromptSeconds: config.generation.maxPromptSeconds },
+    logger,
+  );
   try {
     ml = await MachineLearningRepository.open(config.modelsDir, config.modelName);
     logger.info({ bundle: ml.bundle, version: ml.bundleVersion, dim: ml.dim }, 'model bundle loaded');
@@ -90,6 +98,10 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
       maxWatches: config.maxSubscriptions,
     });
     const tagging = new TaggingService(search, embed, repos.assets, repos.tags, repos.libraries, jobs, config.limits.maxResults);
+    const assets = new AssetService(repos.assets, media, index, ml.bundle, config.limits, logger);
+    const generation = new GenerationService({
+      assets: repos.assets, generations: repos.generations, libraries: repos.libraries, media, ingest, assetService: assets, jobs, generator, limits: config.generation, logger,
+    });
     const services: Services = {
       config,
       auth,
@@ -97,7 +109,8 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
       search,
       tagging,
       jobs,
-      assets: new AssetService(repos.assets, media, index, ml.bundle, config.limits, logger),
+      generation,
+      assets,
       libraries: new LibraryService(repos.libraries, repos.assets),
       embeddingMap: new EmbeddingMapService(repos.embeddings, repos.assets, embed.bundleKey),
       stats: new StatsService(repos.assets, repos.libraries, repos.tags, embed, index),
@@ -119,6 +132,7 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
       backfilled,
       async close() {
         await openedJobs.close();
+        await generator.close();
         await index.flush();
         await openedModel.close();
         await db.close();
@@ -126,6 +140,7 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
     };
   } catch (err) {
     await jobs?.close().catch(() => undefined);
+    await generator.close().catch(() => undefined);
     await ml?.close().catch(() => undefined);
     await db.close();
     throw err;

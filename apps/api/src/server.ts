@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './logger.js';
 import { addressOf, openCore, type Core } from './core.js';
 import { buildApiSchema } from './schema/build-schema.js';
 import { createHttpApp } from './http/app.js';
+import { createSubscriptionServer } from './http/subscriptions.js';
 import { newLocalAdminToken, removeLocalAdminFile, writeLocalAdminFile } from './local-admin/local-admin-file.js';
 
 export interface RunningApi {
@@ -27,6 +28,7 @@ export async function startApi(config: Config, logger = createLogger(config.logL
       s.once('error', reject);
     });
     server.requestTimeout = 10 * 60 * 1000;
+    const subscriptions = createSubscriptionServer(server, schema, core.services, logger, { localAdminToken });
     const url = addressOf(server);
     const published = publishLocalAdmin(config.dataDir, server, localAdminToken, logger);
     let closing: Promise<void> | null = null;
@@ -37,6 +39,8 @@ export async function startApi(config: Config, logger = createLogger(config.logL
       close() {
         closing ??= (async () => {
           if (published) removeLocalAdminFile(config.dataDir, localAdminToken);
+          // websockets first: an open one would keep server.close() waiting
+          await subscriptions.close();
           await new Promise<void>((resolve) => {
             server.close(() => resolve());
             server.closeAllConnections();

@@ -11,7 +11,7 @@ import { complexityLimitPlugin } from './complexity.plugin.js';
 import { inputBoundsPlugin } from './input-bounds.plugin.js';
 import { depthLimitRule } from './depth-limit.rule.js';
 import { uploadMiddleware } from './upload.middleware.js';
-import { mediaRoute } from './media.route.js';
+import { generatedMidi, mediaRoute } from './media.route.js';
 import { requestBaseUrl } from './base-url.util.js';
 import { requestAuthenticator } from './authenticate-request.js';
 import { errorHandler, notFoundHandler } from './error.middleware.js';
@@ -66,6 +66,7 @@ export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: L
     }
   });
   app.get('/media/:assetId', mediaRoute(services));
+  app.get('/media/:assetId/midi', mediaRoute(services, generatedMidi));
   app.use(
     '/graphql',
     cors(services.config.corsOrigins.length ? { origin: services.config.corsOrigins } : { origin: false }),

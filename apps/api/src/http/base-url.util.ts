@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 
 // Host names, IPv4/IPv6 literals and a port; anything else in a Host header is not echoed back.
@@ -13,4 +14,10 @@ export function requestBaseUrl(req: Request): string {
   const host = forwarded && HOST_PATTERN.test(forwarded) ? forwarded : req.get('host');
   const protocol = req.protocol === 'https' || req.protocol === 'http' ? req.protocol : 'http';
   return `${protocol}://${host}`;
+}
+
+/** scheme://host of a websocket's upgrade request (no proxy headers: the web app's proxy does not carry websockets). */
+export function upgradeBaseUrl(req: IncomingMessage): string {
+  const host = req.headers.host && HOST_PATTERN.test(req.headers.host) ? req.headers.host : `${req.socket.localAddress}:${req.socket.localPort}`;
+  return `http://${host}`;
 }

@@ -3,8 +3,17 @@ import type { Services } from '../services/services.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** GET /media/:assetId — the stored bytes with their sniffed Content-Type; Range supported. */
-export function mediaRoute(services: Services) {
+/** Finds the file a media URL names: an asset's own bytes, or a generated asset's MIDI. */
+export type MediaLocator = (services: Services, assetId: string) => Promise<{ path: string; mime: string } | null>;
+
+export const assetFile: MediaLocator = (services, id) => services.assets.mediaLocation(id);
+export const generatedMidi: MediaLocator = (services, id) => services.generation.midiLocation(id);
+
+/**
+ * GET /media/:assetId — the stored bytes with their sniffed Content-Type; GET /media/:assetId/midi —
+ * a generated asset's MIDI. Range supported; the same read authorisation for both.
+ */
+export function mediaRoute(services: Services, locate: MediaLocator = assetFile) {
   return async (req: Request, res: Response) => {
     const id = String(req.params.assetId);
     if (services.config.readsRequireKey) {
@@ -15,7 +24,7 @@ export function mediaRoute(services: Services) {
         return;
       }
     }
-    const found = UUID.test(id) ? await services.assets.mediaLocation(id) : null;
+    const found = UUID.test(id) ? await locate(services, id) : null;
     if (!found) {
       res.status(404).json({ error: `asset ${id} not found`, code: 'NOT_FOUND' });
       return;

@@ -1,5 +1,5 @@
 import type { PrismaClient, Prisma } from '../generated/prisma/client.js';
-import type { AssetKind, AssetSource, TagOrigin } from '../generated/prisma/enums.js';
+import type { AssetKind, AssetSource, GenerationRole, TagOrigin } from '../generated/prisma/enums.js';
 import { isUuid } from './uuid.util.js';
 
 export const assetWithTags = { tags: { include: { tag: true } } } satisfies Prisma.AssetInclude;
@@ -53,6 +53,25 @@ export interface NewAssetTag {
   score: number;
 }
 
+/** How a GENERATED asset was made: written in the transaction that creates the asset. */
+export interface NewGeneration {
+  engine: string;
+  bundle: string;
+  encoder: string;
+  seed: number;
+  parameters: Prisma.InputJsonValue;
+  /** its MIDI in the media store (<midiSha256>.mid), stored before the row */
+  midiSha256: string;
+  sources: { role: GenerationRole; assetId: string | null }[];
+}
+
+export interface DeletedAsset {
+  asset: AssetRow;
+  embeddings: { id: number; modality: AssetKind; bundle: string }[];
+  /** the deleted generation's MIDI, when no other generation uses the same file: the caller removes it */
+  orphanedMidiSha256: string | null;
+}
+
 export class AssetRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
@@ -61,10 +80,11 @@ export class AssetRepository {
     return this.prisma.asset.findUnique({ where: { id }, include: assetWithTags });
   }
 
-  /** Which of these content hashes have an asset row. */
+  /** Which of these content hashes a row owns: an asset's file, or a generation's MIDI. */
   async existingSha256s(sha256s: string[]): Promise<Set<string>> {
     const rows = await this.prisma.asset.findMany({ where: { sha256: { in: sha256s } }, select: { sha256: true } });
-    return new Set(rows.map((r) => r.sha256));
+    const midis = await this.prisma.generation.findMany({ where: { midiSha256: { in: sha256s } }, select: { midiSha256: true }, distinct: ['midiSha256'] });
+    return new Set([...rows.map((r) => r.sha256), ...midis.map((r) => r.midiSha256)]);
   }
 
   findBySha256(sha256: string): Promise<AssetRow | null> {
@@ -86,15 +106,24 @@ export class AssetRepository {
     return new Map(rows.map((r) => [r.id, { title: r.title, tags: r.tags.map((t) => ({ name: t.tag.name, score: t.score, origin: t.origin })) }]));
   }
 
-  /** Inserts the asset, its embedding, its tags and its library link in one transaction. */
-  async create(asset: NewAsset, embedding: NewEmbedding, tags: NewAssetTag[], libraryId?: string): Promise<{ asset: AssetRow; label: number }> {
+  /** Inserts the asset, its embedding, its tags, its library link and (generated) its generation in one transaction. */
+  async create(asset: NewAsset, embedding: NewEmbedding, tags: NewAssetTag[], libraryId?: string, generation?: NewGeneration): Promise<{ asset: AssetRow; label: number }> {
     return this.prisma.$transaction(async (tx) => {
       const created = await tx.asset.create({ data: asset });
       const emb = await tx.embedding.create({ data: { ...embedding, assetId: created.id }, select: { id: true } });
       await addTags(tx, created.id, tags);
       if (libraryId) await tx.libraryAsset.create({ data: { libraryId, assetId: created.id } });
+      if (generation) await createGeneration(tx, created.id, generation);
       const row = await tx.asset.findUniqueOrThrow({ where: { id: created.id }, include: assetWithTags });
       return { asset: row, label: emb.id };
+    });
+  }
+
+  /** Records how an existing asset was made, unless it already says (the same bytes generated twice). */
+  async ensureGeneration(assetId: string, generation: NewGeneration): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      if (await tx.generation.findUnique({ where: { assetId }, select: { assetId: true } })) return;
+      await createGeneration(tx, assetId, generation);
     });
   }
 
@@ -107,15 +136,17 @@ export class AssetRepository {
     return res.count;
   }
 
-  /** Deletes the asset (cascading to embeddings, tags, library links); returns the deleted row. */
-  async delete(id: string): Promise<{ asset: AssetRow; embeddings: { id: number; modality: AssetKind; bundle: string }[] } | null> {
+  /** Deletes the asset (cascading to embeddings, tags, library links, its generation); returns what was deleted. */
+  async delete(id: string): Promise<DeletedAsset | null> {
     if (!isUuid(id)) return null;
     return this.prisma.$transaction(async (tx) => {
       const asset = await tx.asset.findUnique({ where: { id }, include: assetWithTags });
       if (!asset) return null;
       const embeddings = await tx.embedding.findMany({ where: { assetId: id }, select: { id: true, modality: true, bundle: true } });
+      const generation = await tx.generation.findUnique({ where: { assetId: id }, select: { midiSha256: true } });
       await tx.asset.delete({ where: { id } });
-      return { asset, embeddings };
+      const midiShared = generation && (await tx.generation.count({ where: { midiSha256: generation.midiSha256 } })) > 0;
+      return { asset, embeddings, orphanedMidiSha256: generation && !midiShared ? generation.midiSha256 : null };
     });
   }
 
@@ -170,6 +201,15 @@ export function toWhere(f: AssetFilterCriteria): Prisma.AssetWhereInput {
     and.push({ OR: [{ title: { contains: text, mode: 'insensitive' } }, { caption: { contains: text, mode: 'insensitive' } }] });
   }
   return and.length ? { AND: and } : {};
+}
+
+async function createGeneration(tx: Prisma.TransactionClient, assetId: string, g: NewGeneration): Promise<void> {
+  await tx.generation.create({
+    data: {
+      assetId, engine: g.engine, bundle: g.bundle, encoder: g.encoder, seed: BigInt(g.seed), parameters: g.parameters, midiSha256: g.midiSha256,
+      sources: { create: g.sources.map((s) => ({ role: s.role, assetId: s.assetId })) },
+    },
+  });
 }
 
 async function addTags(tx: Prisma.TransactionClient, assetId: string, tags: NewAssetTag[]): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MediaStore, StoredMediaFile } from './media-store.js';
 
@@ -25,6 +25,15 @@ export class LocalMediaStore implements MediaStore {
       throw err;
     }
     return true;
+  }
+
+  async read(sha256: string, ext: string): Promise<Uint8Array | null> {
+    try {
+      return new Uint8Array(await readFile(this.pathOf(sha256, ext)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
   }
 
   async locate(sha256: string, ext: string): Promise<string | null> {

@@ -2,6 +2,8 @@
 export interface MediaStore {
   /** Stores the bytes under their hash; returns true when this call created the file. */
   put(sha256: string, ext: string, bytes: Uint8Array): Promise<boolean>;
+  /** The bytes of a stored file, or null when it is missing. */
+  read(sha256: string, ext: string): Promise<Uint8Array | null>;
   /** Absolute path of a stored file, or null when it is missing. */
   locate(sha256: string, ext: string): Promise<string | null>;
   remove(sha256: string, ext: string): Promise<void>;

@@ -16,6 +16,9 @@ export interface AssetPage {
 
 const CURSOR_PREFIX = 'asset:';
 
+/** A generated asset's MIDI lives in the media store as <sha256 of the MIDI bytes>.mid. */
+export const MIDI_EXT = 'mid';
+
 export function encodeCursor(id: string): string {
   return Buffer.from(CURSOR_PREFIX + id).toString('base64url');
 }
@@ -63,6 +66,9 @@ export class AssetService {
     await this.media.remove(deleted.asset.sha256, deleted.asset.ext).catch((err) =>
       this.logger.warn({ err, assetId: id }, 'media file could not be removed'),
     );
+    if (deleted.orphanedMidiSha256) {
+      await this.media.remove(deleted.orphanedMidiSha256, MIDI_EXT).catch((err) => this.logger.warn({ err, assetId: id }, 'MIDI file could not be removed'));
+    }
     return true;
   }
 

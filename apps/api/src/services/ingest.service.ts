@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { AssetSource, TagOrigin } from '../generated/prisma/enums.js';
-import type { AssetRepository, AssetRow } from '../repositories/asset.repository.js';
+import type { AssetKind, AssetSource, TagOrigin } from '../generated/prisma/enums.js';
+import type { AssetRepository, AssetRow, NewGeneration } from '../repositories/asset.repository.js';
 import type { EmbeddingRepository } from '../repositories/embedding.repository.js';
 import type { LibraryRepository } from '../repositories/library.repository.js';
 import type { MediaStore, StoredMediaFile } from '../repositories/media-store.js';
 import type { VectorIndexRepository } from '../repositories/vector-index.repository.js';
 import { encodeVector } from '../repositories/vector-codec.util.js';
 import type { EmbedService } from './embed.service.js';
-import { NotFoundException } from '../errors/app.exception.js';
+import { BadUserInputException, NotFoundException } from '../errors/app.exception.js';
 import { normaliseTagNames } from './tag-name.util.js';
 
 export interface IngestOptions {
@@ -21,6 +21,10 @@ export interface IngestOptions {
   pairKey?: string | null;
   corpusIndex?: number | null;
   corpusSplit?: string | null;
+  /** refuse the other kind of media (BAD_USER_INPUT), before anything is written */
+  expect?: AssetKind;
+  /** a GENERATED asset's record, written with the asset's rows (its MIDI must be stored already) */
+  generation?: NewGeneration;
 }
 
 export interface IngestResult {
@@ -50,9 +54,12 @@ export class IngestService {
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const existing = await this.assets.findBySha256(sha256);
-    if (existing) return { asset: await this.mergeInto(existing, tags, opts), created: false };
+    if (existing) {
+      if (opts.expect && existing.kind !== opts.expect) throw wrongKind(opts.expect, existing.kind);
+      return { asset: await this.mergeInto(existing, tags, opts), created: false };
+    }
 
-    const { media, vector } = await this.embed.embedUpload(bytes);
+    const { media, vector } = await this.embed.embedUpload(bytes, opts.expect);
     const fileCreated = await this.media.put(sha256, media.ext, bytes);
     let created: { asset: AssetRow; label: number };
     try {
@@ -78,6 +85,7 @@ export class IngestService {
         { ...this.embed.bundleKey, modality: media.kind, dim: vector.length, vector: encodeVector(vector) },
         tags,
         opts.libraryId ?? undefined,
+        opts.generation,
       );
     } catch (err) {
       // Someone stored the same bytes between our lookup and our insert: the file is theirs now.
@@ -99,6 +107,8 @@ export class IngestService {
   private async mergeInto(existing: AssetRow, tags: { name: string; origin: TagOrigin; score: number }[], opts: IngestOptions): Promise<AssetRow> {
     if (tags.length) await this.assets.addTags(existing.id, tags);
     if (opts.libraryId) await this.libraries.addAssets(opts.libraryId, [existing.id]);
+    // the same piece generated again (same seed and inputs): the asset gets the first record only
+    if (opts.generation && existing.source === 'GENERATED') await this.assets.ensureGeneration(existing.id, opts.generation);
     return (await this.assets.findById(existing.id)) ?? existing;
   }
 
@@ -159,4 +169,8 @@ export class IngestService {
       }
     }
   }
+}
+
+function wrongKind(expected: AssetKind, actual: AssetKind): BadUserInputException {
+  return new BadUserInputException(`expected ${expected === 'IMAGE' ? 'an image' : 'audio'}, got ${actual === 'IMAGE' ? 'an image' : 'audio'}`);
 }

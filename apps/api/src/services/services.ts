@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js';
 import type { AssetService } from './asset.service.js';
 import type { AuthService } from './auth.service.js';
 import type { EmbeddingMapService } from './embedding-map.service.js';
+import type { GenerationService } from './generation.service.js';
 import type { IngestService } from './ingest.service.js';
 import type { JobService } from './job.service.js';
 import type { LibraryService } from './library.service.js';
@@ -15,6 +16,7 @@ export interface Services {
   assets: AssetService;
   auth: AuthService;
   embeddingMap: EmbeddingMapService;
+  generation: GenerationService;
   ingest: IngestService;
   jobs: JobService;
   libraries: LibraryService;

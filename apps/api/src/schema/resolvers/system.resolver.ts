@@ -1,8 +1,9 @@
-import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { Job as JobRow } from '../../repositories/job.repository.js';
 import { Job } from '../types/job.type.js';
 import { Stats } from '../types/stats.type.js';
 import { AssetKind } from '../types/enums.js';
-import type { ApiContext } from '../context.js';
+import { callerKeyId, type ApiContext } from '../context.js';
 import { toJob } from '../job.mapper.js';
 
 /** stats counts rows of three tables: priced like a page of 20 assets, not like one field */
@@ -15,6 +16,23 @@ export class SystemResolver {
   async job(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Job | null> {
     const row = await ctx.services.jobs.get(id);
     return row ? toJob(row) : null;
+  }
+
+  @Authorized('write')
+  @Mutation(() => Job, {
+    description: 'Cancels a job of this API key: a QUEUED one at once (CANCELLED), a RUNNING one is asked to stop and ends CANCELLED, keeping nothing it made. CONFLICT when it has finished; NOT_FOUND for another key\'s job',
+  })
+  async cancelJob(@Arg('id', () => ID) id: string, @Ctx() ctx: ApiContext): Promise<Job> {
+    return toJob(await ctx.services.jobs.cancel(id, callerKeyId(ctx)));
+  }
+
+  @Authorized('read')
+  @Subscription(() => Job, {
+    description: 'The job now, then each change (status, progress, message) until it is SUCCEEDED, FAILED or CANCELLED; then the subscription completes. graphql-ws on /graphql',
+    subscribe: ({ args, context }) => (context as ApiContext).services.jobs.watch(String(args.id)),
+  })
+  jobUpdated(@Arg('id', () => ID) _id: string, @Root() job: JobRow): Job {
+    return toJob(job);
   }
 
   @Authorized('read')

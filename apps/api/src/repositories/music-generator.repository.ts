@@ -1,0 +1,268 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { AudioTranscriber, ImagicBundle, MusicControls } from '@muse/generation';
+import type { MuvisBundle } from '@muse/embeddings';
+import { ServiceUnavailableException } from '../errors/app.exception.js';
+
+type GenerationModule = typeof import('@muse/generation');
+
+/** What a generation is made with, as the generations table records it. */
+export interface GeneratorIdentity {
+  engine: 'imagic';
+  /** name@version of the Imagic bundle */
+  bundle: string;
+  /** name@version of the MuVis bundle it pins */
+  encoder: string;
+  /** the engine's own defaults for what a request leaves unset */
+  defaults: { temperature: number; topP: number; guidanceScale: number };
+}
+
+export interface SamplingRequest {
+  controls: MusicControls;
+  temperature?: number;
+  topP?: number;
+  guidanceScale?: number;
+}
+
+export interface PieceRequest extends SamplingRequest {
+  condition: Float32Array;
+  seconds: number;
+  seed: number;
+  count: number;
+  loop: boolean;
+  /** a MIDI file to continue */
+  promptMidi?: Uint8Array;
+}
+
+export interface PieceProgress {
+  variation: number;
+  count: number;
+  bars: number;
+  seconds: number;
+  targetSeconds: number;
+}
+
+export interface GeneratedPiece {
+  seed: number;
+  midi: Uint8Array;
+  bars: number;
+  /** the whole piece (prompt included) and the prompt, in seconds */
+  seconds: number;
+  promptSeconds: number;
+  tokens: number;
+  loop: boolean;
+  decodeMs: number;
+}
+
+export interface MidiPromptFacts {
+  bars: number;
+  bpm: number;
+  meter: string;
+}
+
+/** The music generator as the generation service sees it (a fake stands in for it in specs). */
+export interface MusicGenerator {
+  /** Loads the engine once; SERVICE_UNAVAILABLE (saying how to get a bundle) when it cannot. */
+  identity(): Promise<GeneratorIdentity>;
+  /** Refuses (BAD_USER_INPUT) controls and sampling settings the engine would refuse. */
+  checkRequest(request: SamplingRequest): Promise<void>;
+  /** Reads a MIDI prompt and refuses it (BAD_USER_INPUT) when unreadable, empty, or contradicting the controls. */
+  checkMidiPrompt(midi: Uint8Array, controls: MusicControls): Promise<MidiPromptFacts>;
+  /** The MuVis condition, with the pinned encoder: the image, blended with a guide track's audio when given. */
+  condition(image: Uint8Array, guide?: { audio: Uint8Array; weight: number }): Promise<Float32Array>;
+  /** Audio file → MIDI file (basic-pitch); BAD_USER_INPUT when nothing can be transcribed. */
+  transcribe(audio: Uint8Array, onProgress: (fraction: number) => void): Promise<Uint8Array>;
+  /** 1–4 variations; rejects with the signal's reason when it aborts (checked between decoder calls). */
+  generate(request: PieceRequest, hooks: { onProgress(progress: PieceProgress): void; signal: AbortSignal }): Promise<GeneratedPiece[]>;
+  /** MIDI → loudness-normalised 44.1 kHz WAV */
+  render(midi: Uint8Array, loop: boolean): Promise<{ wav: Uint8Array; seconds: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Engine codes that mean "this server cannot generate" rather than "this request is wrong", as told to
+ * clients (the engine's own message, with server paths, goes to the log).
+ */
+const UNAVAILABLE_REASONS: Record<string, string> = {
+  BUNDLE_MISSING: 'no Imagic bundle is installed',
+  BUNDLE_INVALID: 'the Imagic bundle is incomplete or malformed',
+  VOCAB_MISMATCH: 'the Imagic bundle was trained on another token vocabulary than this server speaks',
+  ENCODER_MISMATCH: 'the MuVis encoder bundle that the Imagic bundle pins is missing or differs from it',
+  ENGINE_LOAD_FAILED: 'the engine could not be loaded',
+};
+
+const HOW_TO_GET_A_BUNDLE =
+  'Train and export one with `npm run train:imagic` (it writes models/<name>/ and the models/default-imagic pointer), ' +
+  'or set MUSE_IMAGIC_BUNDLE to an Imagic bundle folder (e.g. one exported by training/imagic/export.py), then retry';
+
+export interface ImagicGeneratorOptions {
+  modelsDir: string;
+  /** MUSE_IMAGIC_BUNDLE: a folder path, or a folder name under modelsDir; unset → models/default-imagic */
+  bundle?: string;
+  threads: number;
+  /** audio prompts longer than this are refused by the transcriber */
+  maxPromptSeconds: number;
+}
+
+interface Loaded {
+  bundle: ImagicBundle;
+  encoder: MuvisBundle;
+  identity: GeneratorIdentity;
+}
+
+/**
+ * The Imagic engine of @muse/generation (as the machine-learning repository is MuVis's): the
+ * bundle and its pinned MuVis encoder, loaded on first use and kept; the basic-pitch transcriber,
+ * loaded on the first audio prompt. The package itself is imported on first use too, so an API
+ * that never generates does not load it.
+ */
+export class ImagicGenerator implements MusicGenerator {
+  private module?: Promise<GenerationModule>;
+  private loading?: Promise<Loaded>;
+  private transcriber?: AudioTranscriber;
+  private transcribeProgress: ((fraction: number) => void) | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly options: ImagicGeneratorOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  private engineModule(): Promise<GenerationModule> {
+    this.module ??= import('@muse/generation');
+    return this.module;
+  }
+
+  async identity(): Promise<GeneratorIdentity> {
+    return (await this.load()).identity;
+  }
+
+  /** Loads once; a failed load is not kept, so a bundle installed later is found by the next request. */
+  private load(): Promise<Loaded> {
+    if (this.closed) return Promise.reject(new ServiceUnavailableException('music generation is shutting down'));
+    this.loading ??= this.open().catch((err: unknown) => {
+      this.loading = undefined;
+      const unavailable = asUnavailable(err);
+      this.logger.warn({ err, reason: unavailable.details?.reason }, 'music generator unavailable');
+      throw unavailable;
+    });
+    return this.loading;
+  }
+
+  private async open(): Promise<Loaded> {
+    const g = await this.engineModule();
+    const started = performance.now();
+    const dir = await this.bundleDir(g);
+    const bundle = await g.loadImagicBundle(dir, { intraOpThreads: this.options.threads });
+    let encoder: MuvisBundle;
+    try {
+      const pin = bundle.manifest.encoder;
+      encoder = await g.loadPinnedEncoder(pin, g.pinnedEncoderDir(pin, this.options.modelsDir), { intraOpThreads: this.options.threads });
+    } catch (err) {
+      await bundle.close();
+      throw err;
+    }
+    const pin = bundle.manifest.encoder;
+    const identity: GeneratorIdentity = {
+      engine: 'imagic',
+      bundle: `${bundle.name}@${bundle.version}`,
+      encoder: `${pin.name}@${pin.version}`,
+      defaults: { temperature: g.DEFAULTS.temperature, topP: g.DEFAULTS.topP, guidanceScale: g.DEFAULTS.guidanceScale },
+    };
+    this.logger.info({ ...identity, dir, ms: Math.round(performance.now() - started) }, 'music generator loaded');
+    return { bundle, encoder, identity };
+  }
+
+  private bundleDir(g: GenerationModule): Promise<string> {
+    const named = this.options.bundle;
+    if (!named) return g.resolveImagicBundleDir(this.options.modelsDir);
+    const isPath = isAbsolute(named) || named.includes('/') || named.includes('\\') || named.startsWith('.');
+    return Promise.resolve(isPath ? resolve(named) : join(this.options.modelsDir, named));
+  }
+
+  async checkRequest(request: SamplingRequest): Promise<void> {
+    const g = await this.engineModule();
+    g.forcedPrefix(request.controls);
+    const { temperature, topP, guidanceScale } = request;
+    if (temperature !== undefined && !(temperature >= 0 && temperature <= g.LIMITS.maxTemperature)) {
+      throw new g.GenerationError('BAD_USER_INPUT', `temperature must lie in 0–${g.LIMITS.maxTemperature}, got ${temperature}`);
+    }
+    if (topP !== undefined && !(topP > 0 && topP <= 1)) throw new g.GenerationError('BAD_USER_INPUT', `topP must lie in (0, 1], got ${topP}`);
+    if (guidanceScale !== undefined && !(guidanceScale >= 0 && guidanceScale <= g.LIMITS.maxGuidance)) {
+      throw new g.GenerationError('BAD_USER_INPUT', `guidanceScale must lie in 0–${g.LIMITS.maxGuidance}, got ${guidanceScale}`);
+    }
+  }
+
+  async checkMidiPrompt(midi: Uint8Array, controls: MusicControls): Promise<MidiPromptFacts> {
+    const g = await this.engineModule();
+    const prepared = g.midiPrompt(midi);
+    g.promptPrefix(prepared, controls);
+    const { bpm, meter } = prepared.attributes;
+    return { bars: prepared.bars, bpm, meter: `${meter[0]}/${meter[1]}` };
+  }
+
+  async condition(image: Uint8Array, guide?: { audio: Uint8Array; weight: number }): Promise<Float32Array> {
+    const [{ encoder }, g] = await Promise.all([this.load(), this.engineModule()]);
+    return g.embedCondition(encoder, { image, reference: guide?.audio, referenceWeight: guide?.weight });
+  }
+
+  async transcribe(audio: Uint8Array, onProgress: (fraction: number) => void): Promise<Uint8Array> {
+    const g = await this.engineModule();
+    // one transcriber (its model loaded once) for the process; jobs run one at a time per runner
+    this.transcriber ??= g.createBasicPitchTranscriber({
+      maxSeconds: this.options.maxPromptSeconds,
+      onProgress: (fraction) => this.transcribeProgress?.(fraction),
+    });
+    this.transcribeProgress = onProgress;
+    try {
+      return await this.transcriber(audio);
+    } finally {
+      this.transcribeProgress = null;
+    }
+  }
+
+  async generate(request: PieceRequest, hooks: { onProgress(progress: PieceProgress): void; signal: AbortSignal }): Promise<GeneratedPiece[]> {
+    const [{ bundle }, g] = await Promise.all([this.load(), this.engineModule()]);
+    const pieces = await g.generateImagic(
+      bundle.decoder,
+      {
+        condition: request.condition,
+        seconds: request.seconds,
+        seed: request.seed,
+        count: request.count,
+        temperature: request.temperature,
+        topP: request.topP,
+        guidanceScale: request.guidanceScale,
+        controls: request.controls,
+        loop: request.loop,
+        prompt: request.promptMidi ? g.midiPrompt(request.promptMidi) : undefined,
+      },
+      { onProgress: (p) => hooks.onProgress(p), signal: hooks.signal },
+    );
+    return pieces.map((p) => ({
+      seed: p.seed, midi: p.midi, bars: p.bars, seconds: p.seconds, promptSeconds: p.promptSeconds, tokens: p.tokens.length, loop: p.loop, decodeMs: p.stats.wallMs,
+    }));
+  }
+
+  async render(midi: Uint8Array, loop: boolean): Promise<{ wav: Uint8Array; seconds: number }> {
+    const g = await this.engineModule();
+    const audio = await g.renderMidi(midi, { loop });
+    return { wav: audio.wav, seconds: audio.seconds };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const loading = this.loading;
+    this.loading = undefined;
+    const loaded = await loading?.catch(() => undefined);
+    if (loaded) await Promise.all([loaded.bundle.close(), loaded.encoder.close()]);
+  }
+}
+
+/** A load failure as the client sees it: SERVICE_UNAVAILABLE, the engine's code in `extensions.reason` and the message. */
+function asUnavailable(err: unknown): ServiceUnavailableException {
+  if (err instanceof ServiceUnavailableException) return err;
+  const code = (err as { code?: unknown }).code;
+  const reason = typeof code === 'string' && code in UNAVAILABLE_REASONS ? code : 'ENGINE_LOAD_FAILED';
+  return new ServiceUnavailableException(`music generation is unavailable (${reason}): ${UNAVAILABLE_REASONS[reason]}. ${HOW_TO_GET_A_BUNDLE}`, { reason });
+}
