@@ -1,0 +1,82 @@
+// A unit's picture, composed from the game's own files with sharp, as a 256x256 RGB PNG
+// (the corpus's image format): composed on a canvas the size the game shows, then centre-cropped
+// to a square and resized.
+import sharp, { type OverlayOptions, type Sharp } from 'sharp';
+import { join } from 'node:path';
+import type { ImageRecipe } from '../types.js';
+
+export const IMAGE_SIZE = 256;
+const LAYER_CANVAS = { width: 800, height: 600 };
+const TILE_CANVAS = { width: 640, height: 480 };
+const HEDGEWARS_CANVAS = { width: 1024, height: 768, land: 192 };
+
+/** The picture at `width` wide (aspect kept), cut to at most `maxHeight` rows from the bottom up. */
+async function fitWidth(path: string, width: number, maxHeight: number): Promise<{ input: Buffer; height: number }> {
+  const scaled = await sharp(path).ensureAlpha().resize({ width }).png().toBuffer();
+  const { height = 0 } = await sharp(scaled).metadata();
+  if (height <= maxHeight) return { input: scaled, height };
+  const input = await sharp(scaled).extract({ left: 0, top: height - maxHeight, width, height: maxHeight }).png().toBuffer();
+  return { input, height: maxHeight };
+}
+
+async function coverLayer(path: string, width: number, height: number): Promise<Buffer> {
+  return sharp(path).ensureAlpha().resize(width, height, { fit: 'cover' }).png().toBuffer();
+}
+
+async function hedgewarsTheme(root: string, r: Extract<ImageRecipe, { kind: 'hedgewars-theme' }>): Promise<Sharp> {
+  const { width, height, land } = HEDGEWARS_CANVAS;
+  const layers: OverlayOptions[] = [];
+  for (const file of [r.skyImage, r.horizon]) {
+    if (!file) continue;
+    const layer = await fitWidth(join(root, file), width, height - land);
+    layers.push({ input: layer.input, top: height - land - layer.height, left: 0 });
+  }
+  if (r.land) {
+    const texture = sharp(join(root, r.land));
+    const { width: tw = 0, height: th = 0 } = await texture.metadata();
+    const tile = await texture.extract({ left: 0, top: 0, width: Math.min(tw, width), height: Math.min(th, land) }).png().toBuffer();
+    const band = await sharp({ create: { width, height: land, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .composite([{ input: tile, tile: true, top: 0, left: 0 }]).png().toBuffer();
+    layers.push({ input: band, top: height - land, left: 0 });
+  }
+  const [red, green, blue] = r.sky;
+  const canvas = await sharp({ create: { width, height, channels: 3, background: { r: red, g: green, b: blue } } })
+    .composite(layers).png().toBuffer();
+  return sharp(canvas);
+}
+
+async function layered(root: string, files: string[]): Promise<Sharp> {
+  const { width, height } = LAYER_CANVAS;
+  const layers = await Promise.all(files.map(async (f) => ({ input: await coverLayer(join(root, f), width, height) })));
+  const canvas = await sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+    .composite(layers).png().toBuffer();
+  return sharp(canvas);
+}
+
+async function tiled(root: string, file: string): Promise<Sharp> {
+  const path = join(root, file);
+  const { width = 0, height = 0 } = await sharp(path).metadata();
+  if (width >= TILE_CANVAS.width && height >= TILE_CANVAS.height) return sharp(path);
+  const tile = await sharp(path).extract({ left: 0, top: 0, width: Math.min(width, TILE_CANVAS.width), height: Math.min(height, TILE_CANVAS.height) })
+    .png().toBuffer();
+  const canvas = await sharp({ create: { ...TILE_CANVAS, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+    .composite([{ input: tile, tile: true, top: 0, left: 0 }]).png().toBuffer();
+  return sharp(canvas);
+}
+
+async function composed(root: string, recipe: ImageRecipe): Promise<Sharp> {
+  switch (recipe.kind) {
+    case 'hedgewars-theme': return hedgewarsTheme(root, recipe);
+    case 'layers': return layered(root, recipe.files);
+    case 'tiled': return tiled(root, recipe.files[0]);
+    case 'single': return sharp(join(root, recipe.files[0]));
+  }
+}
+
+/** The recipe's picture as 256x256 RGB PNG bytes. */
+export async function renderImage(root: string, recipe: ImageRecipe): Promise<Buffer> {
+  const image = await composed(root, recipe);
+  const flat = await image.flatten({ background: { r: 0, g: 0, b: 0 } }).png().toBuffer();
+  return sharp(flat).resize(IMAGE_SIZE, IMAGE_SIZE, { fit: 'cover', position: 'centre' })
+    .removeAlpha().toColourspace('srgb').png().toBuffer();
+}
