@@ -2,6 +2,9 @@
 untouched test split, as the paper does, plus exact-pair and hum retrieval.
 
     npm run eval:muvis -- --bundle models/muvis-small --corpus data/corpus
+    npm run eval:muvis -- --bundle models/muvis-small --real data/realset [--write-metrics]
+
+The second form evaluates on the real game pairs (packages/realset); its protocol is REAL_PROTOCOL below.
 
 Protocol (also written into metrics.json under "protocol"):
   Embeddings. Music: every recording is cut into the manifest's windows (features.window_starts),
@@ -49,6 +52,7 @@ import numpy as np
 
 from common.corpus import SPLITS, Item, by_split, read_manifest
 from common.runtime import cpu_name, log, write_json_atomic
+from muvis.features import load_rgb
 from muvis.runner import Features, OnnxBundle, embed_split
 from muvis.retrieval import average_precision, auroc, category_retrieval, exact_pair_metrics, similarity
 from muvis.semantics import caption_categories, tag_matrix, tag_vocabulary
@@ -207,12 +211,193 @@ def evaluate_bundle(bundle_dir: Path, corpus: Path) -> dict:
     return metrics
 
 
+# --- Real pairs (packages/realset, `--real DIR`) -----------------------------------------------
+
+REAL_PROTOCOL = """Real pairs: DIR/manifest.jsonl from `npm run realset -- build` (one line per distinct
+picture-track pair of a game). Every distinct picture and every distinct track is embedded once, as
+the corpus is (the 10 s clip in the manifest's windows, mean-pooled; the 256x256 picture), by the
+bundle's ONNX towers. Queries: image -> music, each distinct picture of a held-out game ranks a pool
+of tracks; music -> image, each distinct track of a held-out game ranks a pool of pictures. The
+relevant candidates are those the game pairs with the query (a track may go with several pictures
+and, in some games, a picture with several tracks). Pools: "game" = the distinct tracks (pictures)
+of the query's own game; "all" = every distinct track (picture) of the built set, all games and
+splits. Per query: rank r of the first relevant candidate (ties counted against the query),
+R@1 = [r <= 1], R@5 = [r <= 5], MRR = 1/r. Chance per query is exact for a random ordering of a pool
+of N with m relevant: P(r <= k) = 1 - C(N-m, k) / C(N, k), E[1/r] = sum_r (1/r) C(N-r, m-1) / C(N, m);
+figures and chance are means over queries. 95 % intervals: percentile bootstrap over queries
+(REAL_BOOTSTRAP resamples, seed REAL_BOOTSTRAP_SEED). Per held-out game and over all held-out
+queries together ("overall")."""
+REAL_BOOTSTRAP = 2000
+REAL_BOOTSTRAP_SEED = 20261222
+REAL_KS = (1, 5)
+
+
+def first_relevant_ranks(sims: np.ndarray, relevant: np.ndarray) -> np.ndarray:
+    """1-based rank of each row's best-scored relevant candidate; candidates scored equal to it
+    count as ahead (pessimistic ties)."""
+    best = np.where(relevant, sims, -np.inf).max(axis=1)
+    ahead = ((sims >= best[:, None]) & ~relevant).sum(axis=1)
+    return ahead + 1
+
+
+def chance_recall_at_k(n: int, m: int, k: int) -> float:
+    """P(some relevant candidate in the top k) for a random order of n candidates, m relevant."""
+    from math import comb
+    return 1.0 - comb(n - m, k) / comb(n, k) if k < n else 1.0
+
+
+def chance_mrr(n: int, m: int) -> float:
+    """E[1 / rank of the first relevant] for a random order of n candidates, m relevant."""
+    from math import comb
+    total = comb(n, m)
+    return sum(comb(n - r, m - 1) / total / r for r in range(1, n - m + 2))
+
+
+def bootstrap_interval(values: np.ndarray, resamples: int = REAL_BOOTSTRAP, seed: int = REAL_BOOTSTRAP_SEED) -> list[float]:
+    """Percentile 95 % interval of the mean of ``values`` (resampled with replacement)."""
+    values = np.asarray(values, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    means = values[rng.integers(0, len(values), size=(resamples, len(values)))].mean(axis=1)
+    return [float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))]
+
+
+def ranking_figures(sims: np.ndarray, relevant: np.ndarray) -> dict:
+    """R@k and MRR of each query row against its candidates (a score of -inf takes a candidate out of
+    that query's pool), means with bootstrap intervals, and chance beside each."""
+    ranks = first_relevant_ranks(sims, relevant)
+    n, m = np.isfinite(sims).sum(axis=1), relevant.sum(axis=1)
+    per_query = {f"R@{k}": (ranks <= k).astype(np.float64) for k in REAL_KS}
+    per_query["MRR"] = 1.0 / ranks
+    chance = {f"R@{k}": np.array([chance_recall_at_k(int(ni), int(mi), k) for ni, mi in zip(n, m)]) for k in REAL_KS}
+    chance["MRR"] = np.array([chance_mrr(int(ni), int(mi)) for ni, mi in zip(n, m)])
+    out = {"queries": int(len(ranks)), "candidates": int(n.max()), "meanCandidates": float(n.mean()),
+           "medianRank": float(np.median(ranks))}
+    for name, values in per_query.items():
+        value, base = float(values.mean()), float(chance[name].mean())
+        out[name] = {"value": value, "ci95": bootstrap_interval(values), "chance": base,
+                     "overChance": value / base if base > 0 else None}
+    return out
+
+
+def read_real_manifest(real_dir: Path) -> list[dict]:
+    path = real_dir / "manifest.jsonl"
+    if not path.is_file():
+        raise SystemExit(f"no manifest.jsonl in {real_dir} (build one with `npm run realset -- build --out {real_dir}`)")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for row in rows:
+        if not {"game", "split", "files"} <= row.keys():
+            raise SystemExit(f"{path}: line {row.get('index')} is not a real-set pair (needs game, split, files)")
+    return rows
+
+
+def real_structure(rows: list[dict]) -> dict:
+    """Distinct pictures and tracks (each with its game) and the relevance matrix between them."""
+    images = sorted({(r["game"], r["files"]["image"]) for r in rows})
+    tracks = sorted({(r["game"], r["files"]["audio"]) for r in rows})
+    img_at = {f: i for i, (_, f) in enumerate(images)}
+    trk_at = {f: i for i, (_, f) in enumerate(tracks)}
+    pairs = np.zeros((len(images), len(tracks)), dtype=bool)
+    for r in rows:
+        pairs[img_at[r["files"]["image"]], trk_at[r["files"]["audio"]]] = True
+    return {"images": images, "tracks": tracks, "pairs": pairs,
+            "image_game": np.array([g for g, _ in images]), "track_game": np.array([g for g, _ in tracks]),
+            "split": {r["game"]: r["split"] for r in rows}}
+
+
+def real_direction(sims: np.ndarray, relevant: np.ndarray, query_game: np.ndarray, cand_game: np.ndarray, games: list[str]) -> dict:
+    """Figures of one direction: per game and overall, against the game's own pool and against all."""
+    out: dict = {"perGame": {}}
+    for g in games:
+        q, c = query_game == g, cand_game == g
+        out["perGame"][g] = {"game": ranking_figures(sims[q][:, c], relevant[q][:, c]),
+                             "all": ranking_figures(sims[q], relevant[q])}
+    held = np.isin(query_game, games)
+    # Overall against each query's own game pool: candidates outside the game can never rank.
+    own_pool = np.where(cand_game[None, :] == query_game[held][:, None], sims[held], -np.inf)
+    out["overall"] = {"game": ranking_figures(own_pool, relevant[held]), "all": ranking_figures(sims[held], relevant[held])}
+    return out
+
+
+def real_metrics(image_emb: np.ndarray, track_emb: np.ndarray, structure: dict, games: list[str]) -> dict:
+    sims = similarity(image_emb, track_emb)
+    pairs = structure["pairs"]
+    return {
+        "image_to_music": real_direction(sims, pairs, structure["image_game"], structure["track_game"], games),
+        "music_to_image": real_direction(sims.T, pairs.T, structure["track_game"], structure["image_game"], games),
+    }
+
+
+def real_summary_lines(metrics: dict, games: list[str]) -> list[str]:
+    fmt = lambda f: f"{f['value']:.3f} [{f['ci95'][0]:.3f}, {f['ci95'][1]:.3f}] (chance {f['chance']:.3f})"
+    lines = []
+    for direction in ("image_to_music", "music_to_image"):
+        for scope in [*games, "overall"]:
+            d = metrics[direction]["overall"] if scope == "overall" else metrics[direction]["perGame"][scope]
+            for pool in ("game", "all"):
+                f = d[pool]
+                lines.append(f"{direction:15s} {scope:11s} pool={pool:4s} n={f['queries']:3d}/{f['candidates']:3d}  "
+                             f"R@1 {fmt(f['R@1'])}  R@5 {fmt(f['R@5'])}  MRR {fmt(f['MRR'])}")
+    return lines
+
+
+def evaluate_real(bundle_dir: Path, real_dir: Path, splits: list[str], out: Path | None, write_metrics: bool) -> dict:
+    rows = read_real_manifest(real_dir)
+    structure = real_structure(rows)
+    games = sorted(g for g, s in structure["split"].items() if s in splits)
+    if not games:
+        raise SystemExit(f"no game of {real_dir} is in split(s) {', '.join(splits)}")
+    bundle = OnnxBundle(bundle_dir)
+    feats = Features(bundle.params)
+    started = time.time()
+    image_emb = bundle.embed_images(load_rgb(real_dir / f) for _, f in structure["images"])
+    track_emb = bundle.embed_fbanks([feats.fbank(real_dir / f) for _, f in structure["tracks"]])
+    log(f"embedded {len(structure['images'])} pictures and {len(structure['tracks'])} tracks in {time.time() - started:.0f}s")
+    metrics = real_metrics(image_emb, track_emb, structure, games)
+    result = {
+        "bundle": bundle_dir.name, "realset": str(real_dir), "cpu": cpu_name(), "splits": splits,
+        "games": {g: {"split": structure["split"][g], "pictures": int((structure["image_game"] == g).sum()),
+                      "tracks": int((structure["track_game"] == g).sum()),
+                      "pairs": int(structure["pairs"][structure["image_game"] == g].sum())} for g in games},
+        "pool": {"pictures": len(structure["images"]), "tracks": len(structure["tracks"]), "games": sorted(structure["split"])},
+        "metrics": metrics, "protocol": REAL_PROTOCOL,
+    }
+    for line in real_summary_lines(metrics, games):
+        print(line)
+    target = out or real_dir / f"eval-{bundle_dir.name}.json"
+    write_json_atomic(target, result)
+    log(f"wrote {target}")
+    if write_metrics:
+        path = bundle_dir / "metrics.json"
+        existing = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        existing["real"] = result
+        write_json_atomic(path, existing)
+        log(f"wrote the real-pair figures into {path} (key \"real\")")
+    return result
+
+
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description="Evaluate a MuVis bundle on the corpus test split.")
-    ap.add_argument("--bundle", required=True)
-    ap.add_argument("--corpus", required=True)
+    ap = argparse.ArgumentParser(description="Evaluate a MuVis bundle on the corpus test split, or on real game pairs.")
+    ap.add_argument("--bundle", default=None, help="bundle folder (with --real: default models/<models/default>)")
+    source = ap.add_mutually_exclusive_group(required=True)
+    source.add_argument("--corpus")
+    source.add_argument("--real", help="a real-pair set built by `npm run realset -- build --out DIR`")
+    ap.add_argument("--real-splits", default="test", help="with --real: splits whose games are evaluated (comma-separated)")
+    ap.add_argument("--out", default=None, help="with --real: the JSON to write (default DIR/eval-<bundle>.json)")
+    ap.add_argument("--write-metrics", action="store_true", help="with --real: also store the figures in the bundle's metrics.json")
     args = ap.parse_args(argv)
+    if args.real:
+        bundle = Path(args.bundle) if args.bundle else _default_bundle()
+        evaluate_real(bundle, Path(args.real), [s.strip() for s in args.real_splits.split(",") if s.strip()],
+                      Path(args.out) if args.out else None, args.write_metrics)
+        return
+    if not args.bundle:
+        ap.error("--corpus needs --bundle")
     evaluate_bundle(Path(args.bundle), Path(args.corpus))
+
+
+def _default_bundle() -> Path:
+    models = Path(__file__).resolve().parents[2] / "models"
+    return models / (models / "default").read_text(encoding="utf-8").strip()
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import { clipTrack, isTrackerModule, openmptVersion, renderTracker, type ClipInf
 import { renderImage } from './media/image.js';
 import { fetchPackage, type FetchedPackage } from './debian.js';
 import { gameSummaries, renderReadme } from './readme.js';
-import type { GameSource } from './types.js';
+import type { GameSource, Licence } from './types.js';
 
 export interface BuildOptions {
   out: string;
@@ -68,6 +68,14 @@ async function ensureClip(out: string, root: string, game: string, track: string
   return { rel, info: clip.info };
 }
 
+/** A composed picture's licence: its files' licences, each named once. */
+function pictureLicence(game: GameSource, root: string, files: string[]): Licence {
+  const all = files.map((f) => game.licence(root, f));
+  const names = [...new Set(all.map((l) => l.name))];
+  const from = [...new Set(all.map((l) => l.from))];
+  return { name: names.join(' AND '), from: from.join(' | ') };
+}
+
 async function buildGame(game: GameSource, out: string, root: string, packages: FetchedPackage[], limit: number | undefined,
   tracker: () => string, log: (line: string) => void, failed: BuildFailure[]): Promise<Omit<RealsetEntry, 'index'>[]> {
   const all = groupPairs(game.collect(root));
@@ -102,7 +110,7 @@ async function buildGame(game: GameSource, out: string, root: string, packages: 
       files: { audio: clip.rel, image, hum: [] }, views: { snippets: [], crops: [] },
       game: game.id, unit: { kind: game.unitKind, names: pair.units },
       licence: {
-        image: game.licence(root, pair.image.files[0]),
+        image: pictureLicence(game, root, pair.image.files),
         music: game.licence(root, pair.music),
         mapping: game.licence(root, pair.mappings[0]),
       },
