@@ -29,8 +29,11 @@ function cssVar(element: Element, name: string): string {
   return getComputedStyle(element).getPropertyValue(name).trim() || '#888';
 }
 
-/** Play/pause, a waveform drawn from the decoded audio that doubles as a seek bar, and the time. */
-export default function AudioPlayer({ src, label }: { src: string; label: string }) {
+/**
+ * Play/pause, a waveform drawn from the decoded audio that doubles as a seek bar, and the time. `onTime`
+ * hears the position and length as they change (the Generate page's piano roll follows the playhead).
+ */
+export default function AudioPlayer({ src, label, onTime }: { src: string; label: string; onTime?: (seconds: number, duration: number) => void }) {
   const audio = useRef<HTMLAudioElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [peaks, setPeaks] = useState<Float32Array | null>(null);
@@ -125,8 +128,14 @@ export default function AudioPlayer({ src, label }: { src: string; label: string
         onPlay={() => setPlaying(true)}
         onPause={() => setPlaying(false)}
         onEnded={() => setPlaying(false)}
-        onLoadedMetadata={(e) => setDuration(e.currentTarget.duration)}
-        onTimeUpdate={(e) => setPosition(e.currentTarget.currentTime)}
+        onLoadedMetadata={(e) => {
+          setDuration(e.currentTarget.duration);
+          onTime?.(e.currentTarget.currentTime, e.currentTarget.duration);
+        }}
+        onTimeUpdate={(e) => {
+          setPosition(e.currentTarget.currentTime);
+          onTime?.(e.currentTarget.currentTime, e.currentTarget.duration);
+        }}
       />
     </div>
   );

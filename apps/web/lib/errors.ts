@@ -20,6 +20,7 @@ const MESSAGES: Record<string, string> = {
   INTERNAL_SERVER_ERROR: 'The API failed unexpectedly. Try again; if it keeps happening, check the server log.',
   NETWORK: 'Cannot reach the Muse API. Check that it is running (npm run api) and reload.',
   BAD_RESPONSE: 'The API answered with something the web app could not read.',
+  JOB_FAILED: 'The job failed on the server; its reason is below.',
 };
 
 const STATUS_CODES: Record<number, string> = {

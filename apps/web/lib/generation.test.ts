@@ -6,12 +6,12 @@ import { CAPABILITIES, INPUT_TYPE } from './operations';
 import { buildGenerateRequest, isUpload, resultAssetIds, type FormField } from './generation';
 import { namedType, type ArgSpec, type MutationSpec } from './capabilities';
 
-// The API has no generators yet; this is the shape one could take. The page must build a valid
-// request for it from introspection alone.
+// The API has no music → image generator yet (MusIm); this is a shape one could take. The page must build a
+// valid request for it from introspection alone.
 const GENERATOR_SDL = `
-  enum Instrument { PIANO STRINGS }
-  input ImagicOptions { durationSeconds: Float = 10, temperature: Float, seed: Int, instrument: Instrument, styles: [String!] }
-  extend type Mutation { generateMusic(image: Upload!, options: ImagicOptions, samples: Int! = 1): Job! }
+  enum Palette { WARM COOL }
+  input MusimOptions { steps: Int = 20, guidanceScale: Float, seed: Int, palette: Palette, styles: [String!] }
+  extend type Mutation { generateImage(audio: Upload!, options: MusimOptions, samples: Int! = 1): Job! }
 `;
 const schema = buildSchema(readFileSync(new URL('../../api/schema.graphql', import.meta.url), 'utf8') + GENERATOR_SDL);
 
@@ -19,7 +19,7 @@ function introspect(): { spec: MutationSpec; fields: FormField[] } {
   const result = graphqlSync({ schema, source: CAPABILITIES });
   assert.equal(result.errors, undefined);
   const mutations = (result.data as { __schema: { mutationType: { fields: { name: string; args: ArgSpec[]; type: never }[] } } }).__schema.mutationType.fields;
-  const field = mutations.find((f) => f.name === 'generateMusic')!;
+  const field = mutations.find((f) => f.name === 'generateImage')!;
   const spec: MutationSpec = { args: field.args, returns: namedType(field.type).name };
   const fields: FormField[] = [];
   for (const arg of spec.args.filter((a) => !isUpload(a))) {
@@ -37,23 +37,23 @@ test('a generator mutation is built from the schema, sending only what was fille
   const { spec, fields } = introspect();
   assert.equal(spec.returns, 'Job');
   const request = buildGenerateRequest(
-    'generateMusic',
+    'generateImage',
     spec,
     fields,
-    { 'options.temperature': '0.9', 'options.seed': '7', 'options.instrument': 'PIANO', 'options.styles': 'calm, piano', 'options.durationSeconds': '' },
+    { 'options.guidanceScale': '2.5', 'options.seed': '7', 'options.palette': 'WARM', 'options.styles': 'calm, oil', 'options.steps': '' },
     true,
   );
   assert.ok(request.ok);
   assert.deepEqual(validate(schema, parse(request.query)).map((e) => e.message), []);
-  assert.deepEqual(request.variables, { image: null, options: { temperature: 0.9, seed: 7, instrument: 'PIANO', styles: ['calm', 'piano'] } });
-  assert.equal(request.uploadPath, 'variables.image');
+  assert.deepEqual(request.variables, { audio: null, options: { guidanceScale: 2.5, seed: 7, palette: 'WARM', styles: ['calm', 'oil'] } });
+  assert.equal(request.uploadPath, 'variables.audio');
   assert.doesNotMatch(request.query, /samples/); // left to its server default
 });
 
 test('a required source that is missing is reported instead of sent', () => {
   const { spec, fields } = introspect();
-  const request = buildGenerateRequest('generateMusic', spec, fields, {}, false);
-  assert.deepEqual(request, { ok: false, missing: ['Image'] });
+  const request = buildGenerateRequest('generateImage', spec, fields, {}, false);
+  assert.deepEqual(request, { ok: false, missing: ['Audio'] });
 });
 
 test('result asset ids are found in the usual job result shapes', () => {

@@ -18,7 +18,22 @@ const HIT_FIELDS = /* GraphQL */ `
 `;
 
 export const JOB_FIELDS = /* GraphQL */ `
-  fragment JobFields on Job { id type status progress error result }
+  fragment JobFields on Job { id type status progress message error result }
+`;
+
+/** How a GENERATED asset was made; its sources are whole assets, so "same seed again" can put them back. */
+const GENERATION_FIELDS = /* GraphQL */ `
+  fragment GenerationFields on Generation {
+    engine bundle encoder seed parameters midiUrl createdAt
+    sources { role asset { ...AssetFields } }
+  }
+`;
+
+const GENERATED_ASSET_FIELDS = /* GraphQL */ `
+  fragment GeneratedAssetFields on Asset {
+    ...AssetFields
+    generation { ...GenerationFields }
+  }
 `;
 
 export const SEARCH_MUSIC_BY_IMAGE = /* GraphQL */ `
@@ -158,6 +173,51 @@ export const JOB = /* GraphQL */ `
     job(id: $id) { ...JobFields }
   }
   ${JOB_FIELDS}
+`;
+
+export const GENERATE_MUSIC = /* GraphQL */ `
+  mutation GenerateMusic($input: GenerateMusicInput!) {
+    generateMusic(input: $input) { ...JobFields }
+  }
+  ${JOB_FIELDS}
+`;
+
+export const CANCEL_JOB = /* GraphQL */ `
+  mutation CancelJob($id: ID!) {
+    cancelJob(id: $id) { ...JobFields }
+  }
+  ${JOB_FIELDS}
+`;
+
+/** Sent over the websocket (lib/subscription.ts), not POST /graphql. */
+export const JOB_UPDATED = /* GraphQL */ `
+  subscription JobUpdated($id: ID!) {
+    jobUpdated(id: $id) { ...JobFields }
+  }
+  ${JOB_FIELDS}
+`;
+
+export const GENERATED_ASSET = /* GraphQL */ `
+  query GeneratedAsset($id: ID!) {
+    asset(id: $id) { ...GeneratedAssetFields }
+  }
+  ${GENERATED_ASSET_FIELDS}
+  ${GENERATION_FIELDS}
+  ${ASSET_FIELDS}
+`;
+
+/** Generated music, newest first (the assets connection's order). */
+export const GENERATIONS = /* GraphQL */ `
+  query Generations($first: Int, $after: String) {
+    assets(filter: { sources: [GENERATED], kind: AUDIO }, first: $first, after: $after) {
+      totalCount
+      edges { cursor node { ...GeneratedAssetFields } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+  ${GENERATED_ASSET_FIELDS}
+  ${GENERATION_FIELDS}
+  ${ASSET_FIELDS}
 `;
 
 export const EMBEDDING_MAP = /* GraphQL */ `

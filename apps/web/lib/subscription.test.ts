@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SUBPROTOCOL, subscribe, websocketUrl, type SocketLike } from './subscription';
+import { browserWebsocketUrl, SUBPROTOCOL, subscribe, websocketUrl, type SocketLike } from './subscription';
 import type { ApiError } from './errors';
 
 /** A socket the test plays the server for: it records what the client sends and delivers what the test says. */
@@ -133,4 +133,15 @@ test('unsubscribing says complete to the server and closes quietly', () => {
 test('the websocket address of an API address', () => {
   assert.equal(websocketUrl('http://127.0.0.1:4000'), 'ws://127.0.0.1:4000/graphql');
   assert.equal(websocketUrl('https://muse.example/api/'), 'wss://muse.example/api/graphql');
+});
+
+test('a page uses the forwarded API address only when both are on loopback; a public address always', () => {
+  const forwarded = { url: 'ws://127.0.0.1:4000/graphql', public: false };
+  assert.equal(browserWebsocketUrl(forwarded, '127.0.0.1'), forwarded.url);
+  assert.equal(browserWebsocketUrl(forwarded, 'localhost'), forwarded.url);
+  assert.equal(browserWebsocketUrl(forwarded, 'muse.example'), null);
+  assert.equal(browserWebsocketUrl({ url: 'ws://[::1]:4000/graphql', public: false }, '[::1]'), 'ws://[::1]:4000/graphql');
+  assert.equal(browserWebsocketUrl({ url: 'ws://api.internal:4000/graphql', public: false }, 'localhost'), null);
+  assert.equal(browserWebsocketUrl({ url: 'wss://api.muse.example/graphql', public: true }, 'muse.example'), 'wss://api.muse.example/graphql');
+  assert.equal(browserWebsocketUrl(null, 'localhost'), null);
 });

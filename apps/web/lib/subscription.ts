@@ -158,3 +158,23 @@ export function subscribe<T>(options: SubscribeOptions, handlers: SubscriptionHa
     finish(() => undefined);
   };
 }
+
+/** Where the web server says the API's websocket is; `public` when it was told how browsers reach the API. */
+export interface SubscriptionAddress {
+  url: string;
+  public: boolean;
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
+
+/**
+ * The websocket address a page served from `pageHost` may use, or null to poll instead. An address given
+ * for browsers (MUSE_PUBLIC_API_URL) is used as it is. The address the web server forwards to is used only
+ * when it and the page are both on loopback: for a browser on another machine it would name that machine,
+ * and the API key would go to whatever listens there.
+ */
+export function browserWebsocketUrl(address: SubscriptionAddress | null, pageHost: string): string | null {
+  if (!address) return null;
+  if (address.public) return address.url;
+  return LOOPBACK_HOST.test(new URL(address.url).hostname) && LOOPBACK_HOST.test(pageHost) ? address.url : null;
+}
