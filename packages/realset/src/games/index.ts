@@ -3,15 +3,18 @@ import type { GameSource, Split } from '../types.js';
 import { blobwars } from './blobwars.js';
 import { fillets } from './fillets.js';
 import { hedgewars } from './hedgewars.js';
+import { pekka } from './pekka.js';
 import { pingus } from './pingus.js';
 import { supertux } from './supertux.js';
+import { wizznic } from './wizznic.js';
 
-export const GAMES: readonly GameSource[] = [hedgewars, supertux, fillets, pingus, blobwars];
+export const GAMES: readonly GameSource[] = [hedgewars, supertux, fillets, pingus, blobwars, wizznic, pekka];
 
 /**
  * Whole games are held out: all pictures of one game share its art style and all its music its
  * composers, so pairs of one game on both sides of a split would measure style, not pairing.
- * The four games with the finest pairing (theme, level sector, room, level) are the test games.
+ * The four games with the finest pairing (theme, level sector, room, level) are the test games;
+ * Blob Wars is validation; the rest train.
  */
 export const GAME_SPLITS: Readonly<Record<string, Split>> = {
   hedgewars: 'test',
@@ -19,6 +22,8 @@ export const GAME_SPLITS: Readonly<Record<string, Split>> = {
   'fillets-ng': 'test',
   pingus: 'test',
   blobwars: 'val',
+  wizznic: 'train',
+  'pekka-kana-2': 'train',
 };
 
 export function splitOf(gameId: string): Split {

@@ -2,8 +2,10 @@
 // (the corpus's image format): composed on a canvas the size the game shows, then centre-cropped
 // to a square and resized.
 import sharp, { type OverlayOptions, type Sharp } from 'sharp';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
 import type { ImageRecipe } from '../types.js';
+import { decodeBmp } from './bmp.js';
 
 export const IMAGE_SIZE = 256;
 const LAYER_CANVAS = { width: 800, height: 600 };
@@ -64,12 +66,19 @@ async function tiled(root: string, file: string): Promise<Sharp> {
   return sharp(canvas);
 }
 
+/** A picture file as sharp input: BMP through our reader (sharp's libvips has no BMP loader). */
+function openPicture(path: string): Sharp {
+  if (extname(path).toLowerCase() !== '.bmp') return sharp(path);
+  const { width, height, data } = decodeBmp(new Uint8Array(readFileSync(path)));
+  return sharp(data, { raw: { width, height, channels: 3 } });
+}
+
 async function composed(root: string, recipe: ImageRecipe): Promise<Sharp> {
   switch (recipe.kind) {
     case 'hedgewars-theme': return hedgewarsTheme(root, recipe);
     case 'layers': return layered(root, recipe.files);
     case 'tiled': return tiled(root, recipe.files[0]);
-    case 'single': return sharp(join(root, recipe.files[0]));
+    case 'single': return openPicture(join(root, recipe.files[0]));
   }
 }
 
