@@ -5,7 +5,7 @@ import { layoutPianoRoll, voiceLabel, type RollLayout } from '@/lib/pianoRoll';
 
 /** A voice's colour: hues apart from the accent's, so instruments are told apart at a glance. */
 function voiceColour(voice: number, alpha: number): string {
-  return `hsl(${(250 + voice * 67) % 360} 70% 62% / ${alpha.toFixed(2)})`;
+  return `hsl(${(250 + voice * 67) % 360} 75% 58% / ${alpha.toFixed(2)})`;
 }
 
 function cssVar(element: Element, name: string, fallback: string): string {
@@ -72,7 +72,7 @@ export default function PianoRoll({ src, label, seconds, position }: { src: stri
     if (layout.drumLaneTop !== null && layout.drumLaneTop > 0) ctx.fillRect(0, layout.drumLaneTop, layout.width, ratio);
     for (const rect of layout.rects) {
       ctx.fillStyle = voiceColour(rect.voice, 0.45 + 0.55 * rect.loudness);
-      ctx.fillRect(rect.x, rect.y + 0.5, rect.width, Math.max(1, rect.height - 1));
+      ctx.fillRect(rect.x, rect.y + 0.5, rect.width, Math.max(2 * ratio, rect.height - 1));
     }
     if (position !== undefined && position > 0) {
       ctx.fillStyle = cssVar(el, '--text', '#e8eaef');

@@ -61,10 +61,13 @@ function NumberInput({ field, label, form, set, problems, step, min, max, placeh
   disabled?: boolean;
   hint?: ReactNode;
 }) {
+  const hintId = `${field}-hint`;
   return (
     <label className="field">
       {label}
       <input
+        aria-label={label}
+        aria-describedby={hint ? hintId : undefined}
         type="number"
         inputMode="decimal"
         step={step}
@@ -77,7 +80,7 @@ function NumberInput({ field, label, form, set, problems, step, min, max, placeh
         onChange={(e) => set(field, e.target.value)}
         style={{ width: '8rem' }}
       />
-      {hint && <span className="muted small">{hint}</span>}
+      {hint && <span id={hintId} className="muted small">{hint}</span>}
       <FieldProblem problems={problems} field={field} />
     </label>
   );

@@ -1,0 +1,154 @@
+// End-to-end: the Generate page's image → music form in headless Chromium against a real API running the untrained
+// tiny Imagic bundle that `.ci/run` exports (data/imagic/bundles/imagic-untrained): upload an image, generate 5 s,
+// follow the progress, play the piece, download its WAV and MIDI, find it among the past generations, and refill
+// the form from it ("same seed again", "continue this").
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ARTIFACTS, ROOT, startStack, type Stack } from './stack.js';
+import { warmImage } from './media.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
+const WAIT = { timeout: 90_000 };
+const BUNDLE = process.env.IMAGIC_TEST_BUNDLE ?? join(ROOT, 'data/imagic/bundles/imagic-untrained');
+const skip = existsSync(join(BUNDLE, 'manifest.json')) ? false : `no Imagic bundle at ${BUNDLE}: run \`.ci/run\` (or training/imagic/export.py --untrained --config tiny --out …), or set IMAGIC_TEST_BUNDLE`;
+
+/** Records each state of the progress panel into window.seenProgress, as the page shows it. */
+const RECORD_PROGRESS = `(() => {
+  const seen = [];
+  window.seenProgress = seen;
+  new MutationObserver(() => {
+    const panel = document.querySelector('section[aria-label="Generation"]');
+    if (!panel) return;
+    const entry = {
+      status: panel.getAttribute('data-status'),
+      via: panel.getAttribute('data-via'),
+      text: panel.querySelector('.job-text')?.textContent ?? '',
+      value: panel.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') ?? null,
+    };
+    const last = seen[seen.length - 1];
+    if (!last || JSON.stringify(last) !== JSON.stringify(entry)) seen.push(entry);
+  }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+})()`;
+
+describe('the Generate page in a browser', { timeout: 900_000, skip }, () => {
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    stack = await startStack({ apiEnv: { MUSE_IMAGIC_BUNDLE: BUNDLE } });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ baseURL: stack.webUrl, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await context.addInitScript((key) => {
+      if (window.location.protocol.startsWith('http')) window.localStorage.setItem('muse.apiKey', key);
+    }, stack.apiKey);
+    context.on('weberror', (error) => pageErrors.push(`${error.page()?.url()}: ${error.error().message}`));
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  let pieceId = '';
+  let seed = '';
+
+  test('an uploaded image becomes 5 s of music, with live progress', async () => {
+    await page.goto('/generate');
+    const imagic = page.locator('section[data-engine="Imagic"]');
+    await imagic.locator('form').waitFor(WAIT);
+    await imagic.locator('fieldset[data-slot="image"] .dropzone[data-hydrated="true"]').waitFor(WAIT);
+    await imagic.locator('fieldset[data-slot="image"] input[type=file]').setInputFiles({ name: 'harbour.png', mimeType: 'image/png', buffer: warmImage(3) });
+    await imagic.locator('fieldset[data-slot="image"][data-filled="true"] img').waitFor(WAIT);
+    await imagic.getByLabel('Length (seconds)').fill('5');
+
+    // every state the progress panel shows, as it shows it (a string: tsx's helpers do not exist in the page)
+    await page.evaluate(RECORD_PROGRESS);
+    await imagic.getByRole('button', { name: 'Generate music' }).click();
+
+    const panel = page.locator('section[aria-label="Generation"]');
+    await panel.waitFor(WAIT);
+    await page.locator('section[aria-label="Generation"][data-status="SUCCEEDED"]').waitFor(WAIT);
+    const seen = await page.evaluate(() => (window as unknown as { seenProgress: { status: string; via: string; text: string; value: string }[] }).seenProgress);
+    assert.ok(seen.length >= 2, `progress states seen: ${JSON.stringify(seen)}`);
+    // updates came over the API's websocket (both the page and the API are on loopback here)
+    assert.equal(seen[seen.length - 1].via, 'subscription', JSON.stringify(seen));
+    assert.equal(seen[seen.length - 1].text, 'Done');
+    assert.equal(seen[seen.length - 1].value, '100');
+    for (const state of seen.filter((s) => s.status === 'RUNNING' && /^Bar /.test(s.text))) {
+      assert.match(state.text, /^Bar \d+ of \d+, variation 1 of 1 · \d+%$/);
+    }
+    assert.ok(seen.some((s) => s.status === 'QUEUED' || s.status === 'RUNNING'), `no state before the end: ${JSON.stringify(seen)}`);
+
+    const piece = page.locator('[aria-label="Results"] article.piece');
+    await piece.first().waitFor(WAIT);
+    assert.equal(await piece.count(), 1);
+    pieceId = (await piece.getAttribute('data-generated-asset')) ?? '';
+    assert.match(pieceId, /^[0-9a-f-]{36}$/);
+    await piece.locator('.piano-roll[data-roll="ready"]').waitFor(WAIT);
+    await page.screenshot({ path: join(ARTIFACTS, 'generate-result.png'), fullPage: true });
+  });
+
+  test('the piece plays, and its WAV and MIDI download', async () => {
+    assert.ok(pieceId, 'the first test made no piece');
+    const piece = page.locator(`[aria-label="Results"] [data-generated-asset="${pieceId}"]`);
+    await piece.locator('.player[data-waveform="ready"]').waitFor(WAIT);
+    await piece.getByRole('button', { name: /^Play / }).click();
+    await piece.getByRole('button', { name: /^Pause / }).waitFor(WAIT);
+    await page.waitForFunction(
+      (id) => {
+        const audio = document.querySelector<HTMLAudioElement>(`[aria-label="Results"] [data-generated-asset="${id}"] audio`);
+        return !!audio && audio.currentTime > 0.2;
+      },
+      pieceId,
+      WAIT,
+    );
+    await piece.getByRole('button', { name: /^Pause / }).click();
+
+    for (const [name, magic, extension] of [['⬇ WAV', 'RIFF', '.wav'], ['⬇ MIDI', 'MThd', '.mid']] as const) {
+      const downloading = page.waitForEvent('download', WAIT);
+      await piece.getByRole('link', { name }).click();
+      const download = await downloading;
+      assert.ok(download.suggestedFilename().endsWith(extension), download.suggestedFilename());
+      const path = await download.path();
+      const bytes = readFileSync(path);
+      assert.equal(bytes.subarray(0, 4).toString('latin1'), magic, `${name} starts with ${bytes.subarray(0, 4).toString('hex')}`);
+    }
+  });
+
+  test('it is among the past generations, and refills the form', async () => {
+    assert.ok(pieceId, 'the first test made no piece');
+    const past = page.locator(`[aria-label="Past generations"] [data-generated-asset="${pieceId}"]`);
+    await past.waitFor(WAIT);
+    // newest first: the piece just made leads the list
+    assert.equal(await page.locator('[aria-label="Past generations"] [data-generated-asset]').first().getAttribute('data-generated-asset'), pieceId);
+    const { asset } = await stack.graphql<{ asset: { generation: { seed: number; parameters: { seconds: number } } } }>(
+      'query($id: ID!) { asset(id: $id) { generation { seed parameters } } }',
+      { id: pieceId },
+    );
+    assert.equal(asset.generation.parameters.seconds, 5);
+    seed = String(asset.generation.seed);
+
+    await past.getByRole('button', { name: /Same seed again/ }).click();
+    const imagic = page.locator('section[data-engine="Imagic"]');
+    await imagic.getByText(`seed (${seed})`, { exact: false }).waitFor(WAIT);
+    assert.equal(await imagic.getByLabel('Seed', { exact: true }).inputValue(), seed);
+    assert.equal(await imagic.getByLabel('Length (seconds)').inputValue(), '5');
+    assert.equal(await imagic.locator('fieldset[data-slot="image"]').getAttribute('data-filled'), 'true');
+
+    await past.getByRole('button', { name: /Continue this/ }).click();
+    await imagic.locator('fieldset[data-slot="prompt"][data-filled="true"]').waitFor(WAIT);
+    await page.screenshot({ path: join(ARTIFACTS, 'generate-refilled.png'), fullPage: true });
+  });
+
+  test('no page raised an uncaught error', () => {
+    assert.deepEqual(pageErrors, []);
+  });
+});
