@@ -148,6 +148,29 @@ describe('the Generate page in a browser', { timeout: 900_000, skip }, () => {
     await page.screenshot({ path: join(ARTIFACTS, 'generate-refilled.png'), fullPage: true });
   });
 
+  test('without the websocket the page polls, and Cancel stops a long generation', async () => {
+    const polling = await context.newPage();
+    // the API's websocket refuses: the page must fall back to polling job(id)
+    await polling.routeWebSocket(/\/graphql$/, (ws) => ws.close({ code: 1011, reason: 'blocked by the test' }));
+    await polling.goto('/generate');
+    const imagic = polling.locator('section[data-engine="Imagic"]');
+    await imagic.locator('fieldset[data-slot="image"] .dropzone[data-hydrated="true"]').waitFor(WAIT);
+    await imagic.locator('fieldset[data-slot="image"] input[type=file]').setInputFiles({ name: 'dusk.png', mimeType: 'image/png', buffer: warmImage(9) });
+    await imagic.getByLabel('Length (seconds)').fill('120');
+    await imagic.getByRole('radio', { name: '4' }).click();
+    const before = (await stack.graphql<{ assets: { totalCount: number } }>('{ assets(filter: { sources: [GENERATED] }) { totalCount } }')).assets.totalCount;
+    await imagic.getByRole('button', { name: 'Generate 4 variations' }).click();
+    const panel = polling.locator('section[aria-label="Generation"]');
+    await panel.getByRole('button', { name: 'Cancel' }).click(WAIT);
+    await polling.locator('section[aria-label="Generation"][data-status="CANCELLED"]').waitFor(WAIT);
+    assert.equal(await panel.getAttribute('data-via'), 'polling');
+    assert.equal(await panel.locator('.job-text').textContent(), 'Cancelled');
+    await panel.getByText(/nothing from this generation was kept/).waitFor(WAIT);
+    const afterwards = (await stack.graphql<{ assets: { totalCount: number } }>('{ assets(filter: { sources: [GENERATED] }) { totalCount } }')).assets.totalCount;
+    assert.equal(afterwards, before, 'a cancelled generation keeps no piece');
+    await polling.close();
+  });
+
   test('no page raised an uncaught error', () => {
     assert.deepEqual(pageErrors, []);
   });
