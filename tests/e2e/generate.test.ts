@@ -4,7 +4,7 @@
 // the form from it ("same seed again", "continue this").
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ARTIFACTS, ROOT, startStack, type Stack } from './stack.js';
@@ -40,9 +40,16 @@ describe('the Generate page in a browser', { timeout: 900_000, skip }, () => {
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  const libraries: Record<string, string> = {};
+  const libraryAssets = async (id: string) =>
+    (await stack.graphql<{ assets: { edges: { node: { id: string } }[] } }>('query($id: ID!) { assets(filter: { libraryId: $id }) { edges { node { id } } } }', { id })).assets.edges.map((e) => e.node.id);
 
   before(async () => {
     stack = await startStack({ apiEnv: { MUSE_IMAGIC_BUNDLE: BUNDLE } });
+    for (const name of ['Soundtracks', 'Favourites']) {
+      const { createLibrary } = await stack.graphql<{ createLibrary: { id: string } }>('mutation($name: String!) { createLibrary(name: $name) { id } }', { name });
+      libraries[name] = createLibrary.id;
+    }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     context = await browser.newContext({ baseURL: stack.webUrl, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     await context.addInitScript((key) => {
@@ -68,6 +75,7 @@ describe('the Generate page in a browser', { timeout: 900_000, skip }, () => {
     await imagic.locator('fieldset[data-slot="image"] input[type=file]').setInputFiles({ name: 'harbour.png', mimeType: 'image/png', buffer: warmImage(3) });
     await imagic.locator('fieldset[data-slot="image"][data-filled="true"] img').waitFor(WAIT);
     await imagic.getByLabel('Length (seconds)').fill('5');
+    await imagic.getByLabel('Save into library').selectOption(libraries.Soundtracks);
 
     // every state the progress panel shows, as it shows it (a string: tsx's helpers do not exist in the page)
     await page.evaluate(RECORD_PROGRESS);
@@ -77,6 +85,7 @@ describe('the Generate page in a browser', { timeout: 900_000, skip }, () => {
     await panel.waitFor(WAIT);
     await page.locator('section[aria-label="Generation"][data-status="SUCCEEDED"]').waitFor(WAIT);
     const seen = await page.evaluate(() => (window as unknown as { seenProgress: { status: string; via: string; text: string; value: string }[] }).seenProgress);
+    writeFileSync(join(ARTIFACTS, 'generate-progress.json'), JSON.stringify(seen, null, 1));
     assert.ok(seen.length >= 2, `progress states seen: ${JSON.stringify(seen)}`);
     // updates came over the API's websocket (both the page and the API are on loopback here)
     assert.equal(seen[seen.length - 1].via, 'subscription', JSON.stringify(seen));
@@ -94,6 +103,12 @@ describe('the Generate page in a browser', { timeout: 900_000, skip }, () => {
     assert.match(pieceId, /^[0-9a-f-]{36}$/);
     await piece.locator('.piano-roll[data-roll="ready"]').waitFor(WAIT);
     await page.screenshot({ path: join(ARTIFACTS, 'generate-result.png'), fullPage: true });
+    // the form's library got the piece; the piece's own Save puts it in another
+    assert.deepEqual(await libraryAssets(libraries.Soundtracks), [pieceId]);
+    await piece.getByLabel(/^Library to save/).selectOption(libraries.Favourites);
+    await piece.getByRole('button', { name: 'Save', exact: true }).click();
+    await piece.getByText('Saved to “Favourites”.').waitFor(WAIT);
+    assert.deepEqual(await libraryAssets(libraries.Favourites), [pieceId]);
   });
 
   test('the piece plays, and its WAV and MIDI download', async () => {

@@ -10,6 +10,7 @@ import {
   DEFAULT_FORM,
   formFromGeneration,
   generationHint,
+  refusedField,
   type MusicForm,
   type SourceAsset,
 } from './musicRequest';
@@ -164,4 +165,15 @@ test('the API codes a generation meets each say what to do here', () => {
   }
   assert.match(generationHint('TOO_MANY_REQUESTS')!, /Wait for one to finish/);
   assert.equal(generationHint('SOMETHING_NEW'), null);
+});
+
+test('an API refusal is pinned to the field its message names', () => {
+  assert.equal(refusedField('seconds must lie in 5–30 on this server, got 60'), 'seconds');
+  assert.equal(refusedField('count (variations) must be 1–2 on this server, got 4'), 'count');
+  assert.equal(refusedField('imageAssetId: asset 7b0f does not exist'), 'image');
+  assert.equal(refusedField('guideWeight must lie in 0–1, got 2'), 'guideWeight');
+  assert.equal(refusedField('topP must lie in (0, 1], got 0'), 'topP');
+  assert.equal(refusedField('library 12 does not exist'), 'libraryId');
+  assert.equal(refusedField('an audio prompt sets the tempo: leave tempo unset'), null);
+  assert.equal(refusedField('give exactly one of image (an upload) or imageAssetId'), null);
 });

@@ -325,7 +325,7 @@ export function continueFrom(asset: SourceAsset, current: MusicForm): MusicForm 
 const GENERATION_HINTS: Record<string, string> = {
   BAD_USER_INPUT: 'A setting was refused: the API’s words above say which. Change it and generate again.',
   TOO_MANY_REQUESTS: 'Your key already has as many generations running as this server allows, or the queue is full. Wait for one to finish, or cancel one, then try again.',
-  SERVICE_UNAVAILABLE: 'The music engine is not ready on this server: it may still be loading, or no Imagic bundle is configured (MUSE_IMAGIC_BUNDLE). Try again shortly.',
+  SERVICE_UNAVAILABLE: 'This server cannot generate music until it has a working Imagic bundle (the API’s words above say what is wrong); the form works again as soon as it has one.',
   FORBIDDEN: 'Generating music needs an API key with the “write” scope.',
   UNAUTHENTICATED: 'Generating music needs an API key with the “write” scope.',
   PAYLOAD_TOO_LARGE: 'A file is over the server’s limit (a MIDI prompt may be 1 MB, an audio prompt 30 s long). Use a smaller file or a shorter excerpt.',
@@ -336,4 +336,20 @@ const GENERATION_HINTS: Record<string, string> = {
 
 export function generationHint(code: string): string | null {
   return GENERATION_HINTS[code] ?? null;
+}
+
+const REFUSABLE: readonly (keyof MusicForm)[] = [
+  'image', 'prompt', 'guide', 'guideWeight', 'seconds', 'tempo', 'key', 'mode', 'meter', 'style', 'instruments', 'density',
+  'temperature', 'topP', 'guidanceScale', 'seed', 'count', 'libraryId', 'title',
+];
+
+/**
+ * The form field an API refusal is about, read from its message, which starts with the input's name
+ * ("seconds must lie in 5–30 on this server", "imageAssetId: asset … does not exist"); null when it names none.
+ */
+export function refusedField(message: string): keyof MusicForm | null {
+  const name = /^\s*([A-Za-z]+?)(AssetId)?\b/.exec(message)?.[1];
+  if (!name) return null;
+  if (name === 'library') return 'libraryId';
+  return REFUSABLE.find((field) => field === name) ?? null;
 }

@@ -4,17 +4,19 @@ import Link from 'next/link';
 import AudioPlayer from '@/components/AudioPlayer';
 import PianoRoll from '@/components/PianoRoll';
 import ErrorNote from '@/components/ErrorNote';
-import { useLibraries } from '@/components/FilterBar';
 import { graphql } from '@/lib/graphql';
 import { toApiError, type ApiError } from '@/lib/errors';
 import { ADD_TO_LIBRARY } from '@/lib/operations';
 import { assetTitle, formatDuration, mediaSrc } from '@/lib/format';
 import type { AddToLibraryMutation, GeneratedAssetFieldsFragment } from '@/lib/generated/graphql';
+import type { Library } from '@/lib/types';
 
 export type GeneratedAsset = GeneratedAssetFieldsFragment;
 
 interface Props {
   asset: GeneratedAsset;
+  /** where it can be saved; null while they load */
+  libraries: Library[] | null;
   /** "Continue this": the piece goes into the form's prompt slot */
   onContinue: (asset: GeneratedAsset) => void;
   /** "Same seed again": the form is filled with this piece's seed and parameters */
@@ -46,11 +48,10 @@ function parameterLine(asset: GeneratedAsset): string {
 }
 
 /** One generated piece: player with waveform, piano roll, downloads, save to a library, continue, same seed again. */
-export default function GeneratedPiece({ asset, onContinue, onSameSeed, notesOpen }: Props) {
+export default function GeneratedPiece({ asset, libraries, onContinue, onSameSeed, notesOpen }: Props) {
   const [position, setPosition] = useState(0);
   const [duration, setDuration] = useState<number | undefined>(asset.durationSeconds ?? undefined);
   const [showNotes, setShowNotes] = useState(notesOpen);
-  const libraries = useLibraries();
   const [target, setTarget] = useState('');
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
@@ -111,9 +112,9 @@ export default function GeneratedPiece({ asset, onContinue, onSameSeed, notesOpe
           ⟲ Same seed again
         </button>
         <span className="row" style={{ gap: '0.4rem' }}>
-          <select aria-label={`Library to save ${title} to`} value={target} onChange={(e) => setTarget(e.target.value)} disabled={!libraries.data?.libraries.length}>
-            <option value="">{libraries.data?.libraries.length ? 'Save to a library…' : 'No libraries yet'}</option>
-            {(libraries.data?.libraries ?? []).map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
+          <select aria-label={`Library to save ${title} to`} value={target} onChange={(e) => setTarget(e.target.value)} disabled={!libraries?.length}>
+            <option value="">{libraries?.length ? 'Save to a library…' : 'No libraries yet'}</option>
+            {(libraries ?? []).map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
           </select>
           <button type="button" disabled={!target || saving} onClick={() => void save()}>{saving ? 'Saving…' : 'Save'}</button>
         </span>

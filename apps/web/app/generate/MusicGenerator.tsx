@@ -28,6 +28,7 @@ import {
   METERS,
   MODES,
   promptFixes,
+  refusedField,
   STYLES,
   type MusicForm,
   type Problem,
@@ -185,6 +186,14 @@ export default function MusicGenerator({ subscription }: { subscription: Subscri
   const [websocketUrl, setWebsocketUrl] = useState<string | null>(null);
   const formTop = useRef<HTMLFormElement>(null);
   const libraries = useLibraries();
+  const libraryList = libraries.data?.libraries ?? null;
+
+  // a setting to fix inside a folded group unfolds it
+  useEffect(() => {
+    formTop.current?.querySelectorAll('details').forEach((fold) => {
+      if (fold.querySelector('[aria-invalid="true"], .field-problem')) fold.open = true;
+    });
+  }, [problems]);
 
   // the page's host is known in the browser only
   useEffect(() => setWebsocketUrl(browserWebsocketUrl(subscription, window.location.hostname)), [subscription]);
@@ -239,7 +248,10 @@ export default function MusicGenerator({ subscription }: { subscription: Subscri
       });
       setJob({ id: generateMusic.id, count: request.variables.input.count ?? 1 });
     } catch (caught) {
-      setStartError(toApiError(caught));
+      const error = toApiError(caught);
+      setStartError(error);
+      const field = error.code === 'BAD_USER_INPUT' || error.code === 'NOT_FOUND' ? refusedField(error.detail) : null;
+      if (field) setProblems([{ field, message: `The API refused this: ${error.detail}` }]);
     } finally {
       setSubmitting(false);
       setUploaded(null);
@@ -331,7 +343,7 @@ export default function MusicGenerator({ subscription }: { subscription: Subscri
                   <span id="count-label">Variations</span>
                   <div className="segmented" role="radiogroup" aria-labelledby="count-label">
                     {[1, 2, 3, 4].map((n) => (
-                      <button key={n} type="button" role="radio" aria-checked={form.count === String(n)} aria-pressed={form.count === String(n)} onClick={() => set('count', String(n))}>
+                      <button key={n} type="button" role="radio" aria-checked={form.count === String(n)} onClick={() => set('count', String(n))}>
                         {n}
                       </button>
                     ))}
@@ -401,7 +413,7 @@ export default function MusicGenerator({ subscription }: { subscription: Subscri
           </div>
         </div>
 
-        {problems.length > 0 && (
+        {problems.length > 0 && !startError && (
           <p className="notice error small" role="alert">
             {problems.length === 1 ? problems[0].message : `Fix ${problems.length} settings first: ${problems.map((p) => p.message).join(' ')}`}
           </p>
@@ -423,13 +435,13 @@ export default function MusicGenerator({ subscription }: { subscription: Subscri
           <ol className="piece-list" aria-label="Results">
             {results.map((asset) => (
               <li key={asset.id}>
-                <GeneratedPiece asset={asset} onContinue={onContinue} onSameSeed={onSameSeed} notesOpen />
+                <GeneratedPiece asset={asset} libraries={libraryList} onContinue={onContinue} onSameSeed={onSameSeed} notesOpen />
               </li>
             ))}
           </ol>
         </section>
       )}
-      <PastGenerations refreshKey={refreshKey} onContinue={onContinue} onSameSeed={onSameSeed} />
+      <PastGenerations refreshKey={refreshKey} libraries={libraryList} onContinue={onContinue} onSameSeed={onSameSeed} />
     </section>
   );
 }

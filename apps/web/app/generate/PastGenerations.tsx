@@ -4,6 +4,7 @@ import ErrorNote from '@/components/ErrorNote';
 import Loading from '@/components/Loading';
 import Empty from '@/components/Empty';
 import GeneratedPiece, { type GeneratedAsset } from './GeneratedPiece';
+import type { Library } from '@/lib/types';
 import { useQuery } from '@/lib/hooks';
 import { GENERATIONS } from '@/lib/operations';
 import type { GenerationsQuery } from '@/lib/generated/graphql';
@@ -13,12 +14,14 @@ const PAGE = 5;
 interface Props {
   /** changes when a generation finished, so the list is read again */
   refreshKey: number;
+  /** where a piece can be saved; null while they load */
+  libraries: Library[] | null;
   onContinue: (asset: GeneratedAsset) => void;
   onSameSeed: (asset: GeneratedAsset) => void;
 }
 
 /** Generated music in the library, newest first (assets whose source is GENERATED). */
-export default function PastGenerations({ refreshKey, onContinue, onSameSeed }: Props) {
+export default function PastGenerations({ refreshKey, libraries, onContinue, onSameSeed }: Props) {
   const [first, setFirst] = useState(PAGE);
   const { data, error, loading, reload } = useQuery<GenerationsQuery>(GENERATIONS, { first });
   useEffect(() => {
@@ -38,7 +41,7 @@ export default function PastGenerations({ refreshKey, onContinue, onSameSeed }: 
       <ol className="piece-list" aria-label="Past generations">
         {pieces.map((asset) => (
           <li key={asset.id}>
-            <GeneratedPiece asset={asset} onContinue={onContinue} onSameSeed={onSameSeed} notesOpen={false} />
+            <GeneratedPiece asset={asset} libraries={libraries} onContinue={onContinue} onSameSeed={onSameSeed} notesOpen={false} />
           </li>
         ))}
       </ol>

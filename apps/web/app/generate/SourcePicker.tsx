@@ -83,7 +83,7 @@ export default function SourcePicker({ name, title, hint, kind, accept, value, o
   const [browsing, setBrowsing] = useState(false);
   const showPicker = !value || browsing;
   return (
-    <fieldset className="stack source" aria-label={name} data-slot={name.toLowerCase()} data-filled={!!value} aria-invalid={!!problem}>
+    <fieldset className="stack source" aria-label={name} data-slot={name.toLowerCase()} data-filled={!!value} data-invalid={!!problem}>
       <legend>{title}</legend>
       {value && !browsing && (
         <>
