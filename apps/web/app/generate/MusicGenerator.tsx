@@ -389,7 +389,7 @@ export default function MusicGenerator({ subscription }: { subscription: Subscri
                 <NumberInput field="guidanceScale" label="Guidance scale" form={form} set={set} problems={problems} step={0.5} min={BOUNDS.guidanceScale.min} max={BOUNDS.guidanceScale.max} hint="how closely it follows the image" />
                 <div className="row" style={{ alignItems: 'flex-end', gap: '0.4rem' }}>
                   <NumberInput field="seed" label="Seed" form={form} set={set} problems={problems} step={1} min={0} max={BOUNDS.seed.max} placeholder="random" hint="empty: a new one each time" />
-                  <button type="button" className="small" onClick={() => set('seed', randomSeed())} title="Pick a random seed now, to reuse later" style={{ marginBottom: '1.6rem' }}>🎲</button>
+                  <button type="button" className="small" onClick={() => set('seed', randomSeed())} title="Pick a random seed now, to reuse later" style={{ marginBottom: '1.6rem' }}>Random</button>
                 </div>
               </div>
             </details>
