@@ -310,8 +310,10 @@ export class GenerationService {
         signal,
         onProgress: (p) => {
           const done = (p.variation + Math.min(1, p.seconds / p.targetSeconds)) / p.count;
-          const bars = p.seconds > 0 ? Math.max(p.bars, Math.round((p.bars * p.targetSeconds) / p.seconds)) : '?';
-          generating.report(generationStart + done * (PROGRESS.generated - generationStart), `bar ${p.bars} of ${bars}, variation ${p.variation + 1} of ${p.count}`);
+          const variation = `variation ${p.variation + 1} of ${p.count}`;
+          // the whole piece's bars, estimated from those so far (a bar's length is set by tempo and meter)
+          const bars = Math.max(p.bars, Math.round((p.bars * p.targetSeconds) / p.seconds));
+          generating.report(generationStart + done * (PROGRESS.generated - generationStart), p.bars > 0 && p.seconds > 0 ? `bar ${p.bars} of ${bars}, ${variation}` : `starting ${variation}`);
         },
       },
     );
