@@ -358,7 +358,7 @@ export class GenerationService {
           });
         } catch (err) {
           if (midiCreated) await media.remove(midiSha256, MIDI_EXT).catch(() => undefined);
-          throw err;
+          throw inaudible(err) ? new Error(`variation ${i + 1} of ${pieces.length} (seed ${piece.seed}) came out without audible notes (${(err as Error).message}): try another seed`) : err;
         }
         if (stored.created) created.push(stored.asset.id);
         // the very same WAV uploaded earlier: that asset is no generation, so no row keeps the MIDI
@@ -402,6 +402,12 @@ export class GenerationService {
       ],
     };
   }
+}
+
+/** The ingest step refuses silent or too short audio: for a generated piece, the model wrote (next to) no notes. */
+function inaudible(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === 'AUDIO_SILENT' || code === 'AUDIO_TOO_SHORT';
 }
 
 /** A transcribed audio prompt sets its own tempo (from its onsets) and meter (4/4): the engine refuses controls that differ. */
