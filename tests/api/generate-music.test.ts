@@ -307,3 +307,44 @@ test('without an engine, generateMusic is SERVICE_UNAVAILABLE and says how to ge
     }
   }
 });
+
+test('a restart keeps generated MIDI files (the start-up sweep knows them) and resumes a generation that shutdown interrupted', { skip }, async () => {
+  const dataDir = tempDir();
+  try {
+    let api = await startTestApi(dataDir, ENV);
+    const key = await api.key(['read', 'write']);
+    const run = async (input: Record<string, unknown>) => {
+      const r = await gqlUpload(api.url, GENERATE, { input: { ...input, image: null } }, { 'variables.input.image': await image(41) }, { key });
+      assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+      return r.data.generateMusic.id as string;
+    };
+    const poll = async (id: string, until: (job: any) => boolean) => {
+      for (let i = 0; i < 2400; i++) {
+        const job = (await gql(api.url, `query($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`, { id })).data.job;
+        if (until(job)) return job;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`job ${id} did not get there`);
+    };
+    const first = await poll(await run({ seconds: 2, seed: 42 }), (job) => TERMINAL.has(job.status));
+    assert.equal(first.status, 'SUCCEEDED', JSON.stringify(first));
+    const long = await run({ seconds: 60, count: 3, seed: 2 });
+    await poll(long, (job) => job.status === 'RUNNING' && job.progress > 0.05);
+    const closing = Date.now();
+    await api.close();
+    const closeMs = Date.now() - closing;
+    assert.ok(closeMs < 5000, `close took ${closeMs} ms with a generation running`);
+
+    api = await startTestApi(dataDir, ENV);
+    try {
+      const asset = (await gql(api.url, ASSET, { id: first.result.assetIds[0] })).data.asset;
+      assert.equal((await fetch(asset.generation.midiUrl)).status, 200, 'the MIDI survived the sweep');
+      const resumed = await poll(long, (job) => TERMINAL.has(job.status));
+      assert.deepEqual([resumed.status, resumed.result?.assetIds.length, resumed.attempts], ['SUCCEEDED', 3, 1], 'an interruption is not an attempt');
+    } finally {
+      await api.close();
+    }
+  } finally {
+    removeDir(dataDir);
+  }
+});
