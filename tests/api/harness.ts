@@ -196,10 +196,10 @@ export async function pollJob(url: string, id: string, timeoutMs = 60_000): Prom
   const deadline = Date.now() + timeoutMs;
   const seen: number[] = [];
   for (;;) {
-    const r = await gql(url, 'query($id: ID!){ job(id: $id) { id type status progress error result attempts } }', { id });
+    const r = await gql(url, 'query($id: ID!){ job(id: $id) { id type status progress message error result attempts } }', { id });
     const job = r.data?.job;
     if (job) seen.push(job.progress);
-    if (job && (job.status === 'SUCCEEDED' || job.status === 'FAILED')) return { ...job, seenProgress: seen };
+    if (job && (job.status === 'SUCCEEDED' || job.status === 'FAILED' || job.status === 'CANCELLED')) return { ...job, seenProgress: seen };
     if (Date.now() > deadline) throw new Error(`job ${id} did not finish: ${JSON.stringify(r)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
