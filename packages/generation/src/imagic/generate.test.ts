@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readMidi } from '../midi/read-midi.js';
 import { writeMidiFile } from '../midi/write-midi.js';
 import { decodeTokens } from '../tokenizer/codec.js';
-import { BAR, BOS, COND, EOS, tokenName } from '../tokenizer/vocabulary.js';
+import { BAR, BOS, COND, EOS, kindOf, LOOP, tokenName } from '../tokenizer/vocabulary.js';
 import { FakeDecoder, FAKE_SIZE, unitCondition } from '../testing/fake-decoder.js';
 import { songOf } from '../testing/songs.js';
 import { GenerationError } from './errors.js';
@@ -48,6 +48,25 @@ test('a set key locks pitched notes to its scale; left free, notes may leave it'
   }
   const [free] = await generateImagic(new FakeDecoder(), request({ seed: 1, controls: { mode: 'minor', instruments: [0] } }));
   assert.ok(inScale(free.midi) < 1, 'without a key the fake decoder wanders off the scale');
+});
+
+test('a model that would end every bar at once still writes a note: no piece is silent', async () => {
+  class EagerToEnd extends FakeDecoder {
+    override async run(f: Parameters<FakeDecoder['run']>[0]) {
+      const out = await super.run(f);
+      for (let at = 0; at < out.logits.length; at += this.size.vocabSize) {
+        for (const id of [BAR, EOS, LOOP]) out.logits[at + id] += 60;
+        for (let id = 0; id < this.size.vocabSize; id++) if (kindOf(id) === 'position' || kindOf(id) === 'tempo') out.logits[at + id] += 30;
+      }
+      return out;
+    }
+  }
+  for (const seed of [1, 2, 3, 4]) {
+    for (const loop of [false, true]) {
+      const [piece] = await generateImagic(new EagerToEnd(), request({ seed, seconds: 2, loop }));
+      assert.ok(readMidi(piece.midi).notes.length >= 1, `seed ${seed}, loop ${loop}`);
+    }
+  }
 });
 
 test('guidance 1 runs one row; any other scale runs the null condition beside it', async () => {

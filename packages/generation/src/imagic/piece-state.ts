@@ -7,6 +7,8 @@
 // Loop mode: the bar count is fixed when generation starts (the bars that reach the seconds, rounded up to an even
 // number: loops repeat in two-bar phrases), tempo and meter stay as they are, every note ends by the loop point, and
 // the piece ends LOOP EOS — so it repeats seamlessly.
+// Every piece has a note: until one is written, a bar may not end empty and a tempo change must be followed by a
+// note, so no seed gives a silent piece.
 // Scale lock: when the user sets the key, pitched notes keep to the scale of the piece's key and mode (drums are
 // free), as a DAW's scale lock does; a pitch outside it stays allowed only where nothing else would be.
 import { Grammar, type Phase } from '../tokenizer/grammar.js';
@@ -56,6 +58,8 @@ export class PieceState {
   private plan?: Plan;
   /** pitch classes of the locked scale (1 = in it), set when the prefix completes */
   private scale?: Uint8Array;
+  /** pitch tokens so far (prompt included) */
+  private notes = 0;
 
   constructor(readonly rules: PieceRules) {}
 
@@ -82,6 +86,7 @@ export class PieceState {
       if (before === 'cond') this.clock = new PieceClock(valueOf(id));
       else this.clock.setTempo(g.step, valueOf(id));
     }
+    if (kind === 'pitch') this.notes++;
     if (kind === 'density') {
       this.prefixLength = this.tokens.length;
       if (this.rules.scaleLock) this.scale = this.prefixScale();
@@ -126,11 +131,22 @@ export class PieceState {
     g.legalMask(into);
     if (!this.prefixComplete) this.prefixRules(into);
     else if (this.plan) this.bodyRules(into, this.plan);
+    if (this.generating && this.notes === 0) this.noteFirst(into);
     if (this.scale && g.instrument >= 0 && !isDrumInstrument(g.instrument)) this.keepToScale(into, this.scale);
     if (g.bars > 0 && this.barTokens >= this.rules.barTokenLimit && CLOSING.some((id) => into[id])) {
       for (let id = 0; id < into.length; id++) if (!CLOSING.includes(id)) into[id] = 0;
     }
     return into;
+  }
+
+  private noteFirst(into: Uint8Array): void {
+    const phase = this.grammar.phase;
+    if (phase === 'bar' || phase === 'barMeter') {
+      for (const id of CLOSING) into[id] = 0; // a position (then a note) is always legal at a bar's start
+    } else if (phase === 'positionTempo') {
+      const { first, count } = RANGES.instrument;
+      for (let id = 0; id < into.length; id++) if (id < first || id >= first + count) into[id] = 0;
+    }
   }
 
   private prefixScale(): Uint8Array {
