@@ -118,6 +118,18 @@ test('MP3: a broken frame chain is corrupt; ID3 tags around intact frames are no
   assert.equal(withTags.samples.length, plain.samples.length);
 });
 
+test('MP3: a file cut anywhere inside a frame is truncated, though decoders play it', async () => {
+  const mp3 = fixture('media', 'tone.mp3');
+  const truncated = (e: unknown) => e instanceof InvalidMediaError && e.code === 'BAD_USER_INPUT' && /Truncated MP3/.test(e.message);
+  for (const share of [0.1, 0.25, 0.5, 0.75, 0.9, 0.99]) {
+    await assert.rejects(decodeAudio(mp3.subarray(0, Math.floor(mp3.length * share))), truncated, `cut at ${share * 100}%`);
+  }
+  for (const cut of [1, 2, 4]) await assert.rejects(decodeAudio(mp3.subarray(0, mp3.length - cut)), truncated, `less ${cut} bytes`);
+  const id3v1 = new Uint8Array(128);
+  id3v1.set([0x54, 0x41, 0x47]); // "TAG": a cut frame before a trailing tag is still cut
+  await assert.rejects(decodeAudio(new Uint8Array([...mp3.subarray(0, mp3.length - 10), ...id3v1])), truncated);
+});
+
 test('Ogg: a page that fails its CRC, or a last page cut short, is BAD_USER_INPUT', async () => {
   for (const file of ['tone.ogg', 'tone.opus']) {
     const ogg = fixture('media', file);

@@ -86,10 +86,17 @@ function oggFacts(bytes: Uint8Array, format: 'vorbis' | 'opus'): HeaderFacts {
 /** Share of an MP3's bytes that its chain of valid frames must cover: below it, the file is corrupt. */
 const MP3_MIN_FRAME_COVERAGE = 0.9;
 
-/** MP3 declares no length; walking its frame headers gives one and finds a broken frame chain. */
+/**
+ * MP3 declares no length; walking its frame headers gives one, finds a broken frame chain, and
+ * finds a file cut inside its last frame (decoders play such a file without a word).
+ */
 function mp3Facts(bytes: Uint8Array): HeaderFacts {
   const chain = walkMpegFrames(bytes);
   if (!chain) throw new InvalidMediaError('Corrupt MP3: no MPEG audio frame found');
+  if (chain.missingBytes > 0) {
+    const missing = `${chain.missingBytes} byte${chain.missingBytes === 1 ? '' : 's'}`;
+    throw new InvalidMediaError(`Truncated MP3: the last frame (${chain.frames}) is cut off, ${missing} short`);
+  }
   if (chain.chainBytes < MP3_MIN_FRAME_COVERAGE * chain.audioBytes) {
     const share = ((100 * chain.chainBytes) / chain.audioBytes).toFixed(0);
     throw new InvalidMediaError(`Corrupt MP3: the frame chain breaks after ${chain.frames} frames (${share}% of the data)`);

@@ -63,12 +63,14 @@ export interface MpegFrameChain {
   chainBytes: number;
   /** Bytes from the first frame to the end of the audio data (a trailing ID3v1 tag excluded). */
   audioBytes: number;
+  /** Bytes the chain's last frame declares beyond the end of the audio data: > 0 when the file is cut inside it. */
+  missingBytes: number;
 }
 
 /**
  * Follows the frames from the first header after any ID3v2 tag (and its padding) for as long as
  * each frame ends where a valid header begins. A file cut inside its last frame still counts
- * that frame. Undefined when no frame header is found.
+ * that frame, and says how many bytes of it are missing. Undefined when no frame header is found.
  */
 export function walkMpegFrames(bytes: Uint8Array): MpegFrameChain | undefined {
   let start = bytes.length >= 10 && bytes[0] === 0x49 && bytes[1] === 0x44 && bytes[2] === 0x33 ? id3TagEnd(bytes) : 0;
@@ -87,5 +89,12 @@ export function walkMpegFrames(bytes: Uint8Array): MpegFrameChain | undefined {
     samples += header.samples;
     offset += header.length;
   }
-  return { frames, samples, sampleRate: first.sampleRate, chainBytes: Math.min(offset, end) - start, audioBytes: end - start };
+  return {
+    frames,
+    samples,
+    sampleRate: first.sampleRate,
+    chainBytes: Math.min(offset, end) - start,
+    audioBytes: end - start,
+    missingBytes: Math.max(0, offset - end),
+  };
 }

@@ -57,6 +57,36 @@ test('truncated or corrupt images are BAD_USER_INPUT', async () => {
   await assert.rejects(decodeImage(garbage), isInvalid);
 });
 
+test('a PNG or GIF missing any of its last bytes is BAD_USER_INPUT, though libvips would decode it', async () => {
+  const truncated = (e: unknown) => e instanceof InvalidMediaError && e.code === 'BAD_USER_INPUT' && /Truncated (PNG|GIF)/.test(e.message);
+  const red = Buffer.alloc(16 * 32 * 3).map((_, i) => (i % 3 === 0 ? 255 : 0));
+  const animated = new Uint8Array(await sharp(red, { raw: { width: 16, height: 32, channels: 3, pageHeight: 16 } }).gif().toBuffer());
+  const files = { png: fixture('golden', 'golden.png'), gif: await encode('gif'), animated };
+  for (const [name, bytes] of Object.entries(files)) {
+    assert.ok((await decodeImage(bytes)).width > 0, `${name} whole`);
+    // after the trailer or IEND: ignored, as every decoder does
+    assert.ok((await decodeImage(new Uint8Array([...bytes, 0, 1, 2]))).width > 0, `${name} with trailing bytes`);
+    for (const cut of [1, 2, 4, 8, 12, 13, Math.floor(bytes.length / 3)]) {
+      await assert.rejects(decodeImage(bytes.subarray(0, bytes.length - cut)), truncated, `${name} less ${cut} bytes`);
+    }
+  }
+});
+
+test('a PNG chunk that fails its CRC is BAD_USER_INPUT, ancillary chunks included', async () => {
+  const png = new Uint8Array(await sharp(PIXELS, { raw: { width: W, height: H, channels: 3 } }).png().withMetadata({ density: 72 }).toBuffer());
+  const phys = Buffer.from(png).indexOf('pHYs');
+  assert.ok(phys > 0, 'the encoder wrote a pHYs chunk');
+  const flipped = png.slice();
+  flipped[phys + 4] ^= 0x01; // inside pHYs's data: libpng ignores an ancillary chunk's CRC
+  await assert.rejects(decodeImage(flipped), (e: unknown) => e instanceof InvalidMediaError && /pHYs\) fails its CRC/.test(e.message));
+});
+
+test('a GIF block of no known kind is BAD_USER_INPUT', async () => {
+  const gif = await encode('gif');
+  const broken = new Uint8Array([...gif.subarray(0, gif.length - 1), 0x99, 0x3b]);
+  await assert.rejects(decodeImage(broken), (e: unknown) => e instanceof InvalidMediaError && /Corrupt GIF: .* 0x99/.test(e.message));
+});
+
 test('audio or unknown bytes handed to decodeImage are UNSUPPORTED_MEDIA', async () => {
   await assert.rejects(decodeImage(fixture('media', 'tone.flac')), (e: unknown) => e instanceof UnsupportedMediaError && e.code === 'UNSUPPORTED_MEDIA');
   await assert.rejects(decodeImage(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"/>')), UnsupportedMediaError);

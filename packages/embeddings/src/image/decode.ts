@@ -1,5 +1,7 @@
 import sharp from 'sharp';
 import { InvalidMediaError, MediaLimitError, UnsupportedMediaError } from '../errors.js';
+import { checkGifBlocks } from '../formats/gif-blocks.js';
+import { checkPngChunks } from '../formats/png-chunks.js';
 import { sniffMedia, type MediaFormat, type SniffedMedia } from '../formats/sniff.js';
 
 export interface ImageLimits {
@@ -18,6 +20,24 @@ export interface DecodedImage {
 }
 
 /**
+ * PNG and GIF files cut short after the pixels libvips needs still decode, so their structure is
+ * walked to the end (PNG: every chunk whole with a valid CRC, up to IEND; GIF: every block whole,
+ * up to the trailer). JPEG and WebP need no walk: libvips refuses those cut anywhere.
+ */
+function checkWhole(bytes: Uint8Array, format: MediaFormat): void {
+  if (format === 'png') {
+    const problem = checkPngChunks(bytes);
+    if (problem?.kind === 'truncated') throw new InvalidMediaError(`Truncated PNG: chunk ${problem.chunk + 1} (${problem.type}) is cut off`);
+    if (problem?.kind === 'checksum') throw new InvalidMediaError(`Corrupt PNG: chunk ${problem.chunk + 1} (${problem.type}) fails its CRC check`);
+    if (problem) throw new InvalidMediaError(`Truncated PNG: the file ends after ${problem.chunks} chunks without an IEND chunk`);
+  } else if (format === 'gif') {
+    const problem = checkGifBlocks(bytes);
+    if (problem?.kind === 'truncated') throw new InvalidMediaError(`Truncated GIF: block ${problem.block + 1} is cut off or the trailer (0x3B) is missing`);
+    if (problem) throw new InvalidMediaError(`Corrupt GIF: block ${problem.block + 1} at byte ${problem.offset} starts with 0x${problem.byte.toString(16)}, not a GIF block`);
+  }
+}
+
+/**
  * Decodes PNG, JPEG, WebP or GIF (first frame) to 8-bit sRGB, honouring EXIF orientation.
  * Corrupt or truncated data of a recognised format → InvalidMediaError (BAD_USER_INPUT);
  * unrecognised bytes → UnsupportedMediaError; over a limit → MediaLimitError.
@@ -30,6 +50,7 @@ export async function decodeImage(bytes: Uint8Array, limits: Partial<ImageLimits
 export async function decodeSniffedImage(bytes: Uint8Array, sniffed: SniffedMedia, limits: Partial<ImageLimits> = {}): Promise<DecodedImage> {
   const max: ImageLimits = { ...DEFAULT_IMAGE_LIMITS, ...limits };
   if (sniffed.kind !== 'image') throw new UnsupportedMediaError(`Expected an image, got ${sniffed.mime}`);
+  checkWhole(bytes, sniffed.format);
 
   // failOn 'warning' makes libvips reject truncated scans instead of padding them with grey.
   const options = { failOn: 'warning', limitInputPixels: max.maxPixels, pages: 1 } as const;
