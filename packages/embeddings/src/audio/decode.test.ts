@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeAudio, InvalidMediaError, MediaLimitError, UnsupportedMediaError } from '@muse/embeddings';
+import { mpegFrameHeader } from '../formats/mpeg-frames.js';
 import { fixture, makeWav, sine } from '../testing/helpers.js';
 
 /** Strength of `frequency` in `x` (normalised single-bin DFT amplitude). */
@@ -128,6 +129,26 @@ test('MP3: a file cut anywhere inside a frame is truncated, though decoders play
   const id3v1 = new Uint8Array(128);
   id3v1.set([0x54, 0x41, 0x47]); // "TAG": a cut frame before a trailing tag is still cut
   await assert.rejects(decodeAudio(new Uint8Array([...mp3.subarray(0, mp3.length - 10), ...id3v1])), truncated);
+});
+
+test('MP3: a file cut between two frames is truncated where a Xing/Info frame declares the count', async () => {
+  const mp3 = fixture('media', 'tone.mp3');
+  const ends: number[] = [];
+  for (let at = 0, frame = mpegFrameHeader(mp3, 0); frame; frame = mpegFrameHeader(mp3, at)) ends.push((at += frame.length));
+  const first = mpegFrameHeader(mp3, 0)!;
+  // an Info frame like LAME's: tone.mp3's first header, its side information (MPEG1 stereo: 32 bytes) zero, then the tag
+  const info = new Uint8Array(first.length);
+  info.set(mp3.subarray(0, 4));
+  info.set([...new TextEncoder().encode('Info'), 0, 0, 0, 1], 36);
+  new DataView(info.buffer).setUint32(44, ends.length);
+  const whole = new Uint8Array([...info, ...mp3]);
+  assert.equal((await decodeAudio(whole)).format, 'mp3');
+  await assert.rejects(
+    decodeAudio(whole.subarray(0, info.length + ends[ends.length - 3])),
+    (e: unknown) => e instanceof InvalidMediaError && /Truncated MP3: 58 frames of the 59/.test(e.message),
+  );
+  // without a declared count, a cut between frames is a shorter MP3: nothing tells them apart
+  assert.ok((await decodeAudio(mp3.subarray(0, ends[ends.length - 3]))).durationSeconds > 1);
 });
 
 test('Ogg: a page that fails its CRC, or a last page cut short, is BAD_USER_INPUT', async () => {

@@ -88,7 +88,10 @@ const MP3_MIN_FRAME_COVERAGE = 0.9;
 
 /**
  * MP3 declares no length; walking its frame headers gives one, finds a broken frame chain, and
- * finds a file cut inside its last frame (decoders play such a file without a word).
+ * finds a file cut inside its last frame (decoders play such a file without a word). A file cut
+ * between two frames is found only where a Xing/Info frame declares the count: the chain, that
+ * frame included, must hold as many frames as it declares (encoders differ on whether the count
+ * includes the Xing frame itself, so one frame short passes).
  */
 function mp3Facts(bytes: Uint8Array): HeaderFacts {
   const chain = walkMpegFrames(bytes);
@@ -96,6 +99,9 @@ function mp3Facts(bytes: Uint8Array): HeaderFacts {
   if (chain.missingBytes > 0) {
     const missing = `${chain.missingBytes} byte${chain.missingBytes === 1 ? '' : 's'}`;
     throw new InvalidMediaError(`Truncated MP3: the last frame (${chain.frames}) is cut off, ${missing} short`);
+  }
+  if (chain.declaredFrames !== undefined && chain.frames < chain.declaredFrames) {
+    throw new InvalidMediaError(`Truncated MP3: ${chain.frames} frames of the ${chain.declaredFrames} its Xing/Info header declares`);
   }
   if (chain.chainBytes < MP3_MIN_FRAME_COVERAGE * chain.audioBytes) {
     const share = ((100 * chain.chainBytes) / chain.audioBytes).toFixed(0);

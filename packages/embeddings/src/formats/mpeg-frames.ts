@@ -47,6 +47,23 @@ export function mpegFrameHeader(bytes: Uint8Array, offset: number): MpegFrameHea
   return { length: Math.floor(((samples / 8) * bitrate) / sampleRate) + padding, samples, sampleRate };
 }
 
+/**
+ * The frame count a Xing or Info frame (LAME and most encoders write one first, in place of
+ * audio) declares, when the frame at `offset` is one that declares it. It sits after the
+ * header and the side information, whose size depends on the MPEG version and the mode.
+ */
+export function declaredFrameCount(bytes: Uint8Array, offset: number): number | undefined {
+  const mpeg1 = ((bytes[offset + 1] >> 3) & 0x3) === 3;
+  const mono = bytes[offset + 3] >> 6 === 3;
+  const tagAt = offset + 4 + (mpeg1 ? (mono ? 17 : 32) : mono ? 9 : 17);
+  if (tagAt + 12 > bytes.length) return undefined;
+  const tag = String.fromCharCode(...bytes.subarray(tagAt, tagAt + 4));
+  if (tag !== 'Xing' && tag !== 'Info') return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const framesFlag = 0x1;
+  return view.getUint32(tagAt + 4) & framesFlag ? view.getUint32(tagAt + 8) : undefined;
+}
+
 /** Where an ID3v2 tag that starts at byte 0 ends (size: four 7-bit "syncsafe" bytes; a footer adds 10). */
 export function id3TagEnd(bytes: Uint8Array): number {
   const size = ((bytes[6] & 0x7f) << 21) | ((bytes[7] & 0x7f) << 14) | ((bytes[8] & 0x7f) << 7) | (bytes[9] & 0x7f);
@@ -65,6 +82,8 @@ export interface MpegFrameChain {
   audioBytes: number;
   /** Bytes the chain's last frame declares beyond the end of the audio data: > 0 when the file is cut inside it. */
   missingBytes: number;
+  /** Frames a Xing/Info frame at the start declares (that frame itself not counted), when there is one. */
+  declaredFrames?: number;
 }
 
 /**
@@ -96,5 +115,6 @@ export function walkMpegFrames(bytes: Uint8Array): MpegFrameChain | undefined {
     chainBytes: Math.min(offset, end) - start,
     audioBytes: end - start,
     missingBytes: Math.max(0, offset - end),
+    declaredFrames: declaredFrameCount(bytes, start),
   };
 }
