@@ -1,6 +1,7 @@
 // The Generate page's image → music form: its state, its defaults, the choices its controls offer, the
 // generateMusic request it makes (variables and the files that travel beside them), and the way back from a
 // recorded generation to a filled-in form ("same seed again", "continue this").
+import type { GenerateMusicInput } from './generated/graphql';
 import type { Upload } from './graphql';
 
 /** What fills a source slot: a file from the user's disk, or an asset already in the library. */
@@ -118,31 +119,7 @@ export function isDrumKit(value: string): boolean {
 }
 
 /** generateMusic's input as this form sends it (files are null here: they travel beside the variables). */
-export interface MusicInput {
-  image?: null;
-  imageAssetId?: string;
-  prompt?: null;
-  promptAssetId?: string;
-  guide?: null;
-  guideAssetId?: string;
-  guideWeight?: number;
-  seconds?: number;
-  tempo?: number;
-  key?: string;
-  mode?: string;
-  meter?: string;
-  style?: string;
-  instruments?: string[];
-  density?: number;
-  loop?: boolean;
-  temperature?: number;
-  topP?: number;
-  guidanceScale?: number;
-  seed?: number;
-  count?: number;
-  libraryId?: string;
-  title?: string;
-}
+export type MusicInput = GenerateMusicInput;
 
 export interface Problem {
   field: keyof MusicForm;
