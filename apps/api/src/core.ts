@@ -32,7 +32,11 @@ import { JobService } from './services/job.service.js';
 import { GenerationService } from './services/generation.service.js';
 import type { Services } from './services/services.js';
 import { InProcessJobRunner } from './jobs/in-process-job-runner.js';
-import { BullMqJobRunner } from './jobs/bullmq-job-runner.js';
+import { BullMqEnqueueOnlyRunner, BullMqJobRunner } from './jobs/bullmq-job-runner.js';
+import { IndexChangeRepository } from './repositories/index-change.repository.js';
+import { IndexFollower } from './services/index-follower.service.js';
+import { INDEX_CHANGES_CHANNEL, listenForChanges } from './db/change-listener.js';
+import { checkExecutionProvider } from './repositories/execution-provider.util.js';
 
 /** Storage only: DB (migrated), repositories and key management. Enough for the CLIs. */
 export async function openStorage(config: Config, logger: Logger) {
@@ -52,6 +56,7 @@ export async function openStorage(config: Config, logger: Logger) {
     jobs: new JobRepository(db.prisma),
     generations: new GenerationRepository(db.prisma),
     apiKeys: new ApiKeyRepository(db.prisma),
+    indexChanges: new IndexChangeRepository(db.prisma),
   };
   return { db, repos, auth: new AuthService(repos.apiKeys) };
 }
@@ -65,6 +70,8 @@ export interface Core {
   /** the embedding step every upload goes through (exposed for benchmarks and tests) */
   embed: EmbedService;
   index: VectorIndexRepository;
+  /** PostgreSQL: follows the index change feed (other processes' ingests and deletes); null on PGlite */
+  indexFollower: IndexFollower | null;
   indexReport: IndexOpenReport[];
   backfilled: number;
   close(): Promise<void>;
@@ -72,9 +79,12 @@ export interface Core {
 
 /** Migrated DB + model bundle + checked indexes + services: everything but HTTP. */
 export async function openCore(config: Config, logger: Logger): Promise<Core> {
+  // before anything opens: a provider this machine cannot give is the operator's to fix
+  checkExecutionProvider(config.executionProvider);
   const { db, repos, auth } = await openStorage(config, logger);
   let ml: MachineLearningRepository | undefined;
   let jobs: JobService | undefined;
+  let follower: IndexFollower | null = null;
   const generator = new ImagicGenerator(
     { modelsDir: config.modelsDir, bundle: config.imagicBundle, threads: config.generateThreads, maxPromptSeconds: config.generation.maxPromptSeconds },
     logger,
@@ -84,13 +94,36 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
     logger.info({ bundle: ml.bundle, version: ml.bundleVersion, dim: ml.dim }, 'model bundle loaded');
     const embed = new EmbedService(ml, config.limits);
     const index = new VectorIndexRepository(repos.embeddings, embed.bundleKey, ml.dim, join(config.dataDir, 'index'), logger, config.indexSaveDelayMs);
-    const indexReport = await index.open();
+    let indexReport: IndexOpenReport[];
+    if (db.engine === 'postgresql' && config.databaseUrl) {
+      // other processes write the database: follow their changes from a seq the checked indexes surely hold
+      const databaseUrl = config.databaseUrl;
+      const feed = new IndexFollower(repos.indexChanges, index, embed.bundleKey, logger, {
+        pollMs: config.indexFeedPollMs,
+        retentionMs: config.indexFeedRetentionMs,
+        listen: (wake) =>
+          listenForChanges(databaseUrl, INDEX_CHANGES_CHANNEL, wake, (err) => logger.warn({ err: err.message }, 'index change listener connection'), config.indexFeedPollMs),
+      });
+      follower = feed;
+      const settled = await feed.settledHead();
+      indexReport = await index.open((saved) => feed.replay(saved));
+      feed.start(settled);
+    } else {
+      // PGlite: this process is the only writer and changes its indexes itself; the feed is only pruned
+      indexReport = await index.open();
+      await repos.indexChanges.prune(config.indexFeedRetentionMs);
+    }
     logger.info({ indexes: indexReport }, 'vector indexes ready');
 
-    const media = new LocalMediaStore(join(config.dataDir, 'media'));
+    const media = new LocalMediaStore(config.mediaDir);
     const ingest = new IngestService(repos.assets, repos.embeddings, repos.libraries, media, embed, index, logger);
     const search = new SearchService(repos.assets, repos.embeddings, embed, index, config.limits);
-    const runner = config.redisUrl ? new BullMqJobRunner(config.redisUrl, config.queueName, (err) => logger.warn({ err: err.message }, 'job queue connection')) : new InProcessJobRunner();
+    const onQueueError = (err: Error) => logger.warn({ err: err.message }, 'job queue connection');
+    const runner = !config.redisUrl
+      ? new InProcessJobRunner()
+      : config.runJobs
+        ? new BullMqJobRunner(config.redisUrl, config.queueName, onQueueError)
+        : new BullMqEnqueueOnlyRunner(config.redisUrl, config.queueName, onQueueError);
     jobs = new JobService(repos.jobs, runner, logger, {
       leaseMs: config.jobLeaseMs,
       exclusiveDatabase: db.engine === 'pglite',
@@ -123,15 +156,18 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
     await jobs.start();
     const openedJobs = jobs;
     const openedModel = ml;
+    const openedFollower = follower;
     return {
       db,
       services,
       embed,
       index,
+      indexFollower: openedFollower,
       indexReport,
       backfilled,
       async close() {
         await openedJobs.close();
+        await openedFollower?.close();
         await generator.close();
         await index.flush();
         await openedModel.close();
@@ -140,6 +176,7 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
     };
   } catch (err) {
     await jobs?.close().catch(() => undefined);
+    await follower?.close().catch(() => undefined);
     await generator.close().catch(() => undefined);
     await ml?.close().catch(() => undefined);
     await db.close();

@@ -45,6 +45,11 @@ const EnvSchema = z.object({
   MUSE_READS_REQUIRE_KEY: flag.optional(),
   MUSE_CORS_ORIGINS: z.string().optional(),
   MUSE_JOB_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  MUSE_RUN_JOBS: flag.optional(),
+  MUSE_MEDIA_DIR: z.string().min(1).optional(),
+  MUSE_INDEX_FEED_POLL_MS: z.coerce.number().int().min(50).default(2000),
+  MUSE_INDEX_FEED_RETENTION_HOURS: z.coerce.number().positive().default(24),
+  MUSE_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   MUSE_INDEX_SAVE_DELAY_MS: z.coerce.number().int().min(0).default(500),
   MUSE_JOB_WATCH_POLL_MS: z.coerce.number().int().min(50).default(1000),
   MUSE_MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(200),
@@ -115,6 +120,16 @@ export interface Config {
   indexSaveDelayMs: number;
   /** how long a job's claim lasts without renewal (its owner renews it three times per period) */
   jobLeaseMs: number;
+  /** This process runs jobs (default). false: it only enqueues them, for `npm run worker` processes to run (needs REDIS_URL). */
+  runJobs: boolean;
+  /** the media files (default DATA_DIR/media); replicas share one folder */
+  mediaDir: string;
+  /** PostgreSQL: the index change feed is read this often when no NOTIFY arrives (the convergence bound) */
+  indexFeedPollMs: number;
+  /** index change feed rows older than this are pruned; a replica further behind rebuilds its index */
+  indexFeedRetentionMs: number;
+  /** onnxruntime execution provider of this process's models */
+  executionProvider: 'cpu' | 'cuda';
   /** PostgreSQL only: a statement running longer is cancelled (PGlite runs one statement at a time, in process) */
   statementTimeoutMs: number;
   /** Stack traces in GraphQL error responses: only with NODE_ENV=development. */
@@ -143,6 +158,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   if (e.MUSE_GENERATE_MIN_SECONDS > e.MUSE_GENERATE_MAX_SECONDS) {
     throw new ConfigError(`invalid environment: MUSE_GENERATE_MIN_SECONDS (${e.MUSE_GENERATE_MIN_SECONDS}) exceeds MUSE_GENERATE_MAX_SECONDS (${e.MUSE_GENERATE_MAX_SECONDS})`);
+  }
+  if (e.MUSE_RUN_JOBS === false && !e.REDIS_URL) {
+    throw new ConfigError('invalid environment: MUSE_RUN_JOBS=false needs REDIS_URL (without a shared queue, no other process could run this one\'s jobs)');
   }
   const modelsDir = resolve(e.MUSE_MODELS_DIR ?? join(REPO_ROOT, 'models'));
   return {
@@ -176,6 +194,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     indexSaveDelayMs: e.MUSE_INDEX_SAVE_DELAY_MS,
     statementTimeoutMs: e.MUSE_STATEMENT_TIMEOUT_MS,
     jobLeaseMs: e.MUSE_JOB_LEASE_MS,
+    runJobs: e.MUSE_RUN_JOBS ?? true,
+    mediaDir: resolve(e.MUSE_MEDIA_DIR ?? join(e.DATA_DIR, 'media')),
+    indexFeedPollMs: e.MUSE_INDEX_FEED_POLL_MS,
+    indexFeedRetentionMs: e.MUSE_INDEX_FEED_RETENTION_HOURS * 3_600_000,
+    executionProvider: e.MUSE_EXECUTION_PROVIDER,
     exposeStackTraces: e.NODE_ENV === 'development',
     jobWatchPollMs: e.MUSE_JOB_WATCH_POLL_MS,
     maxSubscriptions: e.MUSE_MAX_SUBSCRIPTIONS,

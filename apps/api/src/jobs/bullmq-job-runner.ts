@@ -31,16 +31,20 @@ export class BullMqJobRunner implements JobRunner {
   }
 
   async start(execute: (jobId: string) => Promise<void>): Promise<void> {
-    // no offline queue: with Redis down, add() fails at once instead of waiting for it to return
-    this.queue = new Queue(this.queueName, { connection: { ...this.connection(), enableOfflineQueue: false } });
+    await this.openQueue();
     this.worker = new Worker(this.queueName, async (job) => execute(String(job.data.jobId)), {
       connection: this.connection(),
       concurrency: 1,
     });
-    this.queue.on('error', this.onError);
     this.worker.on('error', this.onError);
-    await this.queue.waitUntilReady();
     await this.worker.waitUntilReady();
+  }
+
+  protected async openQueue(): Promise<void> {
+    // no offline queue: with Redis down, add() fails at once instead of waiting for it to return
+    this.queue = new Queue(this.queueName, { connection: { ...this.connection(), enableOfflineQueue: false } });
+    this.queue.on('error', this.onError);
+    await this.queue.waitUntilReady();
   }
 
   async dispatch(jobId: string, attempt: number): Promise<void> {
@@ -55,5 +59,15 @@ export class BullMqJobRunner implements JobRunner {
     // reconnecting (and the process alive): bound it, then drop the connections either way
     await withTimeout(Promise.all([worker?.close(), queue?.close()]), CLOSE_TIMEOUT_MS, 'Redis did not answer').catch(() => undefined);
     await withTimeout(Promise.all([worker?.disconnect(), queue?.disconnect()]), CLOSE_TIMEOUT_MS, 'Redis did not answer').catch(() => undefined);
+  }
+}
+
+/**
+ * Adds jobs to the BullMQ queue and runs none (MUSE_RUN_JOBS=false): an API replica that leaves
+ * the work to `npm run worker` processes.
+ */
+export class BullMqEnqueueOnlyRunner extends BullMqJobRunner {
+  override async start(_execute: (jobId: string) => Promise<void>): Promise<void> {
+    await this.openQueue();
   }
 }

@@ -139,8 +139,8 @@ test('hydrate keeps the index\'s order (not the database\'s) and drops hits whos
   );
   assert.deepEqual(hits[0].asset.tags.map((t) => t.tag.name), ['keep'], 'assets come with their tags');
 
-  // through a search: the vanished asset's hit is dropped, the rest keep their order
-  assert.deepEqual(ids(await s.service.byAsset(s.q.id, 'IMAGE', 3)), [s.i1.id, s.i2.id]);
+  // through a search: the vanished asset's hit is dropped (from the index too) and the page filled from the rest, in order
+  assert.deepEqual(ids(await s.service.byAsset(s.q.id, 'IMAGE', 3)), [s.i1.id, s.i2.id, s.i3.id]);
 });
 
 test('hydrate of no hits asks the database nothing', async () => {
@@ -168,4 +168,16 @@ test('vectorOfAsset returns the stored vector, the asset\'s kind, its id and its
   assert.equal(v.assetId, s.a2.id);
   assert.equal(typeof v.label, 'number', 'its index label, so a search from it can leave it out without another lookup');
   assert.deepEqual([...v.vector], [...towards(0.5)]);
+});
+
+test('assets another process deleted (rows gone, this index not yet told) are dropped from the index and the page is still full', async () => {
+  const s = setup();
+  // another replica deletes I1 and I2: the database no longer has them, this process's index still does
+  s.world.deleteAsset(s.i1.id);
+  s.world.deleteAsset(s.i2.id);
+  const photo = s.embed.define('a photo', 'IMAGE', unit(1, 0, 0));
+  const hits = await s.service.byUpload(photo, 'IMAGE', 'IMAGE', 3);
+  assert.deepEqual(ids(hits), [s.q.id, s.i3.id, s.i4.id]);
+  assert.equal(s.index.size('IMAGE'), 3, 'the stale labels left the index');
+  assert.deepEqual(s.index.searches.map((x) => x.k), [3, 3]);
 });

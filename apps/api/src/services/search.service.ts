@@ -22,6 +22,9 @@ export interface QueryVector {
   label?: number;
 }
 
+/** Searches again after dropping labels deleted elsewhere at most this often (each round drops every stale hit it saw). */
+const STALE_LABEL_ROUNDS = 3;
+
 /** Nearest assets in the joint space: embed the query, search the index, hydrate from the database. */
 export class SearchService {
   constructor(
@@ -65,24 +68,37 @@ export class SearchService {
     const filtered = Object.values(filter).some((v) => v !== undefined && (!Array.isArray(v) || v.length > 0));
     const allowed = filtered ? new Set(await this.embeddings.labelsMatching(key, target, { ...filter, kind: target })) : undefined;
     const selfLabel = query.kind === target ? query.label : undefined;
-    if (selfLabel === undefined) return this.hydrate(this.index.search(target, query.vector, first, allowed));
-    if (allowed) {
-      allowed.delete(selfLabel);
-      return this.hydrate(this.index.search(target, query.vector, first, allowed));
+    if (selfLabel !== undefined) allowed?.delete(selfLabel);
+    const search = () => {
+      if (selfLabel === undefined || allowed) return this.index.search(target, query.vector, first, allowed);
+      return this.index.search(target, query.vector, first + 1).filter((h) => h.label !== selfLabel).slice(0, first);
+    };
+    // A label whose row is gone was deleted by another process, and this one's index has not applied
+    // the change feed's REMOVE yet: drop it now (the database is the source of truth) and search again,
+    // so a page is never short while enough assets remain.
+    for (let round = 0; ; round++) {
+      const hits = search();
+      const { results, gone } = await this.hydrateHits(hits);
+      if (gone.length === 0 || round === STALE_LABEL_ROUNDS) return results;
+      for (const label of gone) this.index.remove(target, label);
     }
-    const hits = this.index.search(target, query.vector, first + 1).filter((h) => h.label !== selfLabel);
-    return this.hydrate(hits.slice(0, first));
   }
 
   /** Index hits → assets with their tags, in the hits' order (one query). */
   async hydrate(hits: { label: number; score: number }[]): Promise<SearchHitResult[]> {
-    if (hits.length === 0) return [];
+    return (await this.hydrateHits(hits)).results;
+  }
+
+  private async hydrateHits(hits: { label: number; score: number }[]): Promise<{ results: SearchHitResult[]; gone: number[] }> {
+    if (hits.length === 0) return { results: [], gone: [] };
     const byLabel = await this.assets.findByEmbeddingLabels(hits.map((h) => h.label));
-    const out: SearchHitResult[] = [];
+    const results: SearchHitResult[] = [];
+    const gone: number[] = [];
     for (const h of hits) {
       const asset = byLabel.get(h.label);
-      if (asset) out.push({ score: h.score, asset });
+      if (asset) results.push({ score: h.score, asset });
+      else gone.push(h.label);
     }
-    return out;
+    return { results, gone };
   }
 }
