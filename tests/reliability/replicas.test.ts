@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import pg from 'pg';
@@ -115,6 +115,15 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
   }
 }
 
+const SHA = (c: string) => c.repeat(64);
+/** media files without a row, by age: only the ones older than an hour may be swept on PostgreSQL */
+const SWEEP_FILES: Record<string, number> = {
+  [`aa/${SHA('a')}.png`]: 5 * 60_000,
+  [`bb/${SHA('b')}.wav.0123456789ab.tmp`]: 0,
+  [`cc/${SHA('c')}.png`]: 2 * 3_600_000,
+  [`dd/${SHA('d')}.wav.0123456789ab.tmp`]: 2 * 3_600_000,
+};
+
 let a: Proc;
 let b: Proc;
 let workers: Proc[] = [];
@@ -131,6 +140,15 @@ before(async () => {
   removeDir(setupDir);
   sql = new pg.Client({ connectionString: database.url });
   await sql.connect();
+  // what another process is in the middle of writing (young), and what a crash left long ago (old):
+  // every process sweeps the shared folder at start
+  for (const [name, ageMs] of Object.entries(SWEEP_FILES)) {
+    const path = join(mediaDir, name);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, 'bytes');
+    const when = new Date(Date.now() - ageMs);
+    utimesSync(path, when, when);
+  }
   [a, b, ...workers] = await Promise.all([
     startProcess('api-a', 'api', { MUSE_RUN_JOBS: 'false' }),
     startProcess('api-b', 'api', { MUSE_RUN_JOBS: 'false' }),
@@ -223,6 +241,11 @@ test('a delete on A: B returns full pages without the deleted assets', { timeout
     assert.equal(hits.length, 5, 'first: 5 gives 5 hits while at least 5 remain');
     assert.ok(!hits.some((id) => top.includes(id)), 'no deleted asset');
   }
+});
+
+test('the start-up sweeps of four processes on one media folder keep young files (another process may be writing them) and remove old orphans', () => {
+  const left = Object.keys(SWEEP_FILES).filter((name) => existsSync(join(mediaDir, name)));
+  assert.deepEqual(left, Object.keys(SWEEP_FILES).filter((name) => SWEEP_FILES[name] < 3_600_000));
 });
 
 test('media uploaded through A is served by B (one shared media folder)', { timeout: 60_000 }, async () => {
