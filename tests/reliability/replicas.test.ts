@@ -63,8 +63,7 @@ function baseEnv(dataDir: string, extra: Record<string, string>): NodeJS.Process
 }
 
 /** Starts `apps/api/src/cli/<cli>.ts` as its own process and waits for its ready line. */
-async function startProcess(name: string, cli: 'api' | 'worker', extra: Record<string, string> = {}): Promise<Proc> {
-  const dataDir = tempDir(`muse-replica-${name}-`);
+async function startProcess(name: string, cli: 'api' | 'worker', extra: Record<string, string> = {}, dataDir = tempDir(`muse-replica-${name}-`)): Promise<Proc> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'apps/api/src/cli', `${cli}.ts`)], {
     cwd: REPO_ROOT,
     env: baseEnv(dataDir, extra),
@@ -95,14 +94,14 @@ async function startProcess(name: string, cli: 'api' | 'worker', extra: Record<s
   return proc;
 }
 
-async function stopProcess(proc: Proc, signal: NodeJS.Signals): Promise<void> {
+async function stopProcess(proc: Proc, signal: NodeJS.Signals, keepDataDir = false): Promise<void> {
   if (proc.child.exitCode === null && proc.child.signalCode === null) {
     const exited = new Promise((resolve) => proc.child.once('exit', resolve));
     proc.child.kill(signal);
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
     if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
   }
-  removeDir(proc.dataDir);
+  if (!keepDataDir) removeDir(proc.dataDir);
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
@@ -159,6 +158,7 @@ before(async () => {
 
 after(async () => {
   await Promise.all(procs.map((p) => stopProcess(p, 'SIGTERM')));
+  for (const p of procs) removeDir(p.dataDir);
   await sql?.end().catch(() => undefined);
   const q = new Queue(queueName, { connection: { url: REDIS_URL } as never });
   await q.obliterate({ force: true }).catch(() => undefined);
@@ -257,6 +257,17 @@ test('media uploaded through A is served by B (one shared media folder)', { time
   const ranged = await fetch(`${b.url}/media/${asset.id}`, { headers: { range: 'bytes=0-7' } });
   assert.equal(ranged.status, 206);
   assert.equal((await ranged.arrayBuffer()).byteLength, 8);
+});
+
+test('a replica stopped while A ingests catches up from the feed at restart (replays after its saved seq, no rebuild)', { timeout: 240_000 }, async () => {
+  await stopProcess(b, 'SIGTERM', true);
+  const { id } = await ingest(a.url!, tune(300));
+  b = await startProcess('api-b2', 'api', { MUSE_RUN_JOBS: 'false', LOG_LEVEL: 'info' }, b.dataDir);
+  const ready = b.output.join('').split('\n').map((line) => line.trim()).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line)).find((l) => l.msg === 'vector indexes ready');
+  assert.ok(ready, 'the start-up report is logged');
+  const actions = Object.fromEntries(ready.indexes.map((r: { modality: string; action: string }) => [r.modality, r.action]));
+  assert.deepEqual(actions, { IMAGE: 'loaded', AUDIO: 'caught up' });
+  assert.ok((await musicFor(b.url!, await image(1), 100)).includes(id));
 });
 
 test('a tagging job enqueued on A runs on a worker, exactly once; the API replicas run none', { timeout: 90_000 }, async () => {

@@ -37,8 +37,8 @@ export class VectorIndexRepository {
   private seq = 0;
   private seqDirty = false;
   private tracksFeed = false;
-  /** adds and removes so far, to tell whether a replay changed anything */
-  private changeCount = 0;
+  /** adds and removes so far per modality, to tell whether a replay changed an index */
+  private readonly changeCounts = new Map<AssetKind, number>();
 
   constructor(
     private readonly embeddings: EmbeddingRepository,
@@ -80,14 +80,13 @@ export class VectorIndexRepository {
       const problem = await this.loadOne(modality, otherVersions.length > 0);
       if (problem) problems.set(modality, problem);
     }
-    let caughtUp = false;
-    if (replay && this.indexes.size > 0) {
-      const before = this.changeCount;
-      await replay(await this.readSavedPosition());
-      caughtUp = this.changeCount > before;
-    }
+    const before = new Map(this.changeCounts);
+    if (replay && this.indexes.size > 0) await replay(await this.readSavedPosition());
     const reports: IndexOpenReport[] = [];
-    for (const modality of MODALITIES) reports.push(await this.checkOne(modality, problems.get(modality), caughtUp));
+    for (const modality of MODALITIES) {
+      const caughtUp = (this.changeCounts.get(modality) ?? 0) > (before.get(modality) ?? 0);
+      reports.push(await this.checkOne(modality, problems.get(modality), caughtUp));
+    }
     // indexes of other versions of this bundle (and of the layout before versioned folders) are dead weight
     for (const name of otherVersions) await rm(join(this.bundleDir, name), { recursive: true, force: true });
     return reports;
@@ -201,7 +200,7 @@ export class VectorIndexRepository {
 
   private changed(modality: AssetKind): void {
     this.dirty.add(modality);
-    this.changeCount++;
+    this.changeCounts.set(modality, (this.changeCounts.get(modality) ?? 0) + 1);
     this.scheduleSave();
   }
 
