@@ -302,6 +302,12 @@ test('a worker killed (SIGKILL) mid-job: the other worker finishes the job once,
     const row = (await sql.query('SELECT status, progress, lease_owner FROM jobs WHERE id = $1', [jobId])).rows[0];
     return row.status === 'RUNNING' && row.progress > 0 && row.lease_owner ? row : undefined;
   }, 120_000);
+  // the replicas answer at once while a worker generates
+  for (const replica of [a, b]) {
+    const start = performance.now();
+    assert.ok((await fetch(`${replica.url}/healthz`)).ok);
+    assert.ok(performance.now() - start < 1000, `${replica.name} /healthz took ${performance.now() - start} ms`);
+  }
   const victim = workers.find((w) => String(w.child.pid) === running.lease_owner.split(':')[1]);
   assert.ok(victim, `the job runs on ${running.lease_owner}, a worker`);
   const survivor = workers.find((w) => w !== victim)!;
