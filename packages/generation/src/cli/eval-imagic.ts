@@ -9,7 +9,7 @@ import { createRng, readCorpusManifest, type ManifestEntry } from '@muse/immute'
 import { loadImagicBundle, resolveImagicBundleDir } from '../imagic/bundle.js';
 import { embedCondition, loadPinnedEncoder } from '../imagic/condition.js';
 import { pinnedEncoderDir } from '../imagic/encoder-pin.js';
-import { generateImagic, type ImagicPiece } from '../imagic/generate.js';
+import { DEFAULTS, generateImagic, type ImagicPiece } from '../imagic/generate.js';
 import { renderMidi } from '../render/render-midi.js';
 import { tokensPiece } from '../tokenizer/piece-tokens.js';
 import { MODES } from '../tokenizer/vocabulary.js';
@@ -20,8 +20,8 @@ import { parseFlags, UsageError } from './flags.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const USAGE = `npm run eval:imagic -- [--bundle DIR] [--corpus data/corpus] [--split test] [--limit N] [--seconds 10] [--seed 0]
-  [--control-items 100] [--threads 2] [--no-write]`;
-/** a rendered piece quieter than this (gated loudness before normalising) counts as silent */
+  [--control-items 100] [--guidance 3] [--threads 2] [--no-write]`;
+/** a rendered piece quieter than this after loudness normalisation (what the user gets, and what ingest refuses) is silent */
 const SILENT_DB = -60;
 
 function log(message: string): void {
@@ -45,12 +45,13 @@ interface Generated {
 }
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2), ['bundle', 'corpus', 'split', 'limit', 'seconds', 'seed', 'control-items', 'threads'], ['no-write']);
+  const flags = parseFlags(process.argv.slice(2), ['bundle', 'corpus', 'split', 'limit', 'guidance', 'seconds', 'seed', 'control-items', 'threads'], ['no-write']);
   const corpusDir = resolve(flags.corpus ?? join(ROOT, 'data/corpus'));
   const bundleDir = flags.bundle ? resolve(flags.bundle) : await resolveImagicBundleDir(join(ROOT, 'models'));
   const seconds = numberFlag(flags, 'seconds', 10);
   const seed = numberFlag(flags, 'seed', 0);
   const threads = numberFlag(flags, 'threads', 2);
+  const guidanceScale = numberFlag(flags, 'guidance', DEFAULTS.guidanceScale);
   const entries = readCorpusManifest(corpusDir);
   const split = flags.split ?? 'test';
   if (!['train', 'val', 'test'].includes(split)) throw new UsageError(`--split must be train, val or test, got "${split}"`);
@@ -83,13 +84,13 @@ async function main(): Promise<void> {
   async function generate(condition: Float32Array, controls?: { tempo: number; key: number; mode: 'major' | 'minor' }): Promise<Generated> {
     let piece: ImagicPiece;
     try {
-      [piece] = await generateImagic(bundle.decoder, { condition, seconds, seed, controls });
+      [piece] = await generateImagic(bundle.decoder, { condition, seconds, seed, controls, guidanceScale });
     } catch (error) {
       return { piece: null, audio: null, valid: false, problem: `generation failed: ${(error as Error).message}` };
     }
     const rendered = await renderMidi(piece.midi, { loop: piece.loop });
     const generatedSeconds = piece.seconds - piece.promptSeconds;
-    const problem = rendered.loudness.measuredDb < SILENT_DB ? `silent (${rendered.loudness.measuredDb.toFixed(1)} dB)`
+    const problem = rendered.loudness.loudnessDb < SILENT_DB ? `silent (${rendered.loudness.loudnessDb.toFixed(1)} dB after normalising)`
       : generatedSeconds < seconds - 1e-6 ? `only ${generatedSeconds.toFixed(2)} s` : undefined;
     const audio = await encoder.embedAudioSamples(rendered.samples, rendered.sampleRate);
     return { piece, audio, valid: problem === undefined, problem };
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
   const report = {
     split, items: test.length, seconds, seed, corpus: corpusDir.replace(ROOT, ''),
     encoder: `${bundle.manifest.encoder.name}@${bundle.manifest.encoder.version}`,
-    sampling: 'engine defaults (temperature 1, top-p 0.95, guidance 3), attributes free unless stated',
+    sampling: `temperature ${DEFAULTS.temperature}, top-p ${DEFAULTS.topP}, guidance ${guidanceScale}; attributes free unless stated`,
     sourceRetrieval: {
       generated: { r1: round(retrieval.r1), r10: round(retrieval.r10), mrr: round(retrieval.mrr), medianRank: retrieval.medianRank },
       truePair: (({ r1, r10, mrr, medianRank }) => ({ r1: round(r1), r10: round(r10), mrr: round(mrr), medianRank }))(retrievalFigures(trueRanks)),
