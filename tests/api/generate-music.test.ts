@@ -6,7 +6,7 @@
 // then FAILS, saying so), and the seeds here are ones it writes notes for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { midiPrompt } from '@muse/generation';
 import { codeOf, gql, gqlUpload, image, REPO_ROOT, removeDir, serveTestApi, startTestApi, tempDir, tune, type UploadFile } from './harness.js';
@@ -291,8 +291,16 @@ test('an audio prompt is transcribed and continued: an upload (kept as an UPLOAD
   assert.deepEqual(s.sources.map((x: any) => [x.role, x.asset.id]), [['IMAGE', imageAssetId], ['PROMPT', audioAssetId]]);
 });
 
+/** a models folder with the search bundle but no models/default-imagic (as before an Imagic bundle shipped) */
+function modelsWithoutImagic(): string {
+  const dir = tempDir('muse-models-');
+  symlinkSync(join(REPO_ROOT, 'models/muvis-small'), join(dir, 'muvis-small'));
+  writeFileSync(join(dir, 'default'), 'muvis-small\n');
+  return dir;
+}
+
 test('without an engine, generateMusic is SERVICE_UNAVAILABLE and says how to get a bundle', async () => {
-  for (const env of [{}, { MUSE_IMAGIC_BUNDLE: join(tempDir('muse-no-bundle-'), 'missing') }]) {
+  for (const env of [{ MUSE_MODELS_DIR: modelsWithoutImagic() }, { MUSE_IMAGIC_BUNDLE: join(tempDir('muse-no-bundle-'), 'missing') }]) {
     const dataDir = tempDir();
     const api = await startTestApi(dataDir, env);
     try {
