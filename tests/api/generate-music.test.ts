@@ -358,3 +358,24 @@ test('a restart keeps generated MIDI files (the start-up sweep knows them) and r
     removeDir(dataDir);
   }
 });
+
+test("myGenerations: the calling key's generated music, newest first; other keys' stay out; no key is UNAUTHENTICATED", { skip }, async () => {
+  const MINE = 'query($first: Int!) { myGenerations(first: $first) { id source generation { seed } } }';
+  const ids = async (key?: string, first = 100) => {
+    const r = await gql(server.url, MINE, { first }, key ? { key } : {});
+    assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+    return r.data.myGenerations.map((a: any) => a.id) as string[];
+  };
+  const older = await succeeded((await started({ imageAssetId, seconds: 2, seed: 90001 }, {}, otherKey)).id);
+  const newer = await succeeded((await started({ imageAssetId, seconds: 2, seed: 90002, count: 2 }, {}, otherKey)).id);
+  const mine = await ids(otherKey);
+  assert.deepEqual(mine.slice(0, 3), [...newer, ...older], 'newest job first, its variations in order');
+  assert.deepEqual(await ids(otherKey, 2), newer);
+  assert.deepEqual(await ids(readKey), [], 'a key that generated nothing has no history');
+  assert.ok(!(await ids(writeKey)).some((id) => [...older, ...newer].includes(id)), "another key's pieces are not in its history");
+
+  const anonymous = await gql(server.url, MINE, { first: 5 });
+  assert.equal(codeOf(anonymous), 'UNAUTHENTICATED', JSON.stringify(anonymous));
+  assert.equal(codeOf(await gql(server.url, MINE, { first: 0 }, { key: otherKey })), 'BAD_USER_INPUT');
+  assert.equal(codeOf(await gql(server.url, MINE, { first: 101 }, { key: otherKey })), 'BAD_USER_INPUT');
+});

@@ -206,14 +206,10 @@ export const GENERATED_ASSET = /* GraphQL */ `
   ${ASSET_FIELDS}
 `;
 
-/** Generated music, newest first (the assets connection's order). */
+/** The key's own generated music, newest first (the results of its finished generateMusic jobs). */
 export const GENERATIONS = /* GraphQL */ `
-  query Generations($first: Int, $after: String) {
-    assets(filter: { sources: [GENERATED], kind: AUDIO }, first: $first, after: $after) {
-      totalCount
-      edges { cursor node { ...GeneratedAssetFields } }
-      pageInfo { hasNextPage endCursor }
-    }
+  query Generations($first: Int!) {
+    myGenerations(first: $first) { ...GeneratedAssetFields }
   }
   ${GENERATED_ASSET_FIELDS}
   ${GENERATION_FIELDS}

@@ -80,6 +80,14 @@ export class AssetRepository {
     return this.prisma.asset.findUnique({ where: { id }, include: assetWithTags });
   }
 
+  /** The assets with these ids that exist, in the order given. */
+  async findManyByIds(ids: string[]): Promise<AssetRow[]> {
+    const valid = ids.filter(isUuid);
+    const rows = await this.prisma.asset.findMany({ where: { id: { in: valid } }, include: assetWithTags });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return valid.flatMap((id) => byId.get(id) ?? []);
+  }
+
   /** Which of these content hashes a row owns: an asset's file, or a generation's MIDI. */
   async existingSha256s(sha256s: string[]): Promise<Set<string>> {
     const rows = await this.prisma.asset.findMany({ where: { sha256: { in: sha256s } }, select: { sha256: true } });

@@ -49,6 +49,11 @@ export class JobRepository {
     return activeCounts(this.prisma, type, apiKeyId);
   }
 
+  /** A key's finished jobs of one type, newest first (its history). */
+  succeededByKey(type: string, apiKeyId: string, take: number): Promise<Job[]> {
+    return this.prisma.job.findMany({ where: { type, apiKeyId, status: 'SUCCEEDED' }, orderBy: { createdAt: 'desc' }, take });
+  }
+
   async findById(id: string): Promise<Job | null> {
     if (!isUuid(id)) return null;
     return this.prisma.job.findUnique({ where: { id } });

@@ -9,7 +9,8 @@ import type { Job } from '../repositories/job.repository.js';
 import type { LibraryRepository } from '../repositories/library.repository.js';
 import type { MediaStore } from '../repositories/media-store.js';
 import type { GeneratedPiece, GeneratorIdentity, MusicGenerator } from '../repositories/music-generator.repository.js';
-import { BadUserInputException, ForbiddenException, NotFoundException, PayloadTooLargeException } from '../errors/app.exception.js';
+import { BadUserInputException, ForbiddenException, NotFoundException, PayloadTooLargeException, UnauthenticatedException } from '../errors/app.exception.js';
+import { requireCount } from './count-limit.util.js';
 import { MIDI_EXT, type AssetService } from './asset.service.js';
 import type { IngestService } from './ingest.service.js';
 import type { JobService } from './job.service.js';
@@ -32,6 +33,9 @@ export interface UploadedFile {
 }
 
 /** generateMusic's input, uploads read. */
+/** the most past generations myGenerations returns at once */
+export const MAX_PAST_GENERATIONS = 100;
+
 export interface GenerateMusicRequest {
   /** the key asking (the job's owner); mutations always have one */
   apiKeyId: string | null;
@@ -166,6 +170,18 @@ export class GenerationService {
       await this.discard(created);
       throw err;
     }
+  }
+
+  /**
+   * The calling key's past generations, newest first: the results of its SUCCEEDED generateMusic jobs (a piece
+   * two keys made alike is in both histories; a deleted one in neither).
+   */
+  async pastForKey(apiKeyId: string | null, first: number): Promise<AssetRow[]> {
+    if (!apiKeyId) throw new UnauthenticatedException('myGenerations lists the calling key\'s generations: send an API key');
+    requireCount('first', first, MAX_PAST_GENERATIONS);
+    const jobs = await this.deps.jobs.succeededByKey(GENERATE_MUSIC_JOB, apiKeyId, first);
+    const ids = [...new Set(jobs.flatMap((job) => (job.result as Partial<GenerateMusicResult> | null)?.assetIds ?? []))];
+    return (await this.deps.assets.findManyByIds(ids)).slice(0, first);
   }
 
   /** How a GENERATED asset was made; null for any other asset. */

@@ -146,6 +146,11 @@ export class JobService {
     return this.jobs.findById(id);
   }
 
+  /** The key's SUCCEEDED jobs of this type, newest first. */
+  succeededByKey(type: string, apiKeyId: string, take: number): Promise<Job[]> {
+    return this.jobs.succeededByKey(type, apiKeyId, take);
+  }
+
   get runnerKind() {
     return this.runner.kind;
   }

@@ -10,6 +10,8 @@ import { GENERATIONS } from '@/lib/operations';
 import type { GenerationsQuery } from '@/lib/generated/graphql';
 
 const PAGE = 5;
+/** the API's cap on myGenerations(first) */
+const MOST = 100;
 
 interface Props {
   /** changes when a generation finished, so the list is read again */
@@ -20,22 +22,25 @@ interface Props {
   onSameSeed: (asset: GeneratedAsset) => void;
 }
 
-/** Generated music in the library, newest first (assets whose source is GENERATED). */
+/** The key's own generated music, newest first. */
 export default function PastGenerations({ refreshKey, libraries, onContinue, onSameSeed }: Props) {
   const [first, setFirst] = useState(PAGE);
   const { data, error, loading, reload } = useQuery<GenerationsQuery>(GENERATIONS, { first });
   useEffect(() => {
     if (refreshKey > 0) reload();
   }, [refreshKey, reload]);
-  const pieces = data?.assets.edges.map((e) => e.node) ?? [];
+  const pieces = data?.myGenerations ?? [];
+  const more = pieces.length === first && first < MOST;
 
   return (
     <section className="stack" aria-labelledby="past-generations">
       <div className="row spread">
         <h2 id="past-generations" style={{ margin: 0 }}>Past generations</h2>
-        {data && <span className="muted small">{data.assets.totalCount} in the library</span>}
+        {data && <span className="muted small">{more ? `your latest ${pieces.length}` : `${pieces.length} by this key`}</span>}
       </div>
-      <ErrorNote error={error} />
+      {error?.code === 'UNAUTHENTICATED'
+        ? <Empty>Set an API key (top right) to see the music you generated with it.</Empty>
+        : <ErrorNote error={error} />}
       {loading && !data && <Loading label="Reading past generations…" />}
       {data && pieces.length === 0 && <Empty>Nothing generated yet. Music you generate is kept here, newest first.</Empty>}
       <ol className="piece-list" aria-label="Past generations">
@@ -45,9 +50,9 @@ export default function PastGenerations({ refreshKey, libraries, onContinue, onS
           </li>
         ))}
       </ol>
-      {data?.assets.pageInfo.hasNextPage && (
-        <button type="button" disabled={loading} onClick={() => setFirst((n) => n + PAGE)} style={{ alignSelf: 'flex-start' }}>
-          Show {Math.min(PAGE, data.assets.totalCount - pieces.length)} more
+      {more && (
+        <button type="button" disabled={loading} onClick={() => setFirst((n) => Math.min(MOST, n + PAGE))} style={{ alignSelf: 'flex-start' }}>
+          Show more
         </button>
       )}
     </section>

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { FileUpload } from 'graphql-upload-minimal';
 import { Asset } from '../types/asset.type.js';
 import { GenerateMusicInput, Generation } from '../types/generation.type.js';
@@ -8,6 +8,7 @@ import { callerKeyId, type ApiContext } from '../context.js';
 import { readUpload } from '../upload.util.js';
 import { toJob } from '../job.mapper.js';
 import { toGeneration } from '../generation.mapper.js';
+import { toAsset } from '../asset.mapper.js';
 
 /** generateMusic's uploads are read before anything else; the service checks the rest. */
 const readOptional = async (file: Promise<FileUpload> | undefined) => (file ? readUpload(file) : undefined);
@@ -30,6 +31,16 @@ export class GenerationResolver {
       guide: await readOptional(guide),
     });
     return toJob(job);
+  }
+
+  @Authorized('read')
+  @Query(() => [Asset], {
+    description: "The calling key's generated music, newest first (the results of its finished generateMusic jobs, at most 100); needs an API key",
+    complexity: ({ args, childComplexity }) => ((args.first as number | undefined) ?? 20) * (childComplexity + 1),
+  })
+  async myGenerations(@Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: ApiContext): Promise<Asset[]> {
+    const rows = await ctx.services.generation.pastForKey(callerKeyId(ctx), first);
+    return rows.map((row) => toAsset(row, ctx.baseUrl));
   }
 
   @FieldResolver(() => Generation, { nullable: true, description: 'how it was made: null unless source is GENERATED' })

@@ -10,6 +10,13 @@ export class FakeJobRepository {
   readonly writes: { id: string; write: string }[] = [];
   private clock = Date.UTC(2025, 0, 1);
 
+  async succeededByKey(type: string, apiKeyId: string, take: number): Promise<Job[]> {
+    return [...this.jobs.values()]
+      .filter((j) => j.type === type && j.apiKeyId === apiKeyId && j.status === 'SUCCEEDED')
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, take);
+  }
+
   async create(type: string, input: unknown, apiKeyId: string | null = null): Promise<Job> {
     const now = new Date(this.clock++);
     const job: Job = {
