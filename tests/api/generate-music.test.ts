@@ -222,8 +222,9 @@ test('cancelJob: a QUEUED job is CANCELLED at once, a RUNNING one stops between 
   const before = await snapshot();
   const running = await started({ imageAssetId, seconds: 60, count: 3, seed: 1 });
   const queued = await started({ imageAssetId, seconds: 60, seed: 2 });
-  await waitForJob(running.id, (job) => job.status === 'RUNNING' && job.progress > 0.05);
-  assert.match((await waitForJob(running.id, (job) => /^bar \d+ of \d+, variation 1 of 3$/.test(job.message ?? ''))).message, /bar/);
+  // a loaded machine may answer a poll only after a variation or two: any of the first two leaves one to cancel
+  const progressing = await waitForJob(running.id, (job) => job.status !== 'QUEUED' && /^bar \d+ of \d+, variation [12] of 3$/.test(job.message ?? ''));
+  assert.equal(progressing.status, 'RUNNING', JSON.stringify(progressing));
 
   const q = await gql(server.url, `mutation($id: ID!) { cancelJob(id: $id) { ${JOB_FIELDS} } }`, { id: queued.id }, { key: writeKey });
   assert.equal(q.errors, undefined, JSON.stringify(q.errors));
