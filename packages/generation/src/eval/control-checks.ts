@@ -1,11 +1,7 @@
 // Whether a generated MIDI file obeys the tempo, key and mode it was asked for, read back from the file itself.
 import { readMidi } from '../midi/read-midi.js';
+import { scalePitchClasses } from '../tokenizer/scale.js';
 import type { Mode } from '../tokenizer/vocabulary.js';
-
-const SCALES: Record<Mode, readonly number[]> = {
-  major: [0, 2, 4, 5, 7, 9, 11],
-  minor: [0, 2, 3, 5, 7, 8, 10], // natural minor
-};
 
 export interface ControlReading {
   /** the first tempo event's BPM, rounded to the vocabulary's whole BPM */
@@ -18,9 +14,9 @@ export interface ControlReading {
 /** `tonic` 0–11 (C = 0). */
 export function readControls(midi: Uint8Array, tonic: number, mode: Mode): ControlReading {
   const song = readMidi(midi);
-  const scale = new Set(SCALES[mode].map((step) => (tonic + step) % 12));
+  const scale = scalePitchClasses(tonic, mode);
   const pitched = song.notes.filter((n) => !n.drums);
-  const inKey = pitched.filter((n) => scale.has(n.pitch % 12)).length;
+  const inKey = pitched.filter((n) => scale[n.pitch % 12] === 1).length;
   return {
     bpm: Math.round(song.tempos[0]?.bpm ?? 120),
     pitchedNotes: pitched.length,

@@ -12,8 +12,9 @@
 // Scale lock: when the user sets the key, pitched notes keep to the scale of the piece's key and mode (drums are
 // free), as a DAW's scale lock does; a pitch outside it stays allowed only where nothing else would be.
 import { Grammar, type Phase } from '../tokenizer/grammar.js';
+import { scalePitchClasses } from '../tokenizer/scale.js';
 import { barSteps, isDrumInstrument } from '../tokenizer/grid.js';
-import { BAR, EOS, kindOf, kindRanges, LOOP, valueOf, type Kind } from '../tokenizer/vocabulary.js';
+import { BAR, EOS, kindOf, kindRanges, LOOP, MODES, valueOf, type Kind } from '../tokenizer/vocabulary.js';
 import type { ForcedPrefix } from './controls.js';
 import { PieceClock } from './piece-clock.js';
 import type { BarMark } from './window.js';
@@ -29,7 +30,6 @@ export interface PieceRules {
   scaleLock?: boolean;
 }
 
-const SCALE_STEPS = { major: [0, 2, 4, 5, 7, 9, 11], minor: [0, 2, 3, 5, 7, 8, 10] } as const;
 
 interface Plan {
   /** where the generated music starts and must reach, in seconds */
@@ -151,10 +151,8 @@ export class PieceState {
 
   private prefixScale(): Uint8Array {
     const tonic = valueOf(this.tokens.find((id) => kindOf(id) === 'key')!);
-    const mode = valueOf(this.tokens.find((id) => kindOf(id) === 'mode')!) === 0 ? 'major' : 'minor';
-    const scale = new Uint8Array(12);
-    for (const step of SCALE_STEPS[mode]) scale[(tonic + step) % 12] = 1;
-    return scale;
+    const mode = MODES[valueOf(this.tokens.find((id) => kindOf(id) === 'mode')!)];
+    return scalePitchClasses(tonic, mode);
   }
 
   private keepToScale(into: Uint8Array, scale: Uint8Array): void {
