@@ -8,16 +8,16 @@
 // Records requests, errors (must be 0; each is listed), p50/p99 per operation kind and overall,
 // requests/s, and every process's RSS (VmRSS) before and after. Writes bench/results/load.json.
 // The database, queue, media and data folders are removed at the end, also on error.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import sharp from 'sharp';
 import { Queue } from 'bullmq';
-import { createRng, encodeWav } from '@muse/immute';
+import { createRng } from '@muse/immute';
+import { gql, gqlUpload, image, tune, type GqlResult } from '../tests/api/client.js';
+import { Processes, removeDir, rssMiB, tempDir as makeTempDir } from '../tests/api/processes.js';
 import { ensurePrismaClient } from '../apps/api/scripts/ensure-client.mjs';
 
 ensurePrismaClient();
@@ -44,164 +44,15 @@ function log(msg: string) {
   process.stderr.write(`[bench load] ${msg}\n`);
 }
 
-// ---- media ----
-
-interface UploadFile {
-  bytes: Uint8Array;
-  name: string;
-  type: string;
-}
-
-async function picture(seed: number, size = 96): Promise<UploadFile> {
-  const r = createRng(seed).next;
-  const px = Buffer.alloc(size * size * 3);
-  const colours = Array.from({ length: 4 }, () => [r() * 255, r() * 255, r() * 255]);
-  const blobs = Array.from({ length: 3 }, () => ({ x: r() * size, y: r() * size, rad: 8 + r() * 30, c: Math.floor(r() * 4) }));
-  const angle = r() * Math.PI;
-  const period = 6 + r() * 30;
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) {
-      let c = colours[Math.floor(Math.abs((x * Math.cos(angle) + y * Math.sin(angle)) / period)) % 4];
-      for (const b of blobs) if ((x - b.x) ** 2 + (y - b.y) ** 2 < b.rad ** 2) c = colours[b.c];
-      const o = (y * size + x) * 3;
-      px[o] = c[0];
-      px[o + 1] = c[1];
-      px[o + 2] = c[2];
-    }
-  }
-  const bytes = await sharp(px, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
-  return { bytes: new Uint8Array(bytes), name: `picture-${seed}.png`, type: 'image/png' };
-}
-
-function tune(seed: number, seconds = 3, rate = 16000): UploadFile {
-  const r = createRng(seed * 7919 + 5).next;
-  const notes = Array.from({ length: 6 }, () => 165 * 2 ** (Math.floor(r() * 24) / 12));
-  const n = Math.round(seconds * rate);
-  const noteLen = Math.ceil(n / notes.length);
-  const samples = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const f = notes[Math.floor(i / noteLen)];
-    const t = i / rate;
-    const env = Math.exp(-((i % noteLen) / rate) * 2);
-    samples[i] = env * (0.4 * Math.sin(2 * Math.PI * f * t) + 0.2 * Math.sin(4 * Math.PI * f * t) + 0.1 * Math.sin(6 * Math.PI * f * t));
-  }
-  return { bytes: encodeWav(samples, rate), name: `tune-${seed}.wav`, type: 'audio/wav' };
-}
-
-// ---- HTTP ----
-
-interface GqlResult {
-  status: number;
-  data?: any;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
-
-async function gql(url: string, query: string, variables: Record<string, unknown> = {}, key?: string): Promise<GqlResult> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const text = await res.text();
-  try {
-    return { status: res.status, ...(JSON.parse(text) as object) };
-  } catch {
-    return { status: res.status, errors: [{ message: text.slice(0, 300) }] };
-  }
-}
-
-async function gqlUpload(url: string, query: string, variable: string, file: UploadFile, key?: string): Promise<GqlResult> {
-  const form = new FormData();
-  form.append('operations', JSON.stringify({ query, variables: { [variable]: null } }));
-  form.append('map', JSON.stringify({ 0: [`variables.${variable}`] }));
-  form.append('0', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
-  const headers: Record<string, string> = { 'apollo-require-preflight': 'true' };
-  if (key) headers.authorization = `Bearer ${key}`;
-  const res = await fetch(`${url}/graphql`, { method: 'POST', body: form, headers });
-  const text = await res.text();
-  try {
-    return { status: res.status, ...(JSON.parse(text) as object) };
-  } catch {
-    return { status: res.status, errors: [{ message: text.slice(0, 300) }] };
-  }
-}
-
-// ---- processes ----
-
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  url?: string;
-  dataDir: string;
-  output: string[];
-}
-
-const procs: Proc[] = [];
+const processes = new Processes(START_TIMEOUT_MS);
 const dirs: string[] = [];
 const tempDir = (prefix: string) => {
-  const d = mkdtempSync(join(tmpdir(), prefix));
+  const d = makeTempDir(prefix);
   dirs.push(d);
   return d;
 };
-
-function rssMiB(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round((Number(m[1]) / 1024) * 10) / 10 : null;
-  } catch {
-    return null;
-  }
-}
-
-async function startProcess(name: string, cli: 'api' | 'worker', env: Record<string, string>): Promise<Proc> {
-  const dataDir = tempDir(`muse-load-${name}-`);
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/api/src/cli', `${cli}.ts`)], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const proc: Proc = { name, child, dataDir, output: [] };
-  procs.push(proc);
-  const ready = cli === 'api' ? /Muse API ready at (\S+)\/graphql/ : /Muse worker ready/;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${proc.output.join('')}`)), START_TIMEOUT_MS);
-    let started = false;
-    child.stdout!.on('data', (d: Buffer) => {
-      proc.output.push(d.toString());
-      if (proc.output.length > 200) proc.output.splice(0, 100);
-      const m = started ? null : ready.exec(proc.output.join(''));
-      if (m) {
-        started = true;
-        clearTimeout(timer);
-        proc.url = m[1];
-        resolve();
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => {
-      proc.output.push(d.toString());
-      if (proc.output.length > 200) proc.output.splice(0, 100);
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (!started) reject(new Error(`${name} exited (${code ?? signal}) before it was ready:\n${proc.output.join('')}`));
-    });
-  });
-  return proc;
-}
-
-async function stopProcess(proc: Proc): Promise<number | string | null> {
-  if (proc.child.exitCode === null && proc.child.signalCode === null) {
-    const exited = new Promise((resolve) => proc.child.once('exit', resolve));
-    proc.child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-    if (proc.child.exitCode === null && proc.child.signalCode === null) {
-      proc.child.kill('SIGKILL');
-      await exited;
-    }
-  }
-  return proc.child.exitCode ?? proc.child.signalCode;
-}
+const startProcess = (name: string, cli: 'api' | 'worker', env: Record<string, string>) =>
+  processes.start(name, cli, { ...process.env, ...env }, tempDir(`muse-load-${name}-`));
 
 // ---- measuring ----
 
@@ -257,13 +108,12 @@ async function admin(sqlText: string) {
 }
 
 async function cleanup() {
-  const exits: Record<string, number | string | null> = {};
-  await Promise.all(procs.map(async (p) => (exits[p.name] = await stopProcess(p))));
+  const exits = await processes.stopAll();
   const q = new Queue(queueName, { connection: { url: REDIS_URL } as never });
   await q.obliterate({ force: true }).catch(() => undefined);
   await q.close().catch(() => undefined);
   if (dbCreated) await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((e) => log(`could not drop ${dbName}: ${e}`));
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs) removeDir(d);
   return exits;
 }
 
@@ -313,8 +163,8 @@ try {
   const audioIds: string[] = [];
   const INGEST = 'mutation($f: Upload!) { ingestAsset(file: $f, tags: ["seed"]) { id kind } }';
   for (let i = 0; i < SEED_PAIRS; i++) {
-    for (const file of [await picture(i), tune(i)]) {
-      const r = await gqlUpload(replicas[i % 2].url!, INGEST, 'f', file, key);
+    for (const file of [await image(i), tune(i)]) {
+      const r = await gqlUpload(replicas[i % 2].url!, INGEST, { f: null }, { 'variables.f': file }, { key });
       if (r.errors || !r.data) throw new Error(`seed ingest failed: ${JSON.stringify(r).slice(0, 400)}`);
       (r.data.ingestAsset.kind === 'IMAGE' ? imageIds : audioIds).push(r.data.ingestAsset.id);
     }
@@ -324,10 +174,10 @@ try {
   // let the other replica's index catch up through the feed before measuring
   await new Promise((resolve) => setTimeout(resolve, 2000));
 
-  const queryPictures = await Promise.all(Array.from({ length: 20 }, (_, i) => picture(500_000 + i)));
+  const queryPictures = await Promise.all(Array.from({ length: 20 }, (_, i) => image(500_000 + i)));
   const queryTunes = Array.from({ length: 20 }, (_, i) => tune(500_000 + i));
 
-  const rssBefore = Object.fromEntries(procs.map((p) => [p.name, rssMiB(p.child.pid)]));
+  const rssBefore = Object.fromEntries(processes.all.map((p) => [p.name, rssMiB(p.child.pid)]));
   log(`RSS before (MiB): ${JSON.stringify(rssBefore)}`);
 
   const latencies: Record<Kind, number[]> = Object.fromEntries(KINDS.map((k) => [k, []])) as unknown as Record<Kind, number[]>;
@@ -348,11 +198,11 @@ try {
   async function operation(kind: Kind, url: string): Promise<void> {
     switch (kind) {
       case 'searchMusicByImage': {
-        const r = await gqlUpload(url, 'query($i: Upload!) { searchMusicByImage(image: $i, first: 10) { score asset { id title url tags { name } } } }', 'i', queryPictures[Math.floor(rng() * queryPictures.length)]);
+        const r = await gqlUpload(url, 'query($i: Upload!) { searchMusicByImage(image: $i, first: 10) { score asset { id title url tags { name } } } }', { i: null }, { 'variables.i': queryPictures[Math.floor(rng() * queryPictures.length)] });
         return checkHits(r, 'searchMusicByImage', 10);
       }
       case 'searchImagesByAudio': {
-        const r = await gqlUpload(url, 'query($a: Upload!) { searchImagesByAudio(audio: $a, first: 10) { score asset { id title url tags { name } } } }', 'a', queryTunes[Math.floor(rng() * queryTunes.length)]);
+        const r = await gqlUpload(url, 'query($a: Upload!) { searchImagesByAudio(audio: $a, first: 10) { score asset { id title url tags { name } } } }', { a: null }, { 'variables.a': queryTunes[Math.floor(rng() * queryTunes.length)] });
         return checkHits(r, 'searchImagesByAudio', 10);
       }
       case 'similar': {
@@ -370,14 +220,14 @@ try {
       case 'ingestImage':
       case 'ingestAudio': {
         const seed = freshSeed++;
-        const file = kind === 'ingestImage' ? await picture(seed) : tune(seed, 2);
-        const r = await gqlUpload(url, 'mutation($f: Upload!) { ingestAsset(file: $f, title: "load") { id kind } }', 'f', file, key);
+        const file = kind === 'ingestImage' ? await image(seed) : tune(seed, 2);
+        const r = await gqlUpload(url, 'mutation($f: Upload!) { ingestAsset(file: $f, title: "load") { id kind } }', { f: null }, { 'variables.f': file }, { key });
         if (r.errors || !r.data?.ingestAsset?.id) throw new Error(JSON.stringify(r).slice(0, 300));
         return;
       }
       case 'tagAssets': {
         const ids = Array.from({ length: 4 }, () => (rng() < 0.5 ? imageIds : audioIds)[Math.floor(rng() * SEED_PAIRS)]);
-        const r = await gql(url, 'mutation($ids: [ID!]) { tagAssets(assetIds: $ids) { id status } }', { ids: [...new Set(ids)] }, key);
+        const r = await gql(url, 'mutation($ids: [ID!]) { tagAssets(assetIds: $ids) { id status } }', { ids: [...new Set(ids)] }, { key });
         if (r.errors || !r.data?.tagAssets?.id) throw new Error(JSON.stringify(r).slice(0, 300));
         jobIds.push(r.data.tagAssets.id);
         return;
@@ -415,7 +265,7 @@ try {
     }),
   );
   const runSeconds = (performance.now() - runStart) / 1000;
-  const rssAfter = Object.fromEntries(procs.map((p) => [p.name, rssMiB(p.child.pid)]));
+  const rssAfter = Object.fromEntries(processes.all.map((p) => [p.name, rssMiB(p.child.pid)]));
   log(`RSS after (MiB): ${JSON.stringify(rssAfter)}`);
 
   // the tagging jobs: each finished by a worker, once
@@ -437,7 +287,7 @@ try {
 
   const total = all.length + errors.filter((e) => e.replica !== '-').length;
   const exits = await cleanup();
-  procs.length = 0;
+  processes.all.length = 0;
   dbCreated = false;
 
   const result = {
@@ -483,7 +333,7 @@ try {
   }
 } catch (e) {
   log(`failed: ${(e as Error).stack ?? e}`);
-  for (const p of procs) log(`--- ${p.name} output (tail) ---\n${p.output.join('').slice(-3000)}`);
+  for (const p of processes.all) log(`--- ${p.name} output (tail) ---\n${p.output.join('').slice(-3000)}`);
   exitCode = 1;
 } finally {
   await cleanup();

@@ -39,6 +39,8 @@ const result = spawnSync(
     '--import', 'tsx',
     '--test',
     '--test-concurrency=1',
+    // a file whose cleanup left a handle open (a socket, a timer) ends once its tests have, instead of hanging CI
+    '--test-force-exit',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=./scripts/test-summary-reporter.mjs', '--test-reporter-destination=stdout',
     ...files,

@@ -6,13 +6,13 @@
 // other worker finishes the job, once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { gql, gqlUpload, image, pollJob, REPO_ROOT, removeDir, tempDir, testEnv, tune } from '../api/harness.js';
+import { Processes, type Proc } from '../api/processes.js';
 import { createTempDatabase } from '../api/pg.util.js';
 
 const { loadConfig } = await import('../../apps/api/src/config/config.js');
@@ -29,15 +29,7 @@ const FEED_POLL_MS = 1000;
 const CONVERGENCE_BOUND_MS = FEED_POLL_MS + 4000;
 const START_TIMEOUT_MS = 180_000;
 
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  url?: string;
-  dataDir: string;
-  output: string[];
-}
-
-const procs: Proc[] = [];
+const processes = new Processes(START_TIMEOUT_MS);
 let database: Awaited<ReturnType<typeof createTempDatabase>> | undefined;
 let mediaDir = '';
 let key = '';
@@ -62,46 +54,8 @@ function baseEnv(dataDir: string, extra: Record<string, string>): NodeJS.Process
   } as NodeJS.ProcessEnv;
 }
 
-/** Starts `apps/api/src/cli/<cli>.ts` as its own process and waits for its ready line. */
-async function startProcess(name: string, cli: 'api' | 'worker', extra: Record<string, string> = {}, dataDir = tempDir(`muse-replica-${name}-`)): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'apps/api/src/cli', `${cli}.ts`)], {
-    cwd: REPO_ROOT,
-    env: baseEnv(dataDir, extra),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const proc: Proc = { name, child, dataDir, output: [] };
-  procs.push(proc);
-  const ready = cli === 'api' ? /Muse API ready at (\S+)\/graphql/ : /Muse worker ready/;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${proc.output.join('')}`)), START_TIMEOUT_MS);
-    const onData = (d: Buffer) => {
-      const text = d.toString();
-      proc.output.push(text);
-      const m = ready.exec(proc.output.join(''));
-      if (m) {
-        clearTimeout(timer);
-        proc.url = m[1];
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d: Buffer) => proc.output.push(d.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code}) before it was ready:\n${proc.output.join('')}`));
-    });
-  });
-  return proc;
-}
-
-async function stopProcess(proc: Proc, signal: NodeJS.Signals, keepDataDir = false): Promise<void> {
-  if (proc.child.exitCode === null && proc.child.signalCode === null) {
-    const exited = new Promise((resolve) => proc.child.once('exit', resolve));
-    proc.child.kill(signal);
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-    if (proc.child.exitCode === null && proc.child.signalCode === null) proc.child.kill('SIGKILL');
-  }
-  if (!keepDataDir) removeDir(proc.dataDir);
+function startProcess(name: string, cli: 'api' | 'worker', extra: Record<string, string> = {}, dataDir = tempDir(`muse-replica-${name}-`)): Promise<Proc> {
+  return processes.start(name, cli, baseEnv(dataDir, extra), dataDir);
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
@@ -157,8 +111,8 @@ before(async () => {
 }, { timeout: START_TIMEOUT_MS + 30_000 });
 
 after(async () => {
-  await Promise.all(procs.map((p) => stopProcess(p, 'SIGTERM')));
-  for (const p of procs) removeDir(p.dataDir);
+  // each step on its own: one that fails must not leave a connection open (the test file would never exit)
+  await processes.stopAll().catch((e) => console.error('stopping the processes:', e));
   await sql?.end().catch(() => undefined);
   const q = new Queue(queueName, { connection: { url: REDIS_URL } as never });
   await q.obliterate({ force: true }).catch(() => undefined);
@@ -260,7 +214,7 @@ test('media uploaded through A is served by B (one shared media folder)', { time
 });
 
 test('a replica stopped while A ingests catches up from the feed at restart (replays after its saved seq, no rebuild)', { timeout: 240_000 }, async () => {
-  await stopProcess(b, 'SIGTERM', true);
+  await processes.stop(b);
   const { id } = await ingest(a.url!, tune(300));
   b = await startProcess('api-b2', 'api', { MUSE_RUN_JOBS: 'false', LOG_LEVEL: 'info' }, b.dataDir);
   const ready = b.output.join('').split('\n').map((line) => line.trim()).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line)).find((l) => l.msg === 'vector indexes ready');
