@@ -41,6 +41,8 @@ const result = spawnSync(
     '--test-concurrency=1',
     // a file whose cleanup left a handle open (a socket, a timer) ends once its tests have, instead of hanging CI
     '--test-force-exit',
+    // and a test file that has not finished after 10 minutes fails (on Node 20 the limit is per file), instead of holding CI
+    '--test-timeout=600000',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=./scripts/test-summary-reporter.mjs', '--test-reporter-destination=stdout',
     ...files,
