@@ -98,7 +98,7 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
     if (db.engine === 'postgresql' && config.databaseUrl) {
       // other processes write the database: follow their changes from a seq the checked indexes surely hold
       const databaseUrl = config.databaseUrl;
-      const feed = new IndexFollower(repos.indexChanges, index, embed.bundleKey, logger, {
+      const feed = new IndexFollower(repos.indexChanges, repos.embeddings, index, embed.bundleKey, logger, {
         pollMs: config.indexFeedPollMs,
         retentionMs: config.indexFeedRetentionMs,
         listen: (wake) =>

@@ -37,7 +37,7 @@ export {
 export { AUDIO_PROMPT_MAX_SECONDS } from './transcribe/audio-input.js';
 export { sampleToken, tokenDistribution, type SamplingOptions } from './imagic/sampler.js';
 export {
-  generateImagic, LIMITS, DEFAULTS, ENGINE_MIN_SECONDS,
+  generateImagic, checkSamplingSettings, LIMITS, DEFAULTS, ENGINE_MIN_SECONDS,
   type ImagicRequest, type ImagicPiece, type GenerateHooks, type GenerationProgress,
 } from './imagic/generate.js';
 // Rendering

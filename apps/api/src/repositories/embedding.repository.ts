@@ -42,6 +42,13 @@ export class EmbeddingRepository {
     }
   }
 
+  /** The vectors of these labels that still exist, for one bundle. */
+  async byLabels(key: BundleKey, labels: number[]): Promise<Map<number, Uint8Array>> {
+    if (labels.length === 0) return new Map();
+    const rows = await this.prisma.embedding.findMany({ where: { ...key, id: { in: labels } }, select: { id: true, vector: true } });
+    return new Map(rows.map((r) => [r.id, r.vector]));
+  }
+
   /** Count and newest label of a bundle's vectors: labels only grow, so any insert or delete changes it. */
   async changeSignature(key: BundleKey): Promise<{ count: number; latestLabel: number }> {
     const agg = await this.prisma.embedding.aggregate({ where: key, _count: { _all: true }, _max: { id: true } });

@@ -1,6 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type { AssetKind, IndexChangeOp } from '../generated/prisma/enums.js';
-import type { BundleKey } from './embedding.repository.js';
 
 export interface IndexChange {
   seq: number;
@@ -61,12 +60,5 @@ export class IndexChangeRepository {
       DELETE FROM "index_changes"
       WHERE "created_at" < clock_timestamp()::timestamp(3) - make_interval(secs => ${retentionMs / 1000}::float8)
         AND "seq" < (SELECT max("seq") FROM "index_changes")`;
-  }
-
-  /** Vectors of these labels that still exist, for one bundle. */
-  async vectors(key: BundleKey, labels: number[]): Promise<Map<number, Uint8Array>> {
-    if (labels.length === 0) return new Map();
-    const rows = await this.prisma.embedding.findMany({ where: { ...key, id: { in: labels } }, select: { id: true, vector: true } });
-    return new Map(rows.map((r) => [r.id, r.vector]));
   }
 }

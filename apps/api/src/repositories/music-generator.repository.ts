@@ -183,14 +183,7 @@ export class ImagicGenerator implements MusicGenerator {
   async checkRequest(request: SamplingRequest): Promise<void> {
     const g = await this.engineModule();
     g.forcedPrefix(request.controls);
-    const { temperature, topP, guidanceScale } = request;
-    if (temperature !== undefined && !(temperature >= 0 && temperature <= g.LIMITS.maxTemperature)) {
-      throw new g.GenerationError('BAD_USER_INPUT', `temperature must lie in 0–${g.LIMITS.maxTemperature}, got ${temperature}`);
-    }
-    if (topP !== undefined && !(topP > 0 && topP <= 1)) throw new g.GenerationError('BAD_USER_INPUT', `topP must lie in (0, 1], got ${topP}`);
-    if (guidanceScale !== undefined && !(guidanceScale >= 0 && guidanceScale <= g.LIMITS.maxGuidance)) {
-      throw new g.GenerationError('BAD_USER_INPUT', `guidanceScale must lie in 0–${g.LIMITS.maxGuidance}, got ${guidanceScale}`);
-    }
+    g.checkSamplingSettings(request);
   }
 
   async checkMidiPrompt(midi: Uint8Array, controls: MusicControls): Promise<MidiPromptFacts> {

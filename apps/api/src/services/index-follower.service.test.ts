@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import type { AssetKind, IndexChangeOp } from '../generated/prisma/enums.js';
 import type { IndexChange, IndexChangeRepository } from '../repositories/index-change.repository.js';
+import type { EmbeddingRepository } from '../repositories/embedding.repository.js';
 import type { VectorIndexRepository } from '../repositories/vector-index.repository.js';
 import { encodeVector } from '../repositories/vector-codec.util.js';
 import { FEED_SETTLE_MS, IndexFollower } from './index-follower.service.js';
@@ -10,7 +11,7 @@ import { FEED_SETTLE_MS, IndexFollower } from './index-follower.service.js';
 const KEY = { bundle: 'muvis-test', bundleVersion: '1' };
 const HOUR = 3_600_000;
 
-/** The feed as rows in a table; `vectors` are the embeddings rows that still exist. */
+/** The feed as rows in a table, and the embeddings rows that still exist (`byLabels`). */
 class FakeChanges {
   rows: IndexChange[] = [];
   readonly vectorRows = new Map<number, Uint8Array>();
@@ -35,7 +36,8 @@ class FakeChanges {
   async prune() {
     return this.pruned;
   }
-  async vectors(_key: unknown, labels: number[]) {
+  /** EmbeddingRepository.byLabels over the same rows */
+  async byLabels(_key: unknown, labels: number[]) {
     return new Map(labels.filter((l) => this.vectorRows.has(l)).map((l) => [l, this.vectorRows.get(l)!]));
   }
 }
@@ -71,7 +73,7 @@ class FakeIndex {
 function follower(retentionMs = 24 * HOUR) {
   const changes = new FakeChanges();
   const index = new FakeIndex();
-  const f = new IndexFollower(changes as unknown as IndexChangeRepository, index as unknown as VectorIndexRepository, KEY, pino({ level: 'silent' }), { pollMs: 60_000, retentionMs });
+  const f = new IndexFollower(changes as unknown as IndexChangeRepository, changes as unknown as EmbeddingRepository, index as unknown as VectorIndexRepository, KEY, pino({ level: 'silent' }), { pollMs: 60_000, retentionMs });
   return { changes, index, f };
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BundleKey } from '../repositories/embedding.repository.js';
+import type { BundleKey, EmbeddingRepository } from '../repositories/embedding.repository.js';
 import type { IndexChange, IndexChangeRepository } from '../repositories/index-change.repository.js';
 import type { SavedFeedPosition, VectorIndexRepository } from '../repositories/vector-index.repository.js';
 import { decodeVector } from '../repositories/vector-codec.util.js';
@@ -40,6 +40,7 @@ export class IndexFollower {
 
   constructor(
     private readonly changes: IndexChangeRepository,
+    private readonly embeddings: EmbeddingRepository,
     private readonly index: VectorIndexRepository,
     private readonly key: BundleKey,
     private readonly logger: Logger,
@@ -140,7 +141,7 @@ export class IndexFollower {
   private async apply(rows: IndexChange[]): Promise<void> {
     const mine = rows.filter((r) => r.bundle === this.key.bundle && r.bundleVersion === this.key.bundleVersion && this.index.isOpen(r.modality));
     const wanted = mine.filter((r) => r.op === 'ADD' && !this.index.has(r.modality, r.label)).map((r) => r.label);
-    const vectors = await this.changes.vectors(this.key, wanted);
+    const vectors = await this.embeddings.byLabels(this.key, wanted);
     for (const row of mine) {
       if (row.op === 'REMOVE') this.index.remove(row.modality, row.label);
       else {

@@ -74,17 +74,26 @@ interface Settings {
   count: number;
 }
 
-function checkRequest(r: ImagicRequest, condDim: number): Settings {
-  const count = r.count ?? DEFAULTS.count;
+/**
+ * The sampling settings' ranges, with their defaults filled in; exported so that a service refuses a bad
+ * request before it queues a job, with the engine's own rules and messages.
+ */
+export function checkSamplingSettings(r: Pick<ImagicRequest, 'temperature' | 'topP' | 'guidanceScale'>): { temperature: number; topP: number; guidanceScale: number } {
   const temperature = r.temperature ?? DEFAULTS.temperature;
   const topP = r.topP ?? DEFAULTS.topP;
   const guidanceScale = r.guidanceScale ?? DEFAULTS.guidanceScale;
-  if (!(r.seconds >= ENGINE_MIN_SECONDS && r.seconds <= LIMITS.maxSeconds)) throw badInput(`seconds must lie in ${ENGINE_MIN_SECONDS}–${LIMITS.maxSeconds}, got ${r.seconds}`);
-  if (!(Number.isInteger(r.seed) && r.seed >= 0 && r.seed <= 0xffffffff)) throw badInput(`seed must be an integer 0–4294967295, got ${r.seed}`);
-  if (!(Number.isInteger(count) && count >= 1 && count <= LIMITS.maxCount)) throw badInput(`count must be 1–${LIMITS.maxCount}, got ${count}`);
   if (!(temperature >= 0 && temperature <= LIMITS.maxTemperature)) throw badInput(`temperature must lie in 0–${LIMITS.maxTemperature}, got ${temperature}`);
   if (!(topP > 0 && topP <= 1)) throw badInput(`topP must lie in (0, 1], got ${topP}`);
   if (!(guidanceScale >= 0 && guidanceScale <= LIMITS.maxGuidance)) throw badInput(`guidanceScale must lie in 0–${LIMITS.maxGuidance}, got ${guidanceScale}`);
+  return { temperature, topP, guidanceScale };
+}
+
+function checkRequest(r: ImagicRequest, condDim: number): Settings {
+  const count = r.count ?? DEFAULTS.count;
+  if (!(r.seconds >= ENGINE_MIN_SECONDS && r.seconds <= LIMITS.maxSeconds)) throw badInput(`seconds must lie in ${ENGINE_MIN_SECONDS}–${LIMITS.maxSeconds}, got ${r.seconds}`);
+  if (!(Number.isInteger(r.seed) && r.seed >= 0 && r.seed <= 0xffffffff)) throw badInput(`seed must be an integer 0–4294967295, got ${r.seed}`);
+  if (!(Number.isInteger(count) && count >= 1 && count <= LIMITS.maxCount)) throw badInput(`count must be 1–${LIMITS.maxCount}, got ${count}`);
+  const { temperature, topP, guidanceScale } = checkSamplingSettings(r);
   if (r.condition.length !== condDim || !r.condition.every(Number.isFinite)) throw badInput(`the condition must be ${condDim} finite numbers (the pinned MuVis embedding), got ${r.condition.length}`);
   return { sampling: { temperature, topP }, guidanceScale, count };
 }
