@@ -1,6 +1,7 @@
 // @muse/generation — Imagic's engine: the one symbolic tokenizer (MIDI ⇄ REMI-style tokens) and its grammar, the
 // export of a corpus's training token files, the bundle loader, the grammar-constrained sampler over decoder.onnx
-// with a static KV cache, and the SoundFont render of its MIDI.
+// with a static KV cache, and the SoundFont render of its MIDI. MusIm's engine: music → image latent diffusion over
+// the bundle's autoencoder and denoiser (DDIM, DPM-Solver++ 2M, guidance, SDEdit with a guide image).
 export { readMidi, MidiReadError } from './midi/read-midi.js';
 export { writeMidiFile, notesByChannel, playableNotes } from './midi/write-midi.js';
 export type { Song, SongNote, TempoEvent, MeterEvent, KeyEvent, TextEvent } from './midi/song.js';
@@ -43,3 +44,18 @@ export {
 // Rendering
 export { renderMidi, RENDER_SAMPLE_RATE, type RenderOptions, type RenderedAudio } from './render/render-midi.js';
 export { normaliseLoudness, gatedLoudness, LOUDNESS_TARGET_DB, PEAK_CEILING_DB, type LoudnessReport } from './render/loudness.js';
+// MusIm: music → image
+export { parseMusimManifest, type MusimManifest, type Prediction } from './musim/manifest.js';
+export {
+  loadMusimBundle, readMusimManifest, resolveMusimBundleDir, DEFAULT_MUSIM_POINTER, type MusimBundle, type MusimModels, type LoadMusimOptions,
+} from './musim/bundle.js';
+export { embedMusicCondition } from './musim/condition.js';
+export type { LatentDenoiser, Autoencoder, LatentShape, DenoiserFeeds } from './musim/models.js';
+export { OnnxDenoiser, OnnxAutoencoder, type OnnxModelOptions } from './musim/onnx-models.js';
+export { NormalNoise, seededNormals } from './musim/noise.js';
+export { noiseSchedule, trailingTimesteps, samplingPlan, type NoiseSchedule, type SamplingPlan } from './musim/schedule.js';
+export { sampleLatent, SAMPLERS, type SamplerName, type SamplerOptions, type Predict } from './musim/samplers.js';
+export {
+  checkMusimRequest, MUSIM_LIMITS, MUSIM_DEFAULTS, type MusimRequest, type MusimRequestCheck, type MusimGuide, type MusimSettings,
+} from './musim/request.js';
+export { generateMusim, type MusimHooks, type MusimProgress, type MusimImage, type MusimImageStats } from './musim/generate.js';

@@ -2,6 +2,9 @@
 // Image → music with an Imagic bundle: embeds the image with the bundle's pinned MuVis encoder, samples 1–4
 // variations and writes <name>.wav, <name>.mid and <name>.json (every parameter, the seed, bundle and encoder).
 // An audio prompt is transcribed to MIDI first (basic-pitch) and written beside them as <stem>.prompt.mid.
+// npm run generate -- image --audio track.wav --out DIR [options]
+// Music → image with a MusIm bundle: embeds the track with the bundle's pinned MuVis audio tower, samples 1–4
+// variations (optionally from a guide image) and writes <seed>.png and <seed>.json.
 import { randomInt } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
@@ -19,6 +22,11 @@ import { LOUDNESS_TARGET_DB, PEAK_CEILING_DB } from '../render/loudness.js';
 import { AUDIO_PROMPT_MAX_SECONDS } from '../transcribe/audio-input.js';
 import type { Mode, StyleName } from '../tokenizer/vocabulary.js';
 import { BasicPitchTranscriber, type Transcription } from '../transcribe/transcriber.js';
+import { loadMusimBundle, readMusimManifest, resolveMusimBundleDir } from '../musim/bundle.js';
+import { embedMusicCondition } from '../musim/condition.js';
+import { generateMusim, type MusimProgress } from '../musim/generate.js';
+import { checkMusimRequest, MUSIM_DEFAULTS, MUSIM_LIMITS, type MusimRequest } from '../musim/request.js';
+import { SAMPLERS, type SamplerName } from '../musim/samplers.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const USAGE = `usage: npm run generate -- music --image FILE --out DIR [options]
@@ -34,7 +42,20 @@ const USAGE = `usage: npm run generate -- music --image FILE --out DIR [options]
   --bundle DIR       Imagic bundle (default: models/<name in models/default-imagic>)
   --encoder DIR      the pinned MuVis bundle (default: models/<the name the Imagic manifest pins>)
   --threads N        onnxruntime intra-op threads (default 2)
-  --name NAME        output file name (default: <image name>-<seed>)`;
+  --name NAME        output file name (default: <image name>-<seed>)
+usage: npm run generate -- image --audio FILE --out DIR [options]
+  --guide FILE       start from this picture (SDEdit)   --strength S (0–1, default ${MUSIM_DEFAULTS.strength}: 0 keeps the guide, 1 ignores it)
+  --steps N          denoiser steps ${MUSIM_LIMITS.minSteps}–${MUSIM_LIMITS.maxSteps} (default ${MUSIM_DEFAULTS.steps})    --sampler ${SAMPLERS.join('|')} (default ${MUSIM_DEFAULTS.sampler})
+  --guidance G       classifier-free guidance 0–${MUSIM_LIMITS.maxGuidance} (default ${MUSIM_DEFAULTS.guidanceScale})
+  --seed N           0–4294967295 (default: random, written to the JSON)
+  --count N          variations 1–${MUSIM_LIMITS.maxCount}, seeds seed, seed+1, … (default 1); each is written as <seed>.png and <seed>.json
+  --upscale          2× Lanczos3 upscale (512×512)
+  --bundle DIR       MusIm bundle (default: models/<name in models/default-musim>)
+  --encoder DIR      the pinned MuVis bundle (default: models/<the name the MusIm manifest pins>)
+  --threads N        onnxruntime intra-op threads (default 2)`;
+
+const IMAGE_VALUED = ['audio', 'out', 'guide', 'strength', 'steps', 'sampler', 'guidance', 'seed', 'count', 'bundle', 'encoder', 'threads'];
+const IMAGE_SWITCHES = ['upscale'];
 
 const VALUED = ['image', 'out', 'seconds', 'seed', 'count', 'temperature', 'top-p', 'guidance', 'tempo', 'key', 'mode', 'meter', 'style', 'instruments',
   'density', 'prompt-midi', 'prompt-audio', 'guide-audio', 'guide-weight', 'bundle', 'encoder', 'threads', 'name'];
@@ -90,9 +111,83 @@ async function transcribePrompt(path: string): Promise<Transcription> {
   return t;
 }
 
+function stepBar(): (p: MusimProgress) => void {
+  const draw = progressLine();
+  return (p) => draw(p.steps === 0 ? 1 : p.step / p.steps, `variation ${p.variation + 1}/${p.count}`, `  step ${p.step} of ${p.steps}`, p.done);
+}
+
+/** npm run generate -- image: the request is checked (exit 2 naming the rule) before any file or model is read */
+async function generateImage(args: string[]): Promise<void> {
+  const flags = parseFlags(args, IMAGE_VALUED, IMAGE_SWITCHES);
+  if (!flags.audio || !flags.out) throw new UsageError('--audio and --out are required');
+  if (flags.strength !== undefined && !flags.guide) throw new UsageError('--strength needs --guide');
+  const seed = numberFlag(flags, 'seed') ?? randomInt(0, 2 ** 32 - 1);
+  const options = {
+    seed,
+    count: numberFlag(flags, 'count'),
+    steps: numberFlag(flags, 'steps'),
+    sampler: flags.sampler as SamplerName | undefined,
+    guidanceScale: numberFlag(flags, 'guidance'),
+    upscale: flags.upscale === 'true',
+  };
+  const strength = numberFlag(flags, 'strength');
+  let settings: ReturnType<typeof checkMusimRequest>;
+  try {
+    settings = checkMusimRequest({ ...options, guide: flags.guide ? { strength } : undefined });
+  } catch (error) {
+    if (error instanceof GenerationError) throw new UsageError(error.message);
+    throw error;
+  }
+  const audioPath = resolve(flags.audio);
+  const guidePath = flags.guide ? resolve(flags.guide) : undefined;
+  const audio = new Uint8Array(readFileSync(audioPath));
+  const guide = guidePath ? new Uint8Array(readFileSync(guidePath)) : undefined;
+
+  const modelsDir = join(ROOT, 'models');
+  const bundleDir = flags.bundle ? resolve(flags.bundle) : await resolveMusimBundleDir(modelsDir);
+  const pin = (await readMusimManifest(bundleDir)).encoder;
+  const encoderDir = flags.encoder ? resolve(flags.encoder) : pinnedEncoderDir(pin, modelsDir);
+  const threads = numberFlag(flags, 'threads') ?? 2;
+  const bundle = await loadMusimBundle(bundleDir, { intraOpThreads: threads, encoderDir });
+  try {
+    const condition = await embedMusicCondition(bundle.encoder!, audio);
+    const request: MusimRequest = { ...options, condition, ...(guide && { guide: { image: guide, strength } }) };
+    const images = await generateMusim(bundle, request, { onProgress: stepBar() });
+    const outDir = resolve(flags.out);
+    mkdirSync(outDir, { recursive: true });
+    const sources = {
+      audio: { path: audioPath, sha256: await sha256File(audioPath) },
+      ...(guidePath && { guide: { path: guidePath, sha256: await sha256File(guidePath), strength: settings.strength } }),
+    };
+    for (const image of images) {
+      writeFileSync(join(outDir, `${image.seed}.png`), image.png);
+      const record = {
+        engine: 'musim',
+        bundle: { name: bundle.name, version: bundle.version, dir: bundle.dir },
+        encoder: { name: pin.name, version: pin.version, dir: encoderDir, files: pin.files },
+        seed: image.seed,
+        parameters: {
+          steps: settings.steps, sampler: settings.sampler, guidanceScale: settings.guidanceScale, count: settings.count, upscale: settings.upscale,
+          baseSeed: seed, threads, prediction: bundle.schedule.prediction, spacing: 'trailing',
+        },
+        sources,
+        result: { width: image.width, height: image.height, file: `${image.seed}.png` },
+        timing: {
+          wallMs: Math.round(image.stats.wallMs), denoiserCalls: image.stats.denoiserCalls, denoiserMs: Math.round(image.stats.denoiserMs), decoderMs: Math.round(image.stats.decoderMs),
+        },
+      };
+      writeFileSync(join(outDir, `${image.seed}.json`), `${JSON.stringify(record, null, 2)}\n`);
+      console.log(`${join(outDir, `${image.seed}.png`)}  seed ${image.seed}, ${image.width}×${image.height}, ${image.stats.denoiserCalls} steps in ${Math.round(image.stats.wallMs)} ms`);
+    }
+  } finally {
+    await bundle.close();
+  }
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
-  if (command !== 'music') throw new UsageError(command ? `unknown command "${command}" (only "music" so far)` : 'which command? (music)');
+  if (command === 'image') return generateImage(rest);
+  if (command !== 'music') throw new UsageError(command ? `unknown command "${command}" (music or image)` : 'which command? (music or image)');
   const flags = parseFlags(rest, VALUED, SWITCHES);
   if (!flags.image || !flags.out) throw new UsageError('--image and --out are required');
   if (flags['prompt-midi'] && flags['prompt-audio']) throw new UsageError('--prompt-midi and --prompt-audio are two kinds of one prompt: pass one of them');

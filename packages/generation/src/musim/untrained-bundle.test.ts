@@ -14,9 +14,10 @@ import { GenerationError } from '../imagic/errors.js';
 import { gradientPng } from '../testing/png.js';
 import { loadMusimBundle, readMusimManifest, type MusimBundle, type MusimModels } from './bundle.js';
 import { embedMusicCondition } from './condition.js';
-import { generateMusim, type MusimProgress, type MusimRequest } from './generate.js';
+import { generateMusim, type MusimProgress } from './generate.js';
 import type { LatentDenoiser } from './models.js';
 import { encodePicture, guideTensor } from './picture.js';
+import type { MusimRequest } from './request.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BUNDLE = process.env.MUSIM_TEST_BUNDLE ?? join(ROOT, 'data/musim/bundles/musim-untrained');
