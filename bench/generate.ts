@@ -1,18 +1,23 @@
-// `npm run bench -- generate [--bundle DIR] [--threads 1,2] [--guidance 3] [--repeats 3] [--quick] [--note TEXT]`
+// `npm run bench -- generate [--only music|image] [--bundle DIR] [--musim-bundle DIR] [--threads 1,2] [--guidance 3] [--repeats 3] [--quick] [--note TEXT]`
 // Imagic on this CPU: wall time to decode 10 s and 60 s of music (the sampling loop over decoder.onnx) and to
 // render it (MIDI → 44.1 kHz WAV through the SoundFont), timed apart; tokens per second and milliseconds per
 // decoder step at B = 1 (guidance 1) and B = 2 (classifier-free guidance), at 1 and 2 intra-op threads.
-// Writes bench/results/generate.json.
+// MusIm (the `image` part): wall time per 256×256 picture at 10 and 20 steps with guidance (B = 2) and without
+// (B = 1), milliseconds per denoiser step and for the final decode, at 1 and 2 intra-op threads.
+// Writes bench/results/generate.json; `--only` runs one part and keeps the other's figures from the last run.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  embedCondition, generateImagic, loadImagicBundle, loadPinnedEncoder, pinnedEncoderDir, renderMidi, resolveImagicBundleDir, type ImagicBundle,
+  embedCondition, embedMusicCondition, generateImagic, generateMusim, loadImagicBundle, loadMusimBundle, loadPinnedEncoder, pinnedEncoderDir, readMusimManifest,
+  renderMidi, resolveImagicBundleDir, resolveMusimBundleDir, type ImagicBundle, type MusimImage,
 } from '@muse/generation';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const UNTRAINED = join(ROOT, 'data/imagic/bundles/imagic-untrained');
+const UNTRAINED_MUSIM = join(ROOT, 'data/musim/bundles/musim-untrained');
+const RESULT = join(ROOT, 'bench/results/generate.json');
 /** tokens per second of music in the ImMuTe corpus (packages/generation/README.md): mean 65, p90 108 */
 const CORPUS_TOKENS_PER_SECOND = { mean: 65, p90: 108 };
 
@@ -25,6 +30,8 @@ const threadCounts = (arg('threads') ?? '1,2').split(',').map(Number);
 const guided = Number(arg('guidance') ?? 3);
 const repeats = Number(arg('repeats') ?? (quick ? 1 : 3));
 const lengths = quick ? [10] : [10, 60];
+const only = arg('only');
+if (only !== undefined && only !== 'music' && only !== 'image') throw new Error(`--only must be music or image, got ${only}`);
 
 const round = (x: number, digits = 3): number => Math.round(x * 10 ** digits) / 10 ** digits;
 const median = (xs: number[]): number => {
@@ -69,7 +76,7 @@ interface Run {
   midi: Uint8Array;
 }
 
-async function main(): Promise<void> {
+async function benchMusic(): Promise<Record<string, unknown>> {
   const load = loadavg()[0];
   const dir = await bundleDir();
   let bundle = await loadImagicBundle(dir, { intraOpThreads: threadCounts[0] });
@@ -132,7 +139,7 @@ async function main(): Promise<void> {
     console.log(`render ${seconds} s: ${row.renderMs} ms for ${row.audioSeconds} s of 44.1 kHz audio (${row.realtimeFactor}× real time)`);
   }
 
-  const result = {
+  return {
     benchmark: 'generate',
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, loadAverageAtStart: round(load, 2), node: process.version },
@@ -147,8 +154,93 @@ async function main(): Promise<void> {
     decode,
     render,
   };
+}
+
+/** the MusIm bundle models/default-musim names, else the untrained one; and which it was */
+async function musimBundleDir(): Promise<{ dir: string; source: string }> {
+  if (arg('musim-bundle')) return { dir: arg('musim-bundle')!, source: '--musim-bundle' };
+  try {
+    return { dir: await resolveMusimBundleDir(join(ROOT, 'models')), source: 'models/default-musim' };
+  } catch {
+    if (existsSync(join(UNTRAINED_MUSIM, 'manifest.json'))) return { dir: UNTRAINED_MUSIM, source: 'the untrained bundle (no models/default-musim): random weights, the shipped architecture' };
+    throw new Error(`no MusIm bundle: pass --musim-bundle DIR, train one (npm run train:musim), or export the untrained one to ${UNTRAINED_MUSIM}`);
+  }
+}
+
+/** the pinned MuVis audio embedding of a corpus clip when both are here, else a fixed unit vector */
+async function musicCondition(dir: string): Promise<{ vector: Float32Array; source: string }> {
+  const pin = (await readMusimManifest(dir)).encoder;
+  const audio = join(ROOT, 'data/corpus/audio/00000.wav');
+  const encoderDir = pinnedEncoderDir(pin, join(ROOT, 'models'));
+  if (existsSync(audio) && existsSync(encoderDir)) {
+    const encoder = await loadPinnedEncoder(pin, encoderDir);
+    const vector = await embedMusicCondition(encoder, new Uint8Array(readFileSync(audio)));
+    await encoder.close();
+    return { vector, source: `${pin.name} audio embedding of data/corpus/audio/00000.wav` };
+  }
+  const v = Float32Array.from({ length: pin.dim }, (_, i) => Math.sin(i + 1));
+  const n = Math.hypot(...v);
+  return { vector: v.map((x) => x / n), source: 'a fixed unit vector (no corpus clip or pinned encoder here)' };
+}
+
+async function benchImage(): Promise<Record<string, unknown>> {
+  const load = loadavg()[0];
+  const { dir, source } = await musimBundleDir();
+  const cond = await musicCondition(dir);
+  const stepCounts = quick ? [20] : [10, 20];
+  const rows: Record<string, unknown>[] = [];
+  let described: Record<string, unknown> = {};
+  for (const threads of threadCounts) {
+    const bundle = await loadMusimBundle(dir, { intraOpThreads: threads });
+    const { manifest } = bundle;
+    described = {
+      name: bundle.name, version: bundle.version, dir, source, prediction: manifest.denoiser.prediction, trainSteps: manifest.denoiser.trainSteps,
+      image: manifest.image, latent: manifest.latent, training: manifest.training ?? null,
+    };
+    console.log(`MusIm bundle ${bundle.name} v${bundle.version} (${source}), ${threads} thread(s), condition: ${cond.source}`);
+    await generateMusim(bundle, { condition: cond.vector, seed: 999, steps: 2 }); // warm-up
+    for (const guidanceScale of [guided, 1]) {
+      for (const steps of stepCounts) {
+        const runs: MusimImage['stats'][] = [];
+        for (let r = 0; r < repeats; r++) {
+          const [image] = await generateMusim(bundle, { condition: cond.vector, seed: 1 + r, steps, guidanceScale, sampler: 'dpmpp-2m' });
+          runs.push(image.stats);
+        }
+        const row = {
+          threads, steps, guidanceScale, rows: guidanceScale === 1 ? 1 : 2, repeats,
+          wallMs: round(median(runs.map((s) => s.wallMs)), 1),
+          msPerDenoiserStep: round(median(runs.map((s) => s.denoiserMs / s.denoiserCalls))),
+          denoiserMs: round(median(runs.map((s) => s.denoiserMs)), 1),
+          decoderMs: round(median(runs.map((s) => s.decoderMs)), 1),
+          restMs: round(median(runs.map((s) => s.wallMs - s.denoiserMs - s.decoderMs)), 1),
+        };
+        rows.push(row);
+        console.log(`image ${steps} steps, ${threads} thread(s), B=${row.rows}: ${row.wallMs} ms (${row.msPerDenoiserStep} ms/denoiser step, decode ${row.decoderMs} ms, sampler + PNG ${row.restMs} ms)`);
+      }
+    }
+    await bundle.close();
+  }
+  const target = rows.find((r) => r.threads === 2 && r.steps === 20 && r.rows === 2) as { wallMs: number } | undefined;
+  return {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, loadAverageAtStart: round(load, 2), node: process.version },
+    mode: quick ? 'quick (one run, 20 steps only)' : 'full',
+    bundle: described,
+    condition: cond.source,
+    method: 'generateMusim, one 256×256 picture, DPM-Solver++ (2M), trailing steps, seeds 1…repeats, median over repeats, after a 2-step warm-up; '
+      + 'wall = noise to PNG (denoiser steps, sampler arithmetic, the final decode, PNG encoding); msPerDenoiserStep = one denoiser.onnx call (both guidance rows in one batch when B = 2); '
+      + 'decoderMs = decoder.onnx on the clean latent; restMs = everything else (sampler arithmetic, PNG)',
+    targets: { twentyStepsMs: 1000, cores: 2, met: target ? target.wallMs <= 1000 : null },
+    runs: rows,
+  };
+}
+
+async function main(): Promise<void> {
+  const previous = only && existsSync(RESULT) ? JSON.parse(readFileSync(RESULT, 'utf8')) as Record<string, unknown> : {};
+  const music = only === 'image' ? previous : await benchMusic();
+  const image = only === 'music' ? previous.image ?? null : await benchImage();
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench/results/generate.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(RESULT, `${JSON.stringify({ ...music, benchmark: 'generate', image }, null, 2)}\n`);
   console.log('wrote bench/results/generate.json');
 }
 
