@@ -2,7 +2,7 @@
 // starting noise from its own seed, integrates the probability-flow ODE with the chosen sampler over the bundle's
 // schedule (classifier-free guidance inside every denoiser call), and decodes the clean latent. With a guide image
 // (SDEdit) the guide's latent, noised to the strength's level, replaces the pure noise.
-import { badInput } from '../imagic/errors.js';
+import { badInput, GenerationError } from '../imagic/errors.js';
 import type { MusimModels } from './bundle.js';
 import { guidedPredict, type GuidedDenoiserStats } from './guidance.js';
 import { latentValues } from './models.js';
@@ -59,7 +59,7 @@ export async function generateMusim(models: MusimModels, request: MusimRequest, 
   const settings = checkMusimRequest(request, denoiser.condDim);
   const { channels, size } = denoiser.latent;
   if (autoencoder.latent.channels !== channels || autoencoder.latent.size !== size) {
-    throw new Error(`the autoencoder's latent (${autoencoder.latent.channels}×${autoencoder.latent.size}²) is not the denoiser's (${channels}×${size}²)`);
+    throw new GenerationError('BUNDLE_INVALID', `the autoencoder's latent (${autoencoder.latent.channels}×${autoencoder.latent.size}²) is not the denoiser's (${channels}×${size}²)`);
   }
   hooks.signal?.throwIfAborted();
   let guide: GuideLatent | undefined;
