@@ -19,10 +19,12 @@ from torch import nn
 class AutoencoderConfig:
     latent: int = 4
     # channels at 256, 128, 64 and 32 pixels (three halvings: 256 -> 32)
-    encoder: tuple[int, int, int, int] = (24, 48, 96, 128)
-    decoder: tuple[int, int, int, int] = (16, 32, 64, 128)
-    encoder_blocks: int = 1
-    decoder_blocks: int = 1
+    encoder: tuple[int, int, int, int] = (16, 32, 64, 96)
+    decoder: tuple[int, int, int, int] = (16, 32, 64, 96)
+    # residual blocks after each halving (128, 64, 32 px) and, for the decoder, at 32, 64, 128 px:
+    # the time goes where the pixels are, so the blocks sit at the coarse end
+    encoder_blocks: tuple[int, int, int] = (0, 1, 2)
+    decoder_blocks: tuple[int, int, int] = (2, 1, 0)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -50,7 +52,7 @@ class Preset:
 PRESETS = {
     "small": Preset(),
     # for tests and CI: the same graph, a few thousand parameters a module, exported in seconds
-    "tiny": Preset(AutoencoderConfig(encoder=(8, 16, 16, 32), decoder=(8, 8, 16, 32)),
+    "tiny": Preset(AutoencoderConfig(encoder=(8, 16, 16, 32), decoder=(8, 8, 16, 32), encoder_blocks=(0, 0, 1), decoder_blocks=(1, 0, 0)),
                    DenoiserConfig(channels=(16, 32, 32), heads=2, emb=64)),
 }
 
@@ -94,8 +96,8 @@ class Encoder(nn.Module):
         layers: list[nn.Module] = [conv3(3, c[0])]
         for i in range(3):
             layers += [nn.SiLU(), conv3(c[i], c[i + 1], stride=2)]
-            layers += [PlainBlock(c[i + 1]) for _ in range(cfg.encoder_blocks)]
-        layers += [PlainBlock(c[3]), nn.SiLU(), conv3(c[3], 2 * cfg.latent)]
+            layers += [PlainBlock(c[i + 1]) for _ in range(cfg.encoder_blocks[i])]
+        layers += [nn.SiLU(), conv3(c[3], 2 * cfg.latent)]
         self.net = nn.Sequential(*layers)
 
     def forward(self, image: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -108,11 +110,9 @@ class Decoder(nn.Module):
         super().__init__()
         c = cfg.decoder[::-1]   # 32 px first
         layers: list[nn.Module] = [conv3(cfg.latent, c[0])]
-        layers += [PlainBlock(c[0]) for _ in range(cfg.decoder_blocks + 1)]
         for i in range(3):
+            layers += [PlainBlock(c[i]) for _ in range(cfg.decoder_blocks[i])]
             layers += [nn.Upsample(scale_factor=2, mode="nearest"), conv3(c[i], c[i + 1])]
-            if i < 2:  # no block at 256 px: that is where the time goes
-                layers += [PlainBlock(c[i + 1]) for _ in range(cfg.decoder_blocks)]
         layers += [nn.SiLU(), conv3(c[3], 3)]
         self.net = nn.Sequential(*layers)
 
