@@ -6,10 +6,11 @@
 // then FAILS, saying so), and the seeds here are ones it writes notes for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { midiPrompt } from '@muse/generation';
-import { codeOf, gql, gqlUpload, image, REPO_ROOT, removeDir, serveTestApi, startTestApi, tempDir, tune, type UploadFile } from './harness.js';
+import { codeOf, gql, gqlUpload, image, REPO_ROOT, removeDir, serveTestApi, startTestApi, tempDir, tune } from './harness.js';
+import { download, generationClient, JOB_FIELDS } from './generation-client.js';
 
 export const IMAGIC_TEST_BUNDLE = process.env.IMAGIC_TEST_BUNDLE ?? join(REPO_ROOT, 'data/imagic/bundles/imagic-untrained');
 const skip = existsSync(join(IMAGIC_TEST_BUNDLE, 'manifest.json')) ? false
@@ -25,8 +26,6 @@ const ENV = {
   MUSE_MAX_FILES: '3',
 };
 
-const JOB_FIELDS = 'id type status progress message error result attempts';
-const GENERATE = `mutation($input: GenerateMusicInput!) { generateMusic(input: $input) { ${JOB_FIELDS} } }`;
 const ASSET = `query($id: ID!) { asset(id: $id) { id kind source title url mime durationSeconds sampleRate
   generation { engine bundle encoder seed parameters midiUrl createdAt sources { role asset { id kind source } } } } }`;
 
@@ -48,60 +47,12 @@ const server = serveTestApi(ENV, async (s) => {
   audioAssetId = aud.data.ingestAsset.id;
 });
 
-/** generateMusic with uploads at input.<name> (multipart) or none (JSON). */
-async function generate(input: Record<string, unknown>, files: Record<string, UploadFile> = {}, key = writeKey) {
-  const uploads = Object.fromEntries(Object.entries(files).map(([name, file]) => [`variables.input.${name}`, file]));
-  const variables = { input: { ...input, ...Object.fromEntries(Object.keys(files).map((name) => [name, null])) } };
-  return Object.keys(files).length ? gqlUpload(server.url, GENERATE, variables, uploads, { key }) : gql(server.url, GENERATE, variables, { key });
-}
-
-async function started(input: Record<string, unknown>, files: Record<string, UploadFile> = {}, key = writeKey) {
-  const r = await generate(input, files, key);
-  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-  return r.data.generateMusic;
-}
-
-const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
-
-async function waitForJob(id: string, until: (job: any) => boolean = (job) => TERMINAL.has(job.status), timeoutMs = 120_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await gql(server.url, `query($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`, { id });
-    const job = r.data?.job;
-    if (job && until(job)) return job;
-    if (Date.now() > deadline) throw new Error(`job ${id} did not get there: ${JSON.stringify(r)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function succeeded(id: string): Promise<string[]> {
-  const job = await waitForJob(id);
-  assert.equal(job.status, 'SUCCEEDED', JSON.stringify(job));
-  assert.equal(job.progress, 1);
-  return job.result.assetIds;
-}
-
-async function assetOf(id: string): Promise<any> {
-  const r = await gql(server.url, ASSET, { id });
-  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
-  return r.data.asset;
-}
-
-async function download(url: string): Promise<Uint8Array> {
-  const res = await fetch(url);
-  assert.equal(res.status, 200, url);
-  return new Uint8Array(await res.arrayBuffer());
-}
+const { document: GENERATE, generate, started, waitForJob, succeeded, assetOf, snapshot, TERMINAL } = generationClient({
+  server, mutation: 'generateMusic', inputType: 'GenerateMusicInput', assetQuery: ASSET, defaultKey: () => writeKey,
+});
 
 const ascii = (bytes: Uint8Array, from: number, to: number) => Buffer.from(bytes.subarray(from, to)).toString('latin1');
 
-/** What a refused request must leave as it found it: rows and media files. */
-async function snapshot() {
-  const prisma = server.api.core.db.prisma;
-  const mediaDir = join(server.dataDir, 'media');
-  const files = existsSync(mediaDir) ? readdirSync(mediaDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort() : [];
-  return { assets: await prisma.asset.count(), generations: await prisma.generation.count(), jobs: await prisma.job.count(), files };
-}
 
 test('generateMusic from an uploaded image: a GENERATED audio asset with its generation record and MIDI, searchable by its own audio', { skip }, async () => {
   const before = performance.now();

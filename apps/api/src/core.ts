@@ -15,6 +15,7 @@ import { LibraryRepository } from './repositories/library.repository.js';
 import { JobRepository } from './repositories/job.repository.js';
 import { GenerationRepository } from './repositories/generation.repository.js';
 import { ImagicGenerator } from './repositories/music-generator.repository.js';
+import { MusimGenerator } from './repositories/image-generator.repository.js';
 import { ApiKeyRepository } from './repositories/api-key.repository.js';
 import { LocalMediaStore } from './repositories/local-media-store.js';
 import { MachineLearningRepository } from './repositories/machine-learning.repository.js';
@@ -30,6 +31,7 @@ import { LibraryService } from './services/library.service.js';
 import { StatsService } from './services/stats.service.js';
 import { JobService } from './services/job.service.js';
 import { GenerationService } from './services/generation.service.js';
+import { ImageGenerationService } from './services/image-generation.service.js';
 import type { Services } from './services/services.js';
 import { InProcessJobRunner } from './jobs/in-process-job-runner.js';
 import { BullMqEnqueueOnlyRunner, BullMqJobRunner } from './jobs/bullmq-job-runner.js';
@@ -89,6 +91,7 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
     { modelsDir: config.modelsDir, bundle: config.imagicBundle, threads: config.generateThreads, maxPromptSeconds: config.generation.maxPromptSeconds },
     logger,
   );
+  const imageGenerator = new MusimGenerator({ modelsDir: config.modelsDir, bundle: config.musimBundle, threads: config.generateThreads }, logger);
   try {
     ml = await MachineLearningRepository.open(config.modelsDir, config.modelName);
     logger.info({ bundle: ml.bundle, version: ml.bundleVersion, dim: ml.dim }, 'model bundle loaded');
@@ -135,6 +138,9 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
     const generation = new GenerationService({
       assets: repos.assets, generations: repos.generations, libraries: repos.libraries, media, ingest, assetService: assets, jobs, generator, limits: config.generation, logger,
     });
+    const imageGeneration = new ImageGenerationService({
+      assets: repos.assets, libraries: repos.libraries, media, ingest, assetService: assets, jobs, generator: imageGenerator, limits: config.generation, logger,
+    });
     const services: Services = {
       config,
       auth,
@@ -143,6 +149,7 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
       tagging,
       jobs,
       generation,
+      imageGeneration,
       assets,
       libraries: new LibraryService(repos.libraries, repos.assets),
       embeddingMap: new EmbeddingMapService(repos.embeddings, repos.assets, embed.bundleKey),
@@ -168,7 +175,7 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
       async close() {
         await openedJobs.close();
         await openedFollower?.close();
-        await generator.close();
+        await Promise.all([generator.close(), imageGenerator.close()]);
         await index.flush();
         await openedModel.close();
         await db.close();
@@ -178,6 +185,7 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
     await jobs?.close().catch(() => undefined);
     await follower?.close().catch(() => undefined);
     await generator.close().catch(() => undefined);
+    await imageGenerator.close().catch(() => undefined);
     await ml?.close().catch(() => undefined);
     await db.close();
     throw err;

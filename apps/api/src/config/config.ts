@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   MUSE_JOB_WATCH_POLL_MS: z.coerce.number().int().min(50).default(1000),
   MUSE_MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(200),
   MUSE_IMAGIC_BUNDLE: z.string().min(1).optional(),
+  MUSE_MUSIM_BUNDLE: z.string().min(1).optional(),
   MUSE_GENERATE_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   MUSE_GENERATE_MIN_SECONDS: z.coerce.number().min(ENGINE_BOUNDS.minSeconds).max(ENGINE_BOUNDS.maxSeconds).default(ENGINE_BOUNDS.userMinSeconds),
   MUSE_GENERATE_MAX_SECONDS: z.coerce.number().min(ENGINE_BOUNDS.minSeconds).max(ENGINE_BOUNDS.maxSeconds).default(ENGINE_BOUNDS.maxSeconds),
@@ -140,6 +141,8 @@ export interface Config {
   maxSubscriptions: number;
   /** Imagic bundle: a folder path, or a folder name under modelsDir; undefined → the one `models/default-imagic` names */
   imagicBundle?: string;
+  /** MusIm bundle: a folder path, or a folder name under modelsDir; undefined → the one `models/default-musim` names */
+  musimBundle?: string;
   /** onnxruntime intra-op threads of the generator's decoder and its encoder */
   generateThreads: number;
   generation: GenerationLimits;
@@ -203,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobWatchPollMs: e.MUSE_JOB_WATCH_POLL_MS,
     maxSubscriptions: e.MUSE_MAX_SUBSCRIPTIONS,
     imagicBundle: e.MUSE_IMAGIC_BUNDLE,
+    musimBundle: e.MUSE_MUSIM_BUNDLE,
     generateThreads: e.MUSE_GENERATE_THREADS,
     generation: {
       minSeconds: e.MUSE_GENERATE_MIN_SECONDS,

@@ -60,8 +60,8 @@ export interface NewGeneration {
   encoder: string;
   seed: number;
   parameters: Prisma.InputJsonValue;
-  /** its MIDI in the media store (<midiSha256>.mid), stored before the row */
-  midiSha256: string;
+  /** its MIDI in the media store (<midiSha256>.mid), stored before the row; null for a generated image */
+  midiSha256: string | null;
   sources: { role: GenerationRole; assetId: string | null }[];
 }
 
@@ -92,7 +92,7 @@ export class AssetRepository {
   async existingSha256s(sha256s: string[]): Promise<Set<string>> {
     const rows = await this.prisma.asset.findMany({ where: { sha256: { in: sha256s } }, select: { sha256: true } });
     const midis = await this.prisma.generation.findMany({ where: { midiSha256: { in: sha256s } }, select: { midiSha256: true }, distinct: ['midiSha256'] });
-    return new Set([...rows.map((r) => r.sha256), ...midis.map((r) => r.midiSha256)]);
+    return new Set([...rows.map((r) => r.sha256), ...midis.flatMap((r) => (r.midiSha256 ? [r.midiSha256] : []))]);
   }
 
   findBySha256(sha256: string): Promise<AssetRow | null> {
@@ -153,8 +153,9 @@ export class AssetRepository {
       const embeddings = await tx.embedding.findMany({ where: { assetId: id }, select: { id: true, modality: true, bundle: true } });
       const generation = await tx.generation.findUnique({ where: { assetId: id }, select: { midiSha256: true } });
       await tx.asset.delete({ where: { id } });
-      const midiShared = generation && (await tx.generation.count({ where: { midiSha256: generation.midiSha256 } })) > 0;
-      return { asset, embeddings, orphanedMidiSha256: generation && !midiShared ? generation.midiSha256 : null };
+      const midi = generation?.midiSha256 ?? null;
+      const midiShared = midi !== null && (await tx.generation.count({ where: { midiSha256: midi } })) > 0;
+      return { asset, embeddings, orphanedMidiSha256: midi !== null && !midiShared ? midi : null };
     });
   }
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AudioTranscriber, ImagicBundle, MusicControls } from '@muse/generation';
 import type { MuvisBundle } from '@muse/embeddings';
 import { ServiceUnavailableException } from '../errors/app.exception.js';
+import { engineUnavailable } from './engine-unavailable.util.js';
 
 type GenerationModule = typeof import('@muse/generation');
 
@@ -142,7 +143,7 @@ export class ImagicGenerator implements MusicGenerator {
     if (this.closed) return Promise.reject(new ServiceUnavailableException('music generation is shutting down'));
     this.loading ??= this.open().catch((err: unknown) => {
       this.loading = undefined;
-      const unavailable = asUnavailable(err);
+      const unavailable = engineUnavailable(err, 'music generation', UNAVAILABLE_REASONS, HOW_TO_GET_A_BUNDLE);
       this.logger.warn({ err, reason: unavailable.details?.reason }, 'music generator unavailable');
       throw unavailable;
     });
@@ -250,12 +251,4 @@ export class ImagicGenerator implements MusicGenerator {
     const loaded = await loading?.catch(() => undefined);
     if (loaded) await Promise.all([loaded.bundle.close(), loaded.encoder.close()]);
   }
-}
-
-/** A load failure as the client sees it: SERVICE_UNAVAILABLE, the engine's code in `extensions.reason` and the message. */
-function asUnavailable(err: unknown): ServiceUnavailableException {
-  if (err instanceof ServiceUnavailableException) return err;
-  const code = (err as { code?: unknown }).code;
-  const reason = typeof code === 'string' && code in UNAVAILABLE_REASONS ? code : 'ENGINE_LOAD_FAILED';
-  return new ServiceUnavailableException(`music generation is unavailable (${reason}): ${UNAVAILABLE_REASONS[reason]}. ${HOW_TO_GET_A_BUNDLE}`, { reason });
 }

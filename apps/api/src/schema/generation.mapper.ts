@@ -10,7 +10,7 @@ export function toGeneration(row: GenerationRow, baseUrl: string): Generation {
     seed: Number(row.seed),
     parameters: row.parameters,
     sources: row.sources.map((s) => ({ role: s.role, asset: s.asset ? toAsset(s.asset, baseUrl) : null })),
-    midiUrl: `${baseUrl}/media/${row.assetId}/midi`,
+    midiUrl: row.midiSha256 ? `${baseUrl}/media/${row.assetId}/midi` : null,
     createdAt: row.createdAt,
   };
 }

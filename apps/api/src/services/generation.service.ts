@@ -1,8 +1,7 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { MusicControls } from '@muse/generation';
 import type { GenerationLimits } from '../config/config.js';
-import type { AssetKind } from '../generated/prisma/enums.js';
 import type { AssetRepository, AssetRow, NewGeneration } from '../repositories/asset.repository.js';
 import type { GenerationRepository, GenerationRow } from '../repositories/generation.repository.js';
 import type { Job } from '../repositories/job.repository.js';
@@ -11,6 +10,7 @@ import type { MediaStore } from '../repositories/media-store.js';
 import type { GeneratedPiece, GeneratorIdentity, MusicGenerator } from '../repositories/music-generator.repository.js';
 import { BadUserInputException, ForbiddenException, NotFoundException, PayloadTooLargeException, UnauthenticatedException } from '../errors/app.exception.js';
 import { requireCount } from './count-limit.util.js';
+import { GenerationInputs, latestWins, MAX_SEED, seedAndTitle, sha256Hex, type Progress, type UploadedFile } from './generation-inputs.js';
 import { MIDI_EXT, type AssetService } from './asset.service.js';
 import type { IngestService } from './ingest.service.js';
 import type { JobService } from './job.service.js';
@@ -19,18 +19,10 @@ import type { JobService } from './job.service.js';
 export const GENERATE_MUSIC_JOB = 'GENERATE_MUSIC';
 /** Seconds of music when a request names none (within the configured limits). */
 export const DEFAULT_SECONDS = 10;
-/** GraphQL's Int: seeds a client may give (variation i uses seed + i). */
-export const MAX_SEED = 2_147_483_647;
 /** An uploaded MIDI prompt travels in the job's row; a larger file is refused. */
 export const MAX_MIDI_PROMPT_BYTES = 1024 * 1024;
-const MAX_TITLE_LENGTH = 200;
 /** Shares of a job's progress at the end of each stage; generation (per bar, across variations) is most of it. */
 const PROGRESS = { prepared: 0.02, transcribed: 0.15, generated: 0.9, rendered: 0.97 } as const;
-
-export interface UploadedFile {
-  bytes: Uint8Array;
-  filename: string;
-}
 
 /** generateMusic's input, uploads read. */
 /** the most past generations myGenerations returns at once */
@@ -92,8 +84,6 @@ export interface GenerateMusicResult {
   assetIds: string[];
 }
 
-type Progress = (fraction: number, message?: string) => Promise<void>;
-
 export interface GenerationServiceDeps {
   assets: AssetRepository;
   generations: GenerationRepository;
@@ -118,7 +108,10 @@ export interface GenerationServiceDeps {
  * transaction — undoing what it stored if any piece fails.
  */
 export class GenerationService {
+  private readonly inputs: GenerationInputs;
+
   constructor(private readonly deps: GenerationServiceDeps) {
+    this.inputs = new GenerationInputs(deps);
     deps.jobs.register(GENERATE_MUSIC_JOB, (input, progress, signal) => this.run(input as GenerateMusicJobInput, progress, signal));
   }
 
@@ -134,8 +127,8 @@ export class GenerationService {
     await jobs.checkAdmission(GENERATE_MUSIC_JOB, r.apiKeyId, admission);
 
     // stored sources are checked before any upload is stored
-    const imageAsset = r.imageAssetId ? await this.sourceAsset(r.imageAssetId, 'IMAGE', 'imageAssetId') : null;
-    const guideAsset = r.guideAssetId ? await this.sourceAsset(r.guideAssetId, 'AUDIO', 'guideAssetId') : null;
+    const imageAsset = r.imageAssetId ? await this.inputs.sourceAsset(r.imageAssetId, 'IMAGE', 'imageAssetId') : null;
+    const guideAsset = r.guideAssetId ? await this.inputs.sourceAsset(r.guideAssetId, 'AUDIO', 'guideAssetId') : null;
     let prompt: PromptRef | undefined;
     if (r.promptAssetId) prompt = await this.promptOfAsset(r.promptAssetId, plan.controls);
     else if (r.prompt && isMidiFile(r.prompt.bytes)) prompt = await this.promptOfMidiUpload(r.prompt.bytes, plan.controls);
@@ -143,10 +136,10 @@ export class GenerationService {
 
     const created: string[] = [];
     try {
-      const imageAssetId = imageAsset?.id ?? (await this.storeUpload(r.image!, 'IMAGE', created)).id;
-      const guideAssetId = guideAsset?.id ?? (r.guide ? (await this.storeUpload(r.guide, 'AUDIO', created)).id : undefined);
+      const imageAssetId = imageAsset?.id ?? (await this.inputs.storeUpload(r.image!, 'IMAGE', created)).id;
+      const guideAssetId = guideAsset?.id ?? (r.guide ? (await this.inputs.storeUpload(r.guide, 'AUDIO', created)).id : undefined);
       if (r.prompt && !prompt) {
-        const audio = await this.storeUpload(r.prompt, 'AUDIO', created);
+        const audio = await this.inputs.storeUpload(r.prompt, 'AUDIO', created);
         this.checkAudioPromptLength(audio);
         prompt = { kind: 'audio', assetId: audio.id };
       }
@@ -167,7 +160,7 @@ export class GenerationService {
       };
       return await jobs.enqueue(GENERATE_MUSIC_JOB, input as object, { apiKeyId: r.apiKeyId, admission });
     } catch (err) {
-      await this.discard(created);
+      await this.inputs.discard(created);
       throw err;
     }
   }
@@ -215,10 +208,7 @@ export class GenerationService {
     if (!(Number.isInteger(count) && count >= 1 && count <= limits.maxCount)) {
       throw new BadUserInputException(`count (variations) must be 1–${limits.maxCount} on this server, got ${count}`, { max: limits.maxCount });
     }
-    if (r.seed !== undefined && !(Number.isInteger(r.seed) && r.seed >= 0 && r.seed <= MAX_SEED)) throw new BadUserInputException(`seed must be an integer 0–${MAX_SEED}, got ${r.seed}`);
-    const seed = r.seed ?? randomInt(0, MAX_SEED + 1);
-    const title = r.title?.trim() || undefined;
-    if (title && title.length > MAX_TITLE_LENGTH) throw new BadUserInputException(`title must be at most ${MAX_TITLE_LENGTH} characters`);
+    const { seed, title } = seedAndTitle(r.seed, r.title, () => randomInt(0, MAX_SEED + 1));
     const controls: MusicControls = {
       ...(r.tempo !== undefined && { tempo: r.tempo }),
       ...(r.key !== undefined && { key: r.key }),
@@ -231,16 +221,9 @@ export class GenerationService {
     return { seconds, count, seed, title, controls, guideWeight, loop: r.loop ?? false, temperature: r.temperature, topP: r.topP, guidanceScale: r.guidanceScale };
   }
 
-  private async sourceAsset(id: string, kind: AssetKind, field: string): Promise<AssetRow> {
-    const asset = await this.deps.assets.findById(id);
-    if (!asset) throw new NotFoundException(`${field}: asset ${id} does not exist`);
-    if (asset.kind !== kind) throw new BadUserInputException(`${field} must name ${kind === 'IMAGE' ? 'an IMAGE' : 'an AUDIO'} asset; ${id} is ${asset.kind}`);
-    return asset;
-  }
-
   /** A GENERATED asset continues from its stored MIDI; any other audio asset is transcribed. */
   private async promptOfAsset(id: string, controls: MusicControls): Promise<PromptRef> {
-    const asset = await this.sourceAsset(id, 'AUDIO', 'promptAssetId');
+    const asset = await this.inputs.sourceAsset(id, 'AUDIO', 'promptAssetId');
     const midi = asset.source === 'GENERATED' ? await this.storedMidi(id) : null;
     if (midi) {
       await this.deps.generator.checkMidiPrompt(midi, controls);
@@ -264,23 +247,6 @@ export class GenerationService {
     }
   }
 
-  private async storeUpload(file: UploadedFile, kind: AssetKind, created: string[]): Promise<AssetRow> {
-    const { asset, created: isNew } = await this.deps.ingest.ingest(file.bytes, {
-      source: 'UPLOAD',
-      expect: kind,
-      title: file.filename.replace(/\.[^.]*$/, '') || null,
-    });
-    if (isNew) created.push(asset.id);
-    return asset;
-  }
-
-  /** Removes assets this request or job created, when it fails after storing them. */
-  private async discard(ids: string[]): Promise<void> {
-    for (const id of ids) {
-      await this.deps.assetService.delete(id).catch((err) => this.deps.logger.warn({ err, assetId: id }, 'could not remove an asset of a failed generation'));
-    }
-  }
-
   private async storedMidi(assetId: string): Promise<Uint8Array | null> {
     const sha256 = await this.deps.generations.midiOf(assetId);
     return sha256 ? this.deps.media.read(sha256, MIDI_EXT) : null;
@@ -293,8 +259,8 @@ export class GenerationService {
     const { generator } = this.deps;
     const identity = await generator.identity();
     await progress(0, 'embedding the image');
-    const image = await this.readSource(input.imageAssetId, 'image');
-    const guide = input.guide && { audio: (await this.readSource(input.guide.assetId, 'guide')).bytes, weight: input.guide.weight };
+    const image = await this.inputs.readSource(input.imageAssetId, 'image');
+    const guide = input.guide && { audio: (await this.inputs.readSource(input.guide.assetId, 'guide')).bytes, weight: input.guide.weight };
     const condition = await generator.condition(image.bytes, guide);
     signal.throwIfAborted();
 
@@ -305,7 +271,7 @@ export class GenerationService {
       promptMidi = (await this.storedMidi(input.prompt.assetId)) ?? undefined;
       if (!promptMidi) throw new Error(`the prompt asset ${input.prompt.assetId} or its MIDI was deleted before the job ran`);
     } else if (input.prompt?.kind === 'audio') {
-      const audio = await this.readSource(input.prompt.assetId, 'prompt');
+      const audio = await this.inputs.readSource(input.prompt.assetId, 'prompt');
       await progress(PROGRESS.prepared, 'transcribing the audio prompt');
       const transcribing = latestWins(progress);
       promptMidi = await generator.transcribe(audio.bytes, (f) =>
@@ -346,13 +312,6 @@ export class GenerationService {
     return { assetIds: await this.store(input, identity, image.asset, pieces, rendered) };
   }
 
-  private async readSource(assetId: string, role: string): Promise<{ asset: AssetRow; bytes: Uint8Array }> {
-    const asset = await this.deps.assets.findById(assetId);
-    const bytes = asset && (await this.deps.media.read(asset.sha256, asset.ext));
-    if (!asset || !bytes) throw new Error(`the ${role} asset ${assetId} was deleted before the job ran`);
-    return { asset, bytes };
-  }
-
   /** Each piece: its MIDI, then its WAV as a GENERATED asset with its generation record; all of them, or none. */
   private async store(input: GenerateMusicJobInput, identity: GeneratorIdentity, image: AssetRow, pieces: GeneratedPiece[], rendered: { wav: Uint8Array; seconds: number }[]): Promise<string[]> {
     const { media, ingest } = this.deps;
@@ -382,7 +341,7 @@ export class GenerationService {
         ids.push(stored.asset.id);
       }
     } catch (err) {
-      await this.discard(created);
+      await this.inputs.discard(created);
       throw err;
     }
     return ids;
@@ -439,36 +398,4 @@ function checkAudioPromptControls(controls: MusicControls): void {
 /** A Standard MIDI File begins "MThd"; anything else is taken for audio (and sniffed as such). */
 function isMidiFile(bytes: Uint8Array): boolean {
   return String.fromCharCode(...bytes.subarray(0, 4)) === 'MThd';
-}
-
-function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/**
- * Progress from a synchronous callback (the engine's, per bar): one write at a time, the latest
- * state winning. A write that throws (the job is to stop) is dropped here: the job's signal has
- * aborted, and the engine stops at its next decoder call.
- */
-function latestWins(progress: Progress): { report(fraction: number, message: string): void; settle(): Promise<void> } {
-  let inFlight: Promise<void> | null = null;
-  let next: [number, string] | null = null;
-  const pump = (): void => {
-    if (!next) {
-      inFlight = null;
-      return;
-    }
-    const [fraction, message] = next;
-    next = null;
-    inFlight = progress(fraction, message).catch(() => undefined).then(pump);
-  };
-  return {
-    report(fraction, message) {
-      next = [fraction, message];
-      if (!inFlight) pump();
-    },
-    async settle() {
-      while (inFlight) await inFlight;
-    },
-  };
 }

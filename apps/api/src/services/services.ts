@@ -3,6 +3,7 @@ import type { AssetService } from './asset.service.js';
 import type { AuthService } from './auth.service.js';
 import type { EmbeddingMapService } from './embedding-map.service.js';
 import type { GenerationService } from './generation.service.js';
+import type { ImageGenerationService } from './image-generation.service.js';
 import type { IngestService } from './ingest.service.js';
 import type { JobService } from './job.service.js';
 import type { LibraryService } from './library.service.js';
@@ -17,6 +18,7 @@ export interface Services {
   auth: AuthService;
   embeddingMap: EmbeddingMapService;
   generation: GenerationService;
+  imageGeneration: ImageGenerationService;
   ingest: IngestService;
   jobs: JobService;
   libraries: LibraryService;

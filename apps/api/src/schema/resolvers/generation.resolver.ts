@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { FileUpload } from 'graphql-upload-minimal';
 import { Asset } from '../types/asset.type.js';
-import { GenerateMusicInput, Generation } from '../types/generation.type.js';
+import { GenerateImageInput, GenerateMusicInput, Generation } from '../types/generation.type.js';
 import { Job } from '../types/job.type.js';
 import { AssetSource } from '../types/enums.js';
 import { callerKeyId, type ApiContext } from '../context.js';
@@ -10,8 +10,12 @@ import { toJob } from '../job.mapper.js';
 import { toGeneration } from '../generation.mapper.js';
 import { toAsset } from '../asset.mapper.js';
 
-/** generateMusic's uploads are read before anything else; the service checks the rest. */
+/** A generation's uploads are read before anything else; the service checks the rest. */
 const readOptional = async (file: Promise<FileUpload> | undefined) => (file ? readUpload(file) : undefined);
+
+/** The fields a client gave: an explicit null is the same as leaving the field out. */
+const given = <T extends object>(fields: T): Partial<{ [K in keyof T]: NonNullable<T[K]> }> =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined)) as Partial<{ [K in keyof T]: NonNullable<T[K]> }>;
 
 @Resolver(() => Asset)
 export class GenerationResolver {
@@ -21,13 +25,26 @@ export class GenerationResolver {
   })
   async generateMusic(@Arg('input', () => GenerateMusicInput) input: GenerateMusicInput, @Ctx() ctx: ApiContext): Promise<Job> {
     const { image, prompt, guide, ...rest } = input;
-    // an explicit null is the same as leaving the field out
-    const given = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== null && value !== undefined));
     const job = await ctx.services.generation.start({
-      ...given,
+      ...given(rest),
       apiKeyId: callerKeyId(ctx),
       image: await readOptional(image),
       prompt: await readOptional(prompt),
+      guide: await readOptional(guide),
+    });
+    return toJob(job);
+  }
+
+  @Authorized('write')
+  @Mutation(() => Job, {
+    description: 'Generates pictures for a track as a job (follow it with jobUpdated or job(id)); its result is { assetIds } of GENERATED image assets, in variation order',
+  })
+  async generateImage(@Arg('input', () => GenerateImageInput) input: GenerateImageInput, @Ctx() ctx: ApiContext): Promise<Job> {
+    const { audio, guide, ...rest } = input;
+    const job = await ctx.services.imageGeneration.start({
+      ...given(rest),
+      apiKeyId: callerKeyId(ctx),
+      audio: await readOptional(audio),
       guide: await readOptional(guide),
     });
     return toJob(job);

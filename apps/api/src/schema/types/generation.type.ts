@@ -75,9 +75,51 @@ export class GenerateMusicInput {
   title?: string;
 }
 
+@InputType({ description: 'A picture from music (MusIm): exactly one of audio / audioAssetId; optionally an image to start from (SDEdit)' })
+export class GenerateImageInput {
+  @Field(() => GraphQLUpload, { nullable: true, description: 'the track to make a picture for (stored as an UPLOAD asset)' })
+  audio?: Promise<FileUpload>;
+
+  @Field(() => ID, { nullable: true, description: 'or a stored AUDIO asset' })
+  audioAssetId?: string;
+
+  @Field(() => GraphQLUpload, { nullable: true, description: 'an image to start from (stored as an UPLOAD asset): encoded, noised to `strength` and denoised under the music' })
+  guide?: Promise<FileUpload>;
+
+  @Field(() => ID, { nullable: true, description: 'or a stored IMAGE asset to start from' })
+  guideAssetId?: string;
+
+  @Field(() => Float, { nullable: true, description: 'how far from the guide, 0–1 (default 0.6 with a guide): 0 returns the guide (re-encoded), 1 ignores it' })
+  strength?: number;
+
+  @Field(() => Int, { nullable: true, description: 'denoiser steps, 1–50 (default 20)' })
+  steps?: number;
+
+  @Field(() => String, { nullable: true, description: 'dpmpp-2m (default) or ddim' })
+  sampler?: string;
+
+  @Field(() => Float, { nullable: true, description: 'classifier-free guidance 0–20 (default 3; 1 = conditioned only)' })
+  guidanceScale?: number;
+
+  @Field(() => Int, { nullable: true, description: '0–2147483647; random when absent, recorded in each result\'s generation (variation i uses seed + i)' })
+  seed?: number;
+
+  @Field(() => Int, { nullable: true, description: 'variations, 1–4 (MUSE_GENERATE_MAX_COUNT; default 1)' })
+  count?: number;
+
+  @Field(() => Boolean, { nullable: true, description: '2× Lanczos upscale of each 256×256 result to 512×512 (default false)' })
+  upscale?: boolean;
+
+  @Field(() => ID, { nullable: true, description: 'add the results to this library' })
+  libraryId?: string;
+
+  @Field(() => String, { nullable: true, description: 'title of the results (default "Picture for <track title>"); variations get " (i of n)"' })
+  title?: string;
+}
+
 @ObjectType({ description: 'An input of a generation' })
 export class GenerationSource {
-  @Field(() => String, { description: 'IMAGE, PROMPT or GUIDE' })
+  @Field(() => String, { description: 'IMAGE (music from it), AUDIO (a picture for it), PROMPT or GUIDE' })
   role!: string;
 
   @Field(() => Asset, { nullable: true, description: 'null for an uploaded MIDI prompt (no asset) or a source deleted since' })
@@ -86,25 +128,25 @@ export class GenerationSource {
 
 @ObjectType({ description: 'How a GENERATED asset was made' })
 export class Generation {
-  @Field(() => String, { description: 'imagic' })
+  @Field(() => String, { description: 'imagic (music from an image) or musim (a picture from music)' })
   engine!: string;
 
   @Field(() => String, { description: 'the generator bundle, name@version' })
   bundle!: string;
 
-  @Field(() => String, { description: 'the MuVis bundle it pins (that embedded the image and guide), name@version' })
+  @Field(() => String, { description: 'the MuVis bundle it pins (that embedded its condition), name@version' })
   encoder!: string;
 
   @Field(() => Float, { description: 'this piece\'s seed (the request\'s seed + its variation): the same seed and inputs give the same MIDI' })
   seed!: number;
 
-  @Field(() => GraphQLJSON, { description: 'seconds, count, variation, baseSeed, temperature, topP, guidanceScale, loop, controls, guideWeight, prompt { kind }, output { seconds promptSeconds bars tokens renderedSeconds decodeMs }' })
+  @Field(() => GraphQLJSON, { description: 'imagic: seconds, count, variation, baseSeed, temperature, topP, guidanceScale, loop, controls, guideWeight, prompt { kind }, output { seconds promptSeconds bars tokens renderedSeconds decodeMs }; musim: count, variation, baseSeed, steps, sampler, guidanceScale, upscale, strength, output { width height denoiserCalls wallMs }' })
   parameters!: unknown;
 
   @Field(() => [GenerationSource])
   sources!: GenerationSource[];
 
-  @Field(() => String, { nullable: true, description: 'absolute URL of the piece\'s MIDI file (GET, same auth as url)' })
+  @Field(() => String, { nullable: true, description: 'absolute URL of the piece\'s MIDI file (GET, same auth as url); null for a picture' })
   midiUrl!: string | null;
 
   @Field(() => GraphQLISODateTime)
