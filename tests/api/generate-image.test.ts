@@ -125,12 +125,15 @@ test('requests the engine or the limits would refuse are refused before a job ex
   assert.deepEqual(await snapshot(), before);
 });
 
-test('cancelJob: a RUNNING job stops between denoiser steps, a QUEUED one at once; nothing is left of either', { skip }, async () => {
+test('a running job shows a preview of its picture; cancelJob stops it between denoiser steps, a QUEUED one at once; nothing is left of either', { skip }, async () => {
   const before = await snapshot();
   const running = await started({ audioAssetId, steps: 50, count: 3, seed: 1 });
   const queued = await started({ audioAssetId, steps: 50, seed: 2 });
-  const progressing = await waitForJob(running.id, (job) => job.status !== 'QUEUED' && /^step \d+ of 50, picture [12] of 3$/.test(job.message ?? ''));
-  assert.equal(progressing.status, 'RUNNING', JSON.stringify(progressing));
+  const progressing = await waitForJob(running.id, (job) => job.status !== 'QUEUED' && /^step \d+ of 50, picture [12] of 3$/.test(job.message ?? '') && job.preview !== null);
+  assert.equal(progressing.status, 'RUNNING', JSON.stringify({ ...progressing, preview: progressing.preview?.slice(0, 40) }));
+  const [, base64] = /^data:image\/jpeg;base64,(.+)$/.exec(progressing.preview) ?? assert.fail('the preview is a JPEG data URL');
+  const thumb = await sharp(Buffer.from(base64, 'base64')).metadata();
+  assert.deepEqual([thumb.format, thumb.width, thumb.height], ['jpeg', 128, 128]);
   const q = await gql(server.url, `mutation($id: ID!) { cancelJob(id: $id) { ${JOB_FIELDS} } }`, { id: queued.id }, { key: writeKey });
   assert.equal(q.data?.cancelJob.status, 'CANCELLED', JSON.stringify(q));
   const other = await gql(server.url, 'mutation($id: ID!) { cancelJob(id: $id) { id } }', { id: running.id }, { key: otherKey });
@@ -138,7 +141,7 @@ test('cancelJob: a RUNNING job stops between denoiser steps, a QUEUED one at onc
   const r = await gql(server.url, `mutation($id: ID!) { cancelJob(id: $id) { ${JOB_FIELDS} } }`, { id: running.id }, { key: writeKey });
   assert.equal(r.data?.cancelJob.status, 'RUNNING', JSON.stringify(r));
   const stopped = await waitForJob(running.id, (job) => TERMINAL.has(job.status), 10_000);
-  assert.deepEqual([stopped.status, stopped.error, stopped.result], ['CANCELLED', null, null]);
+  assert.deepEqual([stopped.status, stopped.error, stopped.result, stopped.preview], ['CANCELLED', null, null, null]);
   const after = await snapshot();
   assert.deepEqual({ ...after, jobs: before.jobs }, before, 'no asset, generation or media file is left of either');
 });

@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gql, gqlUpload, type TestApi, type UploadFile } from './harness.js';
 
-export const JOB_FIELDS = 'id type status progress message error result attempts';
+export const JOB_FIELDS = 'id type status progress message preview error result attempts';
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 export interface GenerationClientOptions {

@@ -5,3 +5,6 @@ ALTER TYPE "GenerationRole" ADD VALUE 'AUDIO';
 
 -- AlterTable
 ALTER TABLE "generations" ALTER COLUMN "midi_sha256" DROP NOT NULL;
+
+-- AlterTable: a small picture of the current estimate while a picture is being made (a data URL)
+ALTER TABLE "jobs" ADD COLUMN "preview" TEXT;

@@ -101,10 +101,10 @@ export class JobRepository {
     });
   }
 
-  async setProgress(id: string, owner: string, progress: number, message?: string): Promise<LeaseState> {
+  async setProgress(id: string, owner: string, progress: number, message?: string, preview?: string): Promise<LeaseState> {
     const { count } = await this.prisma.job.updateMany({
       where: { id, leaseOwner: owner, status: 'RUNNING' },
-      data: { progress, ...(message !== undefined ? { message } : {}) },
+      data: { progress, ...(message !== undefined ? { message } : {}), ...(preview !== undefined ? { preview } : {}) },
     });
     return count === 1 ? this.cancelState(id) : 'lost';
   }
@@ -117,7 +117,7 @@ export class JobRepository {
     const now = new Date();
     const queued = await this.prisma.job.updateMany({
       where: { id, status: 'QUEUED' },
-      data: { status: 'CANCELLED', cancelRequestedAt: now, finishedAt: now, message: null },
+      data: { status: 'CANCELLED', cancelRequestedAt: now, finishedAt: now, message: null, preview: null },
     });
     if (queued.count === 0) {
       const running = await this.prisma.job.updateMany({ where: { id, status: 'RUNNING' }, data: { cancelRequestedAt: now } });
@@ -130,7 +130,7 @@ export class JobRepository {
   async markSucceeded(id: string, owner: string, result: Prisma.InputJsonValue): Promise<void> {
     await this.prisma.job.updateMany({
       where: { id, leaseOwner: owner, status: 'RUNNING' },
-      data: { status: 'SUCCEEDED', progress: 1, result, message: null, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null },
+      data: { status: 'SUCCEEDED', progress: 1, result, message: null, preview: null, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null },
     });
   }
 
@@ -138,7 +138,7 @@ export class JobRepository {
   async markFailed(id: string, owner: string | null, error: string): Promise<void> {
     await this.prisma.job.updateMany({
       where: { id, status: { in: [...ACTIVE] }, ...(owner ? { leaseOwner: owner } : {}) },
-      data: { status: 'FAILED', error, message: null, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null },
+      data: { status: 'FAILED', error, message: null, preview: null, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null },
     });
   }
 
@@ -146,7 +146,7 @@ export class JobRepository {
   async markCancelled(id: string, owner: string): Promise<void> {
     await this.prisma.job.updateMany({
       where: { id, status: 'RUNNING', leaseOwner: owner },
-      data: { status: 'CANCELLED', message: null, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null },
+      data: { status: 'CANCELLED', message: null, preview: null, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null },
     });
   }
 

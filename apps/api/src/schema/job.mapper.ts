@@ -9,6 +9,7 @@ export function toJob(row: JobRow): Job {
     status: row.status as JobStatus,
     progress: row.progress,
     message: row.message,
+    preview: row.preview,
     error: row.error,
     result: row.result,
     attempts: row.attempts,

@@ -16,7 +16,7 @@ export interface UploadedFile {
   filename: string;
 }
 
-export type Progress = (fraction: number, message?: string) => Promise<void>;
+export type Progress = (fraction: number, message?: string, preview?: string) => Promise<void>;
 
 export interface GenerationInputsDeps {
   assets: AssetRepository;
@@ -86,21 +86,24 @@ export function seedAndTitle(seed: number | undefined, title: string | undefined
  * latest state winning. A write that throws (the job is to stop) is dropped here: the job's signal
  * has aborted, and the engine stops at its next network call.
  */
-export function latestWins(progress: Progress): { report(fraction: number, message: string): void; settle(): Promise<void> } {
+export function latestWins<P = never>(
+  progress: (fraction: number, message: string, preview?: P) => Promise<void>,
+): { report(fraction: number, message: string, preview?: P): void; settle(): Promise<void> } {
   let inFlight: Promise<void> | null = null;
-  let next: [number, string] | null = null;
+  let next: [number, string, P | undefined] | null = null;
   const pump = (): void => {
     if (!next) {
       inFlight = null;
       return;
     }
-    const [fraction, message] = next;
+    const [fraction, message, preview] = next;
     next = null;
-    inFlight = progress(fraction, message).catch(() => undefined).then(pump);
+    inFlight = progress(fraction, message, preview).catch(() => undefined).then(pump);
   };
   return {
-    report(fraction, message) {
-      next = [fraction, message];
+    report(fraction, message, preview) {
+      // a preview not yet written is kept when a report without one overtakes it
+      next = [fraction, message, preview ?? next?.[2]];
       if (!inFlight) pump();
     },
     async settle() {

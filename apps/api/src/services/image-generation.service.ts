@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
+import sharp from 'sharp';
 import type { SamplerName } from '@muse/generation';
 import type { GenerationLimits } from '../config/config.js';
 import type { AssetRepository, AssetRow, NewGeneration } from '../repositories/asset.repository.js';
@@ -17,6 +18,15 @@ import type { JobService } from './job.service.js';
 export const GENERATE_IMAGE_JOB = 'GENERATE_IMAGE';
 /** Shares of a job's progress at the end of each stage; denoising (per step, across variations) is most of it. */
 const PROGRESS = { embedded: 0.03, generated: 0.93 } as const;
+/** a preview of the current estimate every this many denoiser steps, as a small JPEG in the job row (Job.preview) */
+const PREVIEW_EVERY = 4;
+const PREVIEW_SIZE = 128;
+
+/** The engine's preview PNG as a small JPEG data URL: a few kB per write of the job row. */
+async function thumbnail(png: Uint8Array): Promise<string> {
+  const jpeg = await sharp(png).resize(PREVIEW_SIZE, PREVIEW_SIZE).jpeg({ quality: 70 }).toBuffer();
+  return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
+}
 
 /** generateImage's input, uploads read. */
 export interface GenerateImageRequest {
@@ -143,17 +153,17 @@ export class ImageGenerationService {
     const condition = await generator.condition(audio.bytes);
     signal.throwIfAborted();
 
-    const generating = latestWins(progress);
+    const generating = latestWins<Uint8Array>(async (fraction, message, preview) => progress(fraction, message, preview && (await thumbnail(preview))));
     const pictures = await generator.generate(
       {
         condition, seed: input.seed, count: input.count, steps: input.steps, sampler: input.sampler, guidanceScale: input.guidanceScale,
-        upscale: input.upscale, ...(guide && { guide }),
+        upscale: input.upscale, previewEvery: PREVIEW_EVERY, ...(guide && { guide }),
       },
       {
         signal,
         onProgress: (p) => {
           const done = (p.variation + (p.steps > 0 ? p.step / p.steps : 1)) / p.count;
-          generating.report(PROGRESS.embedded + done * (PROGRESS.generated - PROGRESS.embedded), `step ${p.step} of ${p.steps}, picture ${p.variation + 1} of ${p.count}`);
+          generating.report(PROGRESS.embedded + done * (PROGRESS.generated - PROGRESS.embedded), `step ${p.step} of ${p.steps}, picture ${p.variation + 1} of ${p.count}`, p.preview);
         },
       },
     );

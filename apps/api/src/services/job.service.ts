@@ -13,7 +13,8 @@ import { JobWatch, TERMINAL_JOB_STATUSES } from './job-watch.js';
  * A job's body. `progress` records how far it is (0–1) and, optionally, what it is doing; it throws
  * once the job is to stop (cancelled, or this process is shutting down), as `signal` aborts.
  */
-export type JobHandler = (input: unknown, progress: (fraction: number, message?: string) => Promise<void>, signal: AbortSignal) => Promise<unknown>;
+/** `progress` takes the fraction done, what the job does in words, and (for pictures) a thumbnail data URL of the current estimate. */
+export type JobHandler = (input: unknown, progress: (fraction: number, message?: string, preview?: string) => Promise<void>, signal: AbortSignal) => Promise<unknown>;
 
 /** Progress is written at most this often; a final 1 always lands. */
 const PROGRESS_WRITE_INTERVAL_MS = 200;
@@ -252,12 +253,17 @@ export class JobService {
       void this.jobs.leaseState(id, this.owner).then(hear, (err) => this.logger.warn({ err, jobId: id }, 'could not read a job'));
     }, CANCEL_CHECK_INTERVAL_MS);
     check.unref();
-    const progress = async (fraction: number, message?: string) => {
+    /** a preview that came between writes goes out with the next one */
+    let pendingPreview: string | undefined;
+    const progress = async (fraction: number, message?: string, preview?: string) => {
       controller.signal.throwIfAborted();
+      pendingPreview = preview ?? pendingPreview;
       const now = Date.now();
       if (now - lastWrite < PROGRESS_WRITE_INTERVAL_MS && fraction < 1) return;
       lastWrite = now;
-      hear(await this.jobs.setProgress(id, this.owner, Math.min(1, Math.max(0, fraction)), message));
+      const thumbnail = pendingPreview;
+      pendingPreview = undefined;
+      hear(await this.jobs.setProgress(id, this.owner, Math.min(1, Math.max(0, fraction)), message, thumbnail));
       this.changed(id);
       controller.signal.throwIfAborted();
     };

@@ -19,6 +19,9 @@ export class Job {
   @Field(() => String, { nullable: true, description: 'what it is doing now, e.g. "bar 3 of 12, variation 1 of 2"; null once finished' })
   message!: string | null;
 
+  @Field(() => String, { nullable: true, description: 'while generateImage runs: a thumbnail of the current estimate, a data:image/jpeg URL, renewed every few steps; null otherwise' })
+  preview!: string | null;
+
   @Field(() => String, { nullable: true })
   error!: string | null;
 

@@ -31,6 +31,7 @@ export class FakeJobRepository {
       leaseOwner: null,
       leaseExpiresAt: null,
       message: null,
+      preview: null,
       apiKeyId,
       cancelRequestedAt: null,
       createdAt: now,
@@ -105,30 +106,31 @@ export class FakeJobRepository {
 
   async markCancelled(id: string, owner: string): Promise<void> {
     if (!this.holds(id, owner)) return;
-    Object.assign(this.update(id, 'cancelled'), { status: 'CANCELLED', message: null, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
+    Object.assign(this.update(id, 'cancelled'), { status: 'CANCELLED', message: null, preview: null, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
   }
 
   async expireAllLeases(): Promise<void> {
     for (const job of this.jobs.values()) if (job.status === 'RUNNING') Object.assign(job, { leaseOwner: null, leaseExpiresAt: null });
   }
 
-  async setProgress(id: string, owner: string, progress: number, message?: string): Promise<LeaseState> {
+  async setProgress(id: string, owner: string, progress: number, message?: string, preview?: string): Promise<LeaseState> {
     if (!this.holds(id, owner)) return 'lost';
     const job = this.update(id, message === undefined ? `progress ${progress}` : `progress ${progress} ${message}`);
     job.progress = progress;
     if (message !== undefined) job.message = message;
+    if (preview !== undefined) job.preview = preview;
     return job.cancelRequestedAt ? 'cancel-requested' : 'held';
   }
 
   async markSucceeded(id: string, owner: string, result: unknown): Promise<void> {
     if (!this.holds(id, owner)) return;
-    Object.assign(this.update(id, 'succeeded'), { status: 'SUCCEEDED', progress: 1, result, message: null, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
+    Object.assign(this.update(id, 'succeeded'), { status: 'SUCCEEDED', progress: 1, result, message: null, preview: null, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
   }
 
   async markFailed(id: string, owner: string | null, error: string): Promise<void> {
     const job = this.jobs.get(id);
     if (!job || !(job.status === 'QUEUED' || job.status === 'RUNNING') || (owner && job.leaseOwner !== owner)) return;
-    Object.assign(this.update(id, `failed: ${error}`), { status: 'FAILED', error, message: null, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
+    Object.assign(this.update(id, `failed: ${error}`), { status: 'FAILED', error, message: null, preview: null, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
   }
 
   async orphaned(queuedBefore: Date): Promise<Job[]> {
