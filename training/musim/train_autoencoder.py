@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
 
     clock = WallClock(state)
     cap = args.max_minutes * 60 if args.max_minutes else None
-    last_ckpt, t_log, acc = time.time(), time.time(), np.zeros(4)
+    last_ckpt, t_log, acc, acc_n = time.time(), time.time(), np.zeros(4), 0
     ae.train()
     while state["step"] < args.steps and not state["complete"]:
         step = state["step"]
@@ -183,15 +183,16 @@ def main(argv: list[str] | None = None) -> None:
         opt.step()
         state["step"] = step + 1
         acc += [loss.item(), l1.item(), s.item(), kl.item()]
+        acc_n += 1
         if state["step"] % args.log_every == 0:
-            n = args.log_every
+            n = acc_n   # fewer than log_every after a resume
             rate = n * args.batch / (time.time() - t_log)
             entry = {"step": state["step"], "loss": acc[0] / n, "l1": acc[1] / n, "ssim": acc[2] / n, "kl": acc[3] / n,
                      "lr": opt.param_groups[0]["lr"], "wall": round(clock.update(), 1)}
             state["history"].append(entry)
             log(f"step {state['step']}/{args.steps}: loss {entry['loss']:.4f} (L1 {entry['l1']:.4f}, SSIM {entry['ssim']:.4f}, "
                 f"KL {entry['kl']:.2f}), lr {entry['lr']:.2e}, {rate:.1f} crops/s, {entry['wall'] / 60:.1f} min")
-            acc[:], t_log = 0, time.time()
+            acc[:], acc_n, t_log = 0, 0, time.time()
         if time.time() - last_ckpt > args.checkpoint_minutes * 60:
             clock.update()
             save_atomic(ckpt, payload())

@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> None:
 
     clock = WallClock(state)
     cap = args.max_minutes * 60 if args.max_minutes else None
-    last_ckpt, t_log, acc = time.time(), time.time(), 0.0
+    last_ckpt, t_log, acc, acc_n = time.time(), time.time(), 0.0, 0
     model.train()
     while state["step"] < args.steps:
         step = state["step"]
@@ -297,12 +297,13 @@ def main(argv: list[str] | None = None) -> None:
                 pe.lerp_(pm, 1 - d)
         state["step"] = step + 1
         acc += loss.item()
+        acc_n += 1
         if state["step"] % args.log_every == 0:
-            rate = args.log_every * args.batch / (time.time() - t_log)
-            entry = {"step": state["step"], "loss": round(acc / args.log_every, 5), "lr": opt.param_groups[0]["lr"], "wall": round(clock.update(), 1)}
+            rate = acc_n * args.batch / (time.time() - t_log)
+            entry = {"step": state["step"], "loss": round(acc / acc_n, 5), "lr": opt.param_groups[0]["lr"], "wall": round(clock.update(), 1)}
             state["history"].append(entry)
             log(f"step {state['step']}/{args.steps}: loss {entry['loss']:.4f}, lr {entry['lr']:.2e}, {rate:.0f} latents/s, {entry['wall'] / 60:.1f} min")
-            acc, t_log = 0.0, time.time()
+            acc, acc_n, t_log = 0.0, 0, time.time()
         if state["step"] % args.val_every == 0 and len(val):
             v = validate(ema, val, val_index, conds, abar, args.prediction)
             state["val"].append({"step": state["step"], **v})
