@@ -172,3 +172,34 @@ test('a fragment cycle is a validation error, not a stack overflow', async () =>
   assert.equal(codeOf(r), 'GRAPHQL_VALIDATION_FAILED');
   assert.match(r.errors![0].message, /Cannot spread fragment "A" within itself/);
 });
+
+test('/healthz answers within 1 s while each probe of the issue runs (PGlite shares the event loop)', async () => {
+  const key = await server.key(['write']);
+  const picture = await image(3);
+  const probes: [string, () => Promise<unknown>][] = [
+    ['100 filter tags', () => gqlUpload(server.url, MUSIC_BY_IMAGE, { i: null, f: { tags: Array.from({ length: 100 }, (_, i) => `t${i}`) } }, { 'variables.i': picture })],
+    ['10,000 filter tags', () => gql(server.url, 'query($t: [String!]) { assets(filter: { tags: $t }) { totalCount } }', { t: Array.from({ length: 10_000 }, (_, i) => `t${i}`) })],
+    ['a 100 KB text filter', () => gql(server.url, 'query($t: String) { assets(filter: { text: $t }) { totalCount } }', { t: 'x'.repeat(100_000) })],
+    ['a WAV at 1,000,001 Hz', () => gqlUpload(server.url, 'query($a: Upload!) { searchImagesByAudio(audio: $a, first: 3) { score } }', { a: null }, { 'variables.a': { bytes: wav(new Float32Array(100_000).fill(0.1), 1_000_001), name: 'odd.wav', type: 'audio/wav' } })],
+    ['a WAV at 192,001 − 2 Hz', () => gqlUpload(server.url, 'query($a: Upload!) { searchImagesByAudio(audio: $a, first: 3) { score } }', { a: null }, { 'variables.a': tune(11, 1, 191_999) })],
+    ['2,400 aliased stats', () => gql(server.url, `{ ${Array.from({ length: 2400 }, (_, i) => `s${i}: stats { images }`).join(' ')} }`)],
+    ['49 aliased maps', () => gql(server.url, `{ ${Array.from({ length: 49 }, (_, i) => `m${i}: embeddingMap(first: 5000) { x }`).join(' ')} }`)],
+    ['an ingest with 5,000 tags', () => gqlUpload(server.url, 'mutation($f: Upload!, $t: [String!]) { ingestAsset(file: $f, tags: $t) { id } }', { f: null, t: Array.from({ length: 5000 }, (_, i) => `tag${i}`) }, { 'variables.f': picture }, { key })],
+    ['a fragment cycle', () => gql(server.url, '{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }')],
+  ];
+  for (const [what, probe] of probes) {
+    let running = true;
+    const sampled: number[] = [];
+    const sampling = (async () => {
+      while (running) {
+        sampled.push(await healthzMs(server.url));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const { ms } = await timed(probe());
+    running = false;
+    await sampling;
+    const worst = Math.max(...sampled);
+    assert.ok(worst < 1000, `${what}: /healthz took ${worst.toFixed(0)} ms while it ran (${ms.toFixed(0)} ms)`);
+  }
+});
