@@ -292,7 +292,7 @@ export default function SearchPage() {
                 <div className="grid" aria-label="Image results" role="list">
                   {hits.map((hit) => (
                     <div role="listitem" key={hit.asset.id}>
-                      <AssetCard asset={hit.asset} score={hit.score} />
+                      <AssetCard asset={hit.asset} score={hit.score} guideLink />
                     </div>
                   ))}
                 </div>

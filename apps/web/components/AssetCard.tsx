@@ -8,10 +8,12 @@ interface Props {
   score?: number;
   selected?: boolean;
   onToggleSelect?: (asset: Asset) => void;
+  /** offers "Use as guide" (an image opens the picture-from-music form with it as the guide) */
+  guideLink?: boolean;
 }
 
 /** One asset in a grid: a thumbnail (or a sound tile), its title, score when it is a search hit. */
-export default function AssetCard({ asset, score, selected, onToggleSelect }: Props) {
+export default function AssetCard({ asset, score, selected, onToggleSelect, guideLink }: Props) {
   const title = assetTitle(asset);
   return (
     <div className={`card${selected ? ' selected' : ''}`} data-asset-id={asset.id} data-kind={asset.kind}>
@@ -46,6 +48,9 @@ export default function AssetCard({ asset, score, selected, onToggleSelect }: Pr
           {asset.kind === 'AUDIO' ? `♪ ${formatDuration(asset.durationSeconds)}` : asset.width ? `${asset.width}×${asset.height}` : 'image'}
           {asset.tags.length > 0 && ` · ${asset.tags.slice(0, 2).map((t) => t.name).join(', ')}`}
         </span>
+        {guideLink && asset.kind === 'IMAGE' && (
+          <Link className="small" href={`/generate?guide=${asset.id}`} aria-label={`Use ${title} as a guide image`}>Use as guide</Link>
+        )}
       </div>
     </div>
   );

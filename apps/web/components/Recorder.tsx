@@ -28,8 +28,16 @@ interface Session {
 
 type Phase = 'idle' | 'starting' | 'recording' | 'encoding';
 
+interface Props {
+  onRecorded: (wav: File) => void;
+  disabled?: boolean;
+  /** the button's words while idle and while recording, for pages that do something else than search with it */
+  startLabel?: string;
+  stopLabel?: string;
+}
+
 /** Microphone capture (hum or sing) with a level meter and a hard 10 s limit, delivered as a 16 kHz WAV. */
-export default function Recorder({ onRecorded, disabled }: { onRecorded: (wav: File) => void; disabled?: boolean }) {
+export default function Recorder({ onRecorded, disabled, startLabel = 'Record (hum or sing)', stopLabel = 'Stop and search' }: Props) {
   const [phase, setPhase] = useState<Phase>('idle');
   const [level, setLevel] = useState(0);
   const [elapsed, setElapsed] = useState(0);
@@ -128,11 +136,11 @@ export default function Recorder({ onRecorded, disabled }: { onRecorded: (wav: F
       <div className="row">
         {recording ? (
           <button type="button" className="danger" onClick={() => void finish()}>
-            <span className="rec-dot" aria-hidden="true" /> Stop and search
+            <span className="rec-dot" aria-hidden="true" /> {stopLabel}
           </button>
         ) : (
           <button type="button" className="primary" onClick={() => void start()} disabled={disabled || phase !== 'idle'}>
-            <Icon name="mic" /> {phase === 'starting' ? 'Opening microphone…' : phase === 'encoding' ? 'Preparing…' : 'Record (hum or sing)'}
+            <Icon name="mic" /> {phase === 'starting' ? 'Opening microphone…' : phase === 'encoding' ? 'Preparing…' : startLabel}
           </button>
         )}
         <span className="muted small mono" aria-label="Recorded time">

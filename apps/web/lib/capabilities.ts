@@ -2,8 +2,8 @@
 import { useEffect, useState } from 'react';
 import { graphql } from './graphql';
 import { toApiError } from './errors';
-import { CAPABILITIES, INPUT_TYPE } from './operations';
-import type { CapabilitiesQuery, InputTypeQuery } from './generated/graphql';
+import { CAPABILITIES } from './operations';
+import type { CapabilitiesQuery } from './generated/graphql';
 
 export interface TypeRef {
   kind: string;
@@ -34,26 +34,6 @@ export function namedType(type: TypeRef): TypeRef {
   let current: TypeRef = type;
   while ((current.kind === 'NON_NULL' || current.kind === 'LIST') && current.ofType) current = current.ofType;
   return current;
-}
-
-export function isRequired(type: TypeRef): boolean {
-  return type.kind === 'NON_NULL';
-}
-
-export function isList(type: TypeRef): boolean {
-  let current: TypeRef | null | undefined = type;
-  while (current) {
-    if (current.kind === 'LIST') return true;
-    current = current.ofType;
-  }
-  return false;
-}
-
-/** Prints a type reference in SDL notation, e.g. [String!]!. */
-export function typeToString(type: TypeRef): string {
-  if (type.kind === 'NON_NULL' && type.ofType) return `${typeToString(type.ofType)}!`;
-  if (type.kind === 'LIST' && type.ofType) return `[${typeToString(type.ofType)}]`;
-  return type.name ?? '?';
 }
 
 async function introspect(): Promise<Capabilities> {
@@ -104,15 +84,4 @@ export function useCapabilities(probe: { queries?: string[]; mutations?: string[
     };
   }, [key]);
   return state;
-}
-
-export interface InputField extends ArgSpec {
-  enumValues?: string[];
-}
-
-/** The fields of an input object type (or the values of an enum), from introspection. */
-export async function describeInputType(name: string): Promise<{ fields: InputField[]; enumValues: string[] } | null> {
-  const { __type } = await graphql<InputTypeQuery>(INPUT_TYPE, { name });
-  if (!__type) return null;
-  return { fields: __type.inputFields ?? [], enumValues: (__type.enumValues ?? []).map((v) => v.name) };
 }

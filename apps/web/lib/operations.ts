@@ -18,7 +18,7 @@ const HIT_FIELDS = /* GraphQL */ `
 `;
 
 export const JOB_FIELDS = /* GraphQL */ `
-  fragment JobFields on Job { id type status progress message error result }
+  fragment JobFields on Job { id type status progress message error result preview }
 `;
 
 /** How a GENERATED asset was made; its sources are whole assets, so "same seed again" can put them back. */
@@ -182,6 +182,13 @@ export const GENERATE_MUSIC = /* GraphQL */ `
   ${JOB_FIELDS}
 `;
 
+export const GENERATE_IMAGE = /* GraphQL */ `
+  mutation GenerateImage($input: GenerateImageInput!) {
+    generateImage(input: $input) { ...JobFields }
+  }
+  ${JOB_FIELDS}
+`;
+
 export const CANCEL_JOB = /* GraphQL */ `
   mutation CancelJob($id: ID!) {
     cancelJob(id: $id) { ...JobFields }
@@ -238,19 +245,6 @@ export const CAPABILITIES = /* GraphQL */ `
           }
         }
       }
-    }
-  }
-`;
-
-export const INPUT_TYPE = /* GraphQL */ `
-  query InputType($name: String!) {
-    __type(name: $name) {
-      name kind
-      inputFields {
-        name description defaultValue
-        type { kind name ofType { kind name ofType { kind name } } }
-      }
-      enumValues { name }
     }
   }
 `;

@@ -18,10 +18,15 @@ interface Props {
   websocketUrl: string | null;
   /** once, when the job succeeded, with its GENERATED asset ids in variation order */
   onSucceeded: (assetIds: string[]) => void;
+  /** what to do about a cancelJob error, in the form's terms (default: the music form's) */
+  hint?: (code: string) => string | null;
 }
 
-/** A running generation: its progress bar and words, live over the websocket (or polled), and Cancel. */
-export default function GenerationProgress({ jobId, count, websocketUrl, onSucceeded }: Props) {
+/**
+ * A running generation: its progress bar and words, live over the websocket (or polled), the picture so far when
+ * the engine sends one (MusIm), and Cancel.
+ */
+export default function GenerationProgress({ jobId, count, websocketUrl, onSucceeded, hint = generationHint }: Props) {
   const { job, error, via } = useJob(jobId, websocketUrl);
   const [cancelling, setCancelling] = useState(false);
   const [cancelError, setCancelError] = useState<ApiError | null>(null);
@@ -57,12 +62,16 @@ export default function GenerationProgress({ jobId, count, websocketUrl, onSucce
         )}
       </div>
       <Progress value={job?.progress ?? 0} label="Generation progress" failed={status === 'FAILED'} />
+      {job?.preview && active && (
+        // eslint-disable-next-line @next/next/no-img-element -- a data: URL the API sends with the job
+        <img className="job-preview" src={job.preview} alt="The picture so far" />
+      )}
       <span className="small muted">
         {via === 'subscription' ? 'Live updates from the API.' : via === 'polling' ? 'Checking the job every moment (live updates are not available here).' : ''}
       </span>
       {status === 'CANCELLED' && <p className="notice warn small">Cancelled: nothing from this generation was kept.</p>}
       {status === 'FAILED' && <ErrorNote error={new ApiError('JOB_FAILED', job?.error ?? 'Generation failed.')} />}
-      <ErrorNote error={cancelError} hint={cancelError ? generationHint(cancelError.code) : null} />
+      <ErrorNote error={cancelError} hint={cancelError ? hint(cancelError.code) : null} />
       <ErrorNote error={error} />
     </section>
   );

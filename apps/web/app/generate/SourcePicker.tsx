@@ -4,12 +4,13 @@ import DropZone from '@/components/DropZone';
 import ImagePreview from '@/components/ImagePreview';
 import AudioPlayer from '@/components/AudioPlayer';
 import PianoRoll from '@/components/PianoRoll';
+import Recorder from '@/components/Recorder';
 import AssetBrowser from './AssetBrowser';
 import { assetTitle, formatBytes, formatDuration, mediaSrc } from '@/lib/format';
 import type { SourceSlot } from '@/lib/musicRequest';
 import type { AssetKind } from '@/lib/types';
 
-type Tab = 'upload' | 'library';
+type Tab = 'upload' | 'record' | 'library';
 
 interface Props {
   /** names the slot for assistive technology and the tests, e.g. "Image" */
@@ -21,6 +22,8 @@ interface Props {
   value: SourceSlot | null;
   onChange: (slot: SourceSlot | null) => void;
   problem?: string;
+  /** offers the microphone as a third way in (audio slots) */
+  recordable?: boolean;
   children?: ReactNode;
 }
 
@@ -78,7 +81,7 @@ function Chosen({ slot, name }: { slot: SourceSlot; name: string }) {
 }
 
 /** One input of a generation: drop or pick a file, or choose an asset from the library; shows what is chosen. */
-export default function SourcePicker({ name, title, hint, kind, accept, value, onChange, problem, children }: Props) {
+export default function SourcePicker({ name, title, hint, kind, accept, value, onChange, problem, recordable, children }: Props) {
   const [tab, setTab] = useState<Tab>('upload');
   const [browsing, setBrowsing] = useState(false);
   const showPicker = !value || browsing;
@@ -98,9 +101,20 @@ export default function SourcePicker({ name, title, hint, kind, accept, value, o
         <>
           <div className="segmented" role="tablist" aria-label={`${name}: where from`}>
             <button type="button" role="tab" aria-selected={tab === 'upload'} onClick={() => setTab('upload')}>Upload</button>
+            {recordable && <button type="button" role="tab" aria-selected={tab === 'record'} onClick={() => setTab('record')}>Record</button>}
             <button type="button" role="tab" aria-selected={tab === 'library'} onClick={() => setTab('library')}>From the library</button>
           </div>
-          {tab === 'upload' ? (
+          {tab === 'record' && (
+            <Recorder
+              startLabel="Record a clip"
+              stopLabel="Stop recording"
+              onRecorded={(file) => {
+                onChange({ kind: 'file', file, name: file.name });
+                setBrowsing(false);
+              }}
+            />
+          )}
+          {tab === 'upload' && (
             <DropZone
               accept={accept}
               label={kind === 'IMAGE' ? 'Drop an image or click to pick one' : 'Drop a file or click to pick one'}
@@ -110,7 +124,8 @@ export default function SourcePicker({ name, title, hint, kind, accept, value, o
                 setBrowsing(false);
               }}
             />
-          ) : (
+          )}
+          {tab === 'library' && (
             <AssetBrowser
               kind={kind}
               label={name}

@@ -76,6 +76,11 @@ function AssetView({ asset: loaded }: { asset: Asset }) {
               Find {asset.kind === 'IMAGE' ? 'music' : 'images'} for this
             </Link>
             <Link className="button" href={`/tag?asset=${asset.id}`}>Suggest tags</Link>
+            {asset.kind === 'IMAGE' && (
+              <Link className="button" href={`/generate?guide=${asset.id}`} title="Open the picture-from-music form with this image as its guide">
+                Use as guide
+              </Link>
+            )}
           </div>
           <AssetActions asset={asset} />
         </div>
