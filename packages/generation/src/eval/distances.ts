@@ -1,6 +1,6 @@
-// Distances between two sets of embeddings, for judging generated music against real music on MuVis audio
-// embeddings: the Fréchet distance (FAD when the embeddings are audio ones) and the kernel distance (KAD: unbiased
-// MMD² with a Gaussian kernel), each with a bootstrap interval.
+// Distances between two sets of embeddings, for judging generated media against real media on MuVis embeddings
+// (Imagic's music on the audio tower, MusIm's pictures on the image tower): the Fréchet distance (FAD or FID after the
+// space) and the kernel distance (KAD or KID: unbiased MMD² with a Gaussian kernel), each with a bootstrap interval.
 import { createRng } from '@muse/immute';
 
 export type Vectors = readonly Float32Array[];
