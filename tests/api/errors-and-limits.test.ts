@@ -53,6 +53,7 @@ async function ingestFails(file: UploadFile, expected: string[], vars: Record<st
   const before = await snapshot();
   const r = await gqlUpload(server.url, INGEST, { file: null, ...vars }, { 'variables.file': file }, { key: writeKey });
   assert.ok(expected.includes(codeOf(r) ?? ''), `${file.name}: expected ${expected.join('|')}, got ${JSON.stringify(r)}`);
+  if (codeOf(r) === 'PAYLOAD_TOO_LARGE') assert.equal(r.status, 413, `${file.name}: every limit refusal is HTTP 413`);
   assert.ok(r.errors![0].message.length > 10, 'the message says what is wrong');
   assert.deepEqual(await snapshot(), before, `${file.name} changed something`);
 }
@@ -105,7 +106,7 @@ test('over-limit uploads get PAYLOAD_TOO_LARGE and change nothing', async () => 
   const manyPixels = await image(7, 'png', 200, 200);
   await ingestFails(manyPixels, ['PAYLOAD_TOO_LARGE']);
   const search = await gqlUpload(server.url, MUSIC_BY_IMAGE, { image: null, first: 3 }, { 'variables.image': manyPixels });
-  assert.equal(codeOf(search), 'PAYLOAD_TOO_LARGE');
+  assert.deepEqual([search.status, codeOf(search)], [413, 'PAYLOAD_TOO_LARGE']);
 
   const before = await snapshot();
   const twoFiles = await gqlUpload(

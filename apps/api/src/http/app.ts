@@ -9,6 +9,7 @@ import type { ApiContext } from '../schema/context.js';
 import { formatGraphQLError } from '../errors/error-code.util.js';
 import { complexityLimitPlugin } from './complexity.plugin.js';
 import { inputBoundsPlugin } from './input-bounds.plugin.js';
+import { limitStatusPlugin } from './limit-status.plugin.js';
 import { depthLimitRule } from './depth-limit.rule.js';
 import { uploadMiddleware } from './upload.middleware.js';
 import { generatedMidi, mediaRoute } from './media.route.js';
@@ -43,7 +44,7 @@ export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: L
     // Apollo's own SIGTERM handler would stop the server and re-raise the signal (exit 143) before
     // the API has flushed its index and closed the database: cli/api.command.ts owns the signals.
     stopOnTerminationSignals: false,
-    plugins: [inputBoundsPlugin(limits), complexityLimitPlugin(schema, limits.maxQueryComplexity, limits.maxRootFields)],
+    plugins: [inputBoundsPlugin(limits), complexityLimitPlugin(schema, limits.maxQueryComplexity, limits.maxRootFields), limitStatusPlugin()],
     logger: { debug: () => undefined, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
