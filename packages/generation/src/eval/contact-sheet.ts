@@ -1,7 +1,7 @@
 // A contact sheet for the README: for each item the generated picture beside the corpus picture it should match, with
 // the first words of the item's caption underneath. Drawn with sharp; the text is an SVG overlay, which sharp renders
 // through librsvg with the machine's fonts (no network).
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 
 export interface SheetItem {
   generated: Uint8Array;
@@ -51,7 +51,7 @@ export async function contactSheet(items: readonly SheetItem[], options: SheetOp
   const height = HEADER + rows * (cellH + PAD) + PAD;
   const fontSize = Math.max(9, Math.min(12, Math.floor((cellW / chars) * 1.75)));
   const texts: string[] = [];
-  const layers: sharp.OverlayOptions[] = [];
+  const layers: OverlayOptions[] = [];
   for (let c = 0; c < columns; c++) {
     const x = PAD + c * (cellW + PAD);
     texts.push(`<text x="${x}" y="18" font-size="12" font-weight="bold" fill="#333">generated</text>`);

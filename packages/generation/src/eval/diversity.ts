@@ -36,8 +36,8 @@ export interface DiversityFigures {
   withinClip: number;
   /** the mean pairwise cosine distance between the first seed's pictures of different clips */
   acrossClips: number;
-  /** withinClip / acrossClips */
-  ratio: number;
+  /** withinClip / acrossClips; null when pictures of different clips do not differ (a model that ignores its input) */
+  ratio: number | null;
 }
 
 /** `groups[c]` holds the embeddings of clip c's pictures, one per seed (at least two each) */
@@ -47,6 +47,6 @@ export function diversityFigures(groups: readonly Vectors[]): DiversityFigures {
   const acrossClips = meanPairwiseCosineDistance(groups.map((g) => g[0]));
   return {
     clips: groups.length, seedsPerClip: Math.min(...groups.map((g) => g.length)), withinClip, acrossClips,
-    ratio: acrossClips > 0 ? withinClip / acrossClips : 0,
+    ratio: acrossClips > 1e-6 ? withinClip / acrossClips : null,
   };
 }
