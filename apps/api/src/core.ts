@@ -16,6 +16,7 @@ import { JobRepository } from './repositories/job.repository.js';
 import { GenerationRepository } from './repositories/generation.repository.js';
 import { ImagicGenerator } from './repositories/music-generator.repository.js';
 import { MusimGenerator } from './repositories/image-generator.repository.js';
+import { PinnedEncoders } from './repositories/pinned-encoders.js';
 import { ApiKeyRepository } from './repositories/api-key.repository.js';
 import { LocalMediaStore } from './repositories/local-media-store.js';
 import { MachineLearningRepository } from './repositories/machine-learning.repository.js';
@@ -87,11 +88,12 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
   let ml: MachineLearningRepository | undefined;
   let jobs: JobService | undefined;
   let follower: IndexFollower | null = null;
+  const encoders = new PinnedEncoders(config.modelsDir, config.generateThreads);
   const generator = new ImagicGenerator(
-    { modelsDir: config.modelsDir, bundle: config.imagicBundle, threads: config.generateThreads, maxPromptSeconds: config.generation.maxPromptSeconds },
+    { modelsDir: config.modelsDir, bundle: config.imagicBundle, threads: config.generateThreads, encoders, maxPromptSeconds: config.generation.maxPromptSeconds },
     logger,
   );
-  const imageGenerator = new MusimGenerator({ modelsDir: config.modelsDir, bundle: config.musimBundle, threads: config.generateThreads }, logger);
+  const imageGenerator = new MusimGenerator({ modelsDir: config.modelsDir, bundle: config.musimBundle, threads: config.generateThreads, encoders }, logger);
   try {
     ml = await MachineLearningRepository.open(config.modelsDir, config.modelName);
     logger.info({ bundle: ml.bundle, version: ml.bundleVersion, dim: ml.dim }, 'model bundle loaded');
@@ -176,6 +178,7 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
         await openedJobs.close();
         await openedFollower?.close();
         await Promise.all([generator.close(), imageGenerator.close()]);
+        await encoders.close();
         await index.flush();
         await openedModel.close();
         await db.close();
@@ -186,6 +189,7 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
     await follower?.close().catch(() => undefined);
     await generator.close().catch(() => undefined);
     await imageGenerator.close().catch(() => undefined);
+    await encoders.close().catch(() => undefined);
     await ml?.close().catch(() => undefined);
     await db.close();
     throw err;

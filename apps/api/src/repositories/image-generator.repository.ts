@@ -1,9 +1,17 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import type { MuvisBundle } from '@muse/embeddings';
 import type { MusimBundle, MusimRequestCheck, SamplerName } from '@muse/generation';
 import { ServiceUnavailableException } from '../errors/app.exception.js';
 import { engineUnavailable } from './engine-unavailable.util.js';
 import type { GeneratorIdentity } from './music-generator.repository.js';
+import type { PinnedEncoders } from './pinned-encoders.js';
+
+interface Loaded {
+  bundle: MusimBundle;
+  encoder: MuvisBundle;
+  identity: ImageGeneratorIdentity;
+}
 
 type GenerationModule = typeof import('@muse/generation');
 
@@ -75,6 +83,8 @@ export interface MusimGeneratorOptions {
   /** MUSE_MUSIM_BUNDLE: a folder path, or a folder name under modelsDir; unset → models/default-musim */
   bundle?: string;
   threads: number;
+  /** the MuVis bundles generators pin, opened once per process */
+  encoders: PinnedEncoders;
 }
 
 /**
@@ -84,7 +94,7 @@ export interface MusimGeneratorOptions {
  */
 export class MusimGenerator implements ImageGenerator {
   private module?: Promise<GenerationModule>;
-  private loading?: Promise<{ bundle: MusimBundle; identity: ImageGeneratorIdentity }>;
+  private loading?: Promise<Loaded>;
   private closed = false;
 
   constructor(
@@ -101,7 +111,7 @@ export class MusimGenerator implements ImageGenerator {
     return (await this.load()).identity;
   }
 
-  private load(): Promise<{ bundle: MusimBundle; identity: ImageGeneratorIdentity }> {
+  private load(): Promise<Loaded> {
     if (this.closed) return Promise.reject(new ServiceUnavailableException('image generation is shutting down'));
     this.loading ??= this.open().catch((err: unknown) => {
       this.loading = undefined;
@@ -112,17 +122,20 @@ export class MusimGenerator implements ImageGenerator {
     return this.loading;
   }
 
-  private async open(): Promise<{ bundle: MusimBundle; identity: ImageGeneratorIdentity }> {
+  private async open(): Promise<Loaded> {
     const g = await this.engineModule();
     const started = performance.now();
     const named = this.options.bundle;
     const isPath = named !== undefined && (isAbsolute(named) || named.includes('/') || named.includes('\\') || named.startsWith('.'));
     const dir = isPath ? resolve(named) : await g.resolveMusimBundleDir(this.options.modelsDir, named);
-    const manifest = await g.readMusimManifest(dir);
-    const bundle = await g.loadMusimBundle(dir, {
-      intraOpThreads: this.options.threads,
-      encoderDir: g.pinnedEncoderDir(manifest.encoder, this.options.modelsDir),
-    });
+    const bundle = await g.loadMusimBundle(dir, { intraOpThreads: this.options.threads });
+    let encoder: MuvisBundle;
+    try {
+      encoder = await this.options.encoders.get(bundle.manifest.encoder);
+    } catch (err) {
+      await bundle.close();
+      throw err;
+    }
     const pin = bundle.manifest.encoder;
     const identity: ImageGeneratorIdentity = {
       engine: 'musim',
@@ -131,7 +144,7 @@ export class MusimGenerator implements ImageGenerator {
       defaults: { steps: g.MUSIM_DEFAULTS.steps, sampler: g.MUSIM_DEFAULTS.sampler, guidanceScale: g.MUSIM_DEFAULTS.guidanceScale, strength: g.MUSIM_DEFAULTS.strength },
     };
     this.logger.info({ ...identity, dir, ms: Math.round(performance.now() - started) }, 'image generator loaded');
-    return { bundle, identity };
+    return { bundle, encoder, identity };
   }
 
   async checkRequest(request: MusimRequestCheck): Promise<void> {
@@ -139,8 +152,8 @@ export class MusimGenerator implements ImageGenerator {
   }
 
   async condition(audio: Uint8Array): Promise<Float32Array> {
-    const [{ bundle }, g] = await Promise.all([this.load(), this.engineModule()]);
-    return g.embedMusicCondition(bundle.encoder!, audio);
+    const [{ encoder }, g] = await Promise.all([this.load(), this.engineModule()]);
+    return g.embedMusicCondition(encoder, audio);
   }
 
   async generate(request: PictureRequest, hooks: { onProgress(progress: PictureProgress): void; signal: AbortSignal }): Promise<GeneratedPicture[]> {
@@ -154,6 +167,7 @@ export class MusimGenerator implements ImageGenerator {
     const loading = this.loading;
     this.loading = undefined;
     const loaded = await loading?.catch(() => undefined);
+    // the encoder is the shared PinnedEncoders' to close
     await loaded?.bundle.close();
   }
 }

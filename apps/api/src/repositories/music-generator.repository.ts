@@ -4,6 +4,7 @@ import type { AudioTranscriber, ImagicBundle, MusicControls } from '@muse/genera
 import type { MuvisBundle } from '@muse/embeddings';
 import { ServiceUnavailableException } from '../errors/app.exception.js';
 import { engineUnavailable } from './engine-unavailable.util.js';
+import type { PinnedEncoders } from './pinned-encoders.js';
 
 type GenerationModule = typeof import('@muse/generation');
 
@@ -101,6 +102,8 @@ export interface ImagicGeneratorOptions {
   /** MUSE_IMAGIC_BUNDLE: a folder path, or a folder name under modelsDir; unset → models/default-imagic */
   bundle?: string;
   threads: number;
+  /** the MuVis bundles generators pin, opened once per process */
+  encoders: PinnedEncoders;
   /** audio prompts longer than this are refused by the transcriber */
   maxPromptSeconds: number;
 }
@@ -157,8 +160,7 @@ export class ImagicGenerator implements MusicGenerator {
     const bundle = await g.loadImagicBundle(dir, { intraOpThreads: this.options.threads });
     let encoder: MuvisBundle;
     try {
-      const pin = bundle.manifest.encoder;
-      encoder = await g.loadPinnedEncoder(pin, g.pinnedEncoderDir(pin, this.options.modelsDir), { intraOpThreads: this.options.threads });
+      encoder = await this.options.encoders.get(bundle.manifest.encoder);
     } catch (err) {
       await bundle.close();
       throw err;
@@ -249,6 +251,7 @@ export class ImagicGenerator implements MusicGenerator {
     const loading = this.loading;
     this.loading = undefined;
     const loaded = await loading?.catch(() => undefined);
-    if (loaded) await Promise.all([loaded.bundle.close(), loaded.encoder.close()]);
+    // the encoder is the shared PinnedEncoders' to close
+    await loaded?.bundle.close();
   }
 }
