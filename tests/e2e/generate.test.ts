@@ -9,30 +9,10 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ARTIFACTS, ROOT, startStack, type Stack } from './stack.js';
 import { warmImage } from './media.js';
+import { CHROMIUM, CHROMIUM_ARGS, recordProgress, type ProgressState, WAIT } from './generate-browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
-const WAIT = { timeout: 90_000 };
 const BUNDLE = process.env.IMAGIC_TEST_BUNDLE ?? join(ROOT, 'data/imagic/bundles/imagic-untrained');
 const skip = existsSync(join(BUNDLE, 'manifest.json')) ? false : `no Imagic bundle at ${BUNDLE}: run \`.ci/run\` (or training/imagic/export.py --untrained --config tiny --out …), or set IMAGIC_TEST_BUNDLE`;
-
-/** Records each state of the progress panel into window.seenProgress, as the page shows it. */
-const RECORD_PROGRESS = `(() => {
-  const seen = [];
-  window.seenProgress = seen;
-  new MutationObserver(() => {
-    const panel = document.querySelector('section[aria-label="Generation"]');
-    if (!panel) return;
-    const entry = {
-      status: panel.getAttribute('data-status'),
-      via: panel.getAttribute('data-via'),
-      text: panel.querySelector('.job-text')?.textContent ?? '',
-      value: panel.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow') ?? null,
-    };
-    const last = seen[seen.length - 1];
-    if (!last || JSON.stringify(last) !== JSON.stringify(entry)) seen.push(entry);
-  }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-})()`;
 
 describe('the Generate page in a browser', { timeout: 900_000, skip }, () => {
   let stack: Stack;
@@ -78,13 +58,13 @@ describe('the Generate page in a browser', { timeout: 900_000, skip }, () => {
     await imagic.getByLabel('Save into library').selectOption(libraries.Soundtracks);
 
     // every state the progress panel shows, as it shows it (a string: tsx's helpers do not exist in the page)
-    await page.evaluate(RECORD_PROGRESS);
+    await page.evaluate(recordProgress('section[data-engine="Imagic"]'));
     await imagic.getByRole('button', { name: 'Generate music' }).click();
 
     const panel = page.locator('section[aria-label="Generation"]');
     await panel.waitFor(WAIT);
     await page.locator('section[aria-label="Generation"][data-status="SUCCEEDED"]').waitFor(WAIT);
-    const seen = await page.evaluate(() => (window as unknown as { seenProgress: { status: string; via: string; text: string; value: string }[] }).seenProgress);
+    const seen = await page.evaluate(() => (window as unknown as { seenProgress: ProgressState[] }).seenProgress);
     writeFileSync(join(ARTIFACTS, 'generate-progress.json'), JSON.stringify(seen, null, 1));
     assert.ok(seen.length >= 2, `progress states seen: ${JSON.stringify(seen)}`);
     // updates came over the API's websocket (both the page and the API are on loopback here)

@@ -52,7 +52,7 @@ export default function GenerationProgress({ jobId, count, websocketUrl, onSucce
   const status = job?.status ?? 'QUEUED';
   const active = isActive(status);
   return (
-    <section className="panel stack job" aria-label="Generation" aria-live="polite" data-status={status} data-via={via ?? undefined}>
+    <section className="panel stack job" aria-label="Generation" aria-live="polite" data-job-id={jobId} data-status={status} data-via={via ?? undefined}>
       <div className="row spread">
         <strong className="job-text">{job ? progressText(job, count) : 'Starting…'}</strong>
         {active && (
