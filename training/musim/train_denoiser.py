@@ -60,7 +60,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--name")
     ap.add_argument("--steps", type=int, default=20000)
     ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=5e-4)
+    ap.add_argument("--lr", type=float, default=6e-4)
     ap.add_argument("--min-lr-ratio", type=float, default=0.1)
     ap.add_argument("--warmup", type=int, default=200)
     ap.add_argument("--weight-decay", type=float, default=0.01)
@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("no train latents with conditions")
 
     cfg = PRESETS[args.config].denoiser
-    model = Denoiser(cfg)
+    model = Denoiser(cfg).to(memory_format=torch.channels_last)   # oneDNN's fast layout (bf16 on AMX: ~3x)
     ema = copy.deepcopy(model).eval()
     for p in ema.parameters():
         p.requires_grad_(False)
@@ -284,6 +284,7 @@ def main(argv: list[str] | None = None) -> None:
         rng = np.random.default_rng([args.seed, step])
         x0, eps, t, cond, mask = make_batch(train, train_index, conds, args, rng, torch.Generator().manual_seed(int(rng.integers(2 ** 62))))
         xt, tgt = add_noise(x0, eps, t, abar), target(x0, eps, t, abar, args.prediction)
+        xt = xt.contiguous(memory_format=torch.channels_last)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             pred = model(xt, t.float(), cond, mask)
         loss = F.mse_loss(pred.float(), tgt)
