@@ -66,8 +66,9 @@ describe('the Generate page makes pictures from music in a browser', { timeout: 
   before(async () => {
     stack = await startStack({ apiEnv: { MUSE_MUSIM_BUNDLE: BUNDLE } });
     libraryId = (await stack.graphql<{ createLibrary: { id: string } }>('mutation { createLibrary(name: "Artwork") { id } }')).createLibrary.id;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ baseURL: stack.webUrl, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    // a synthetic microphone (a beep) that needs no permission prompt
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] });
+    context = await browser.newContext({ baseURL: stack.webUrl, viewport: { width: 1280, height: 900 }, acceptDownloads: true, permissions: ['microphone'] });
     await context.addInitScript((key) => {
       if (window.location.protocol.startsWith('http')) window.localStorage.setItem('muse.apiKey', key);
     }, stack.apiKey);
@@ -150,6 +151,40 @@ describe('the Generate page makes pictures from music in a browser', { timeout: 
     await musim.locator('fieldset[data-slot="guide"][data-filled="true"] img').waitFor(WAIT);
     await musim.getByText(/is the guide image; choose the music/).waitFor(WAIT);
     assert.equal(await other.getByRole('tab', { name: 'Music → image' }).getAttribute('aria-selected'), 'true');
+    await other.close();
+  });
+
+  test('a clip recorded from the microphone, then a track picked from the library, each become a picture', async () => {
+    const other = await context.newPage();
+    await other.goto('/generate?make=image');
+    const musim = other.locator(MUSIM);
+    const music = musim.locator('fieldset[data-slot="music"]');
+    await music.getByRole('tab', { name: 'Record' }).click();
+    await music.getByRole('button', { name: 'Record a clip' }).click();
+    await other.waitForFunction((scope) => {
+      const text = document.querySelector(`${scope} [aria-label="Recorded time"]`)?.textContent ?? '';
+      return Number.parseFloat(text) >= 1.2;
+    }, MUSIM, WAIT);
+    await music.getByRole('button', { name: 'Stop recording' }).click();
+    await musim.locator('fieldset[data-slot="music"][data-filled="true"]').getByText(/^recording-.*\.wav$/).waitFor(WAIT);
+    await musim.getByText('Diffusion and seed').click();
+    await musim.getByLabel('Steps', { exact: true }).fill('2');
+    await musim.getByRole('button', { name: 'Generate a picture' }).click();
+    await musim.locator('section[aria-label="Generation"][data-status="SUCCEEDED"]').waitFor(WAIT);
+    const recordedId = await shownPicture(musim);
+    const recorded = (await generationOf(recordedId)).sources.find((s) => s.role === 'AUDIO')?.asset?.id;
+    assert.ok(recorded, 'the recording is stored as the picture\'s AUDIO source');
+
+    await music.getByRole('button', { name: 'Replace' }).click();
+    await music.getByRole('tab', { name: 'From the library' }).click();
+    await music.locator(`button.pick[data-asset-id="${recorded}"]`).click();
+    await musim.locator('fieldset[data-slot="music"][data-filled="true"]').waitFor(WAIT);
+    const firstJob = await musim.locator('section[aria-label="Generation"]').getAttribute('data-job-id');
+    await musim.getByRole('button', { name: 'Generate a picture' }).click();
+    await musim.locator(`section[aria-label="Generation"][data-status="SUCCEEDED"]:not([data-job-id="${firstJob}"])`).waitFor(WAIT);
+    const pickedId = await shownPicture(musim);
+    assert.notEqual(pickedId, recordedId);
+    assert.equal((await generationOf(pickedId)).sources.find((s) => s.role === 'AUDIO')?.asset?.id, recorded, 'the library track is the source, not a new upload');
     await other.close();
   });
 
