@@ -187,3 +187,12 @@ test('without an engine, generateImage is SERVICE_UNAVAILABLE and says how to ge
     removeDir(dataDir);
   }
 });
+
+test("myGenerations lists the calling key's pictures with its music, newest first; other keys' stay out", { skip }, async () => {
+  const [mine] = await succeeded((await started({ audioAssetId, steps: 2, seed: 501 }, {}, otherKey)).id);
+  const r = await gql(server.url, '{ myGenerations(first: 5) { id kind source generation { engine } } }', {}, { key: otherKey });
+  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+  assert.deepEqual(r.data.myGenerations[0], { id: mine, kind: 'IMAGE', source: 'GENERATED', generation: { engine: 'musim' } });
+  const writers = await gql(server.url, '{ myGenerations(first: 100) { id } }', {}, { key: writeKey });
+  assert.ok(writers.data.myGenerations.length > 0 && writers.data.myGenerations.every((a: any) => a.id !== mine), "another key's history");
+});

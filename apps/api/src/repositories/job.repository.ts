@@ -50,8 +50,8 @@ export class JobRepository {
   }
 
   /** A key's finished jobs of one type, newest first (its history). */
-  succeededByKey(type: string, apiKeyId: string, take: number): Promise<Job[]> {
-    return this.prisma.job.findMany({ where: { type, apiKeyId, status: 'SUCCEEDED' }, orderBy: { createdAt: 'desc' }, take });
+  succeededByKey(types: string[], apiKeyId: string, take: number): Promise<Job[]> {
+    return this.prisma.job.findMany({ where: { type: { in: types }, apiKeyId, status: 'SUCCEEDED' }, orderBy: { createdAt: 'desc' }, take });
   }
 
   async findById(id: string): Promise<Job | null> {

@@ -12,6 +12,7 @@ import { BadUserInputException, ForbiddenException, NotFoundException, PayloadTo
 import { requireCount } from './count-limit.util.js';
 import { GenerationInputs, latestWins, MAX_SEED, seedAndTitle, sha256Hex, type Progress, type UploadedFile } from './generation-inputs.js';
 import { MIDI_EXT, type AssetService } from './asset.service.js';
+import { GENERATE_IMAGE_JOB } from './image-generation.service.js';
 import type { IngestService } from './ingest.service.js';
 import type { JobService } from './job.service.js';
 
@@ -166,13 +167,13 @@ export class GenerationService {
   }
 
   /**
-   * The calling key's past generations, newest first: the results of its SUCCEEDED generateMusic jobs (a piece
-   * two keys made alike is in both histories; a deleted one in neither).
+   * The calling key's past generations, newest first: the results of its SUCCEEDED generateMusic and
+   * generateImage jobs (a result two keys made alike is in both histories; a deleted one in neither).
    */
   async pastForKey(apiKeyId: string | null, first: number): Promise<AssetRow[]> {
     if (!apiKeyId) throw new UnauthenticatedException('myGenerations lists the calling key\'s generations: send an API key');
     requireCount('first', first, MAX_PAST_GENERATIONS);
-    const jobs = await this.deps.jobs.succeededByKey(GENERATE_MUSIC_JOB, apiKeyId, first);
+    const jobs = await this.deps.jobs.succeededByKey([GENERATE_MUSIC_JOB, GENERATE_IMAGE_JOB], apiKeyId, first);
     const ids = [...new Set(jobs.flatMap((job) => (job.result as Partial<GenerateMusicResult> | null)?.assetIds ?? []))];
     return (await this.deps.assets.findManyByIds(ids)).slice(0, first);
   }

@@ -148,8 +148,8 @@ export class JobService {
   }
 
   /** The key's SUCCEEDED jobs of this type, newest first. */
-  succeededByKey(type: string, apiKeyId: string, take: number): Promise<Job[]> {
-    return this.jobs.succeededByKey(type, apiKeyId, take);
+  succeededByKey(types: string[], apiKeyId: string, take: number): Promise<Job[]> {
+    return this.jobs.succeededByKey(types, apiKeyId, take);
   }
 
   get runnerKind() {

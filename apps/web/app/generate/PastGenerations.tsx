@@ -1,5 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
+import Link from 'next/link';
 import ErrorNote from '@/components/ErrorNote';
 import Loading from '@/components/Loading';
 import Empty from '@/components/Empty';
@@ -7,6 +8,7 @@ import GeneratedPiece, { type GeneratedAsset } from './GeneratedPiece';
 import type { Library } from '@/lib/types';
 import { useQuery } from '@/lib/hooks';
 import { GENERATIONS } from '@/lib/operations';
+import { assetTitle } from '@/lib/format';
 import type { GenerationsQuery } from '@/lib/generated/graphql';
 
 const PAGE = 5;
@@ -22,7 +24,7 @@ interface Props {
   onSameSeed: (asset: GeneratedAsset) => void;
 }
 
-/** The key's own generated music, newest first. */
+/** The key's own generated music and pictures, newest first. */
 export default function PastGenerations({ refreshKey, libraries, onContinue, onSameSeed }: Props) {
   const [first, setFirst] = useState(PAGE);
   const { data, error, loading, reload } = useQuery<GenerationsQuery>(GENERATIONS, { first });
@@ -39,14 +41,16 @@ export default function PastGenerations({ refreshKey, libraries, onContinue, onS
         {data && <span className="muted small">{more ? `your latest ${pieces.length}` : `${pieces.length} by this key`}</span>}
       </div>
       {error?.code === 'UNAUTHENTICATED'
-        ? <Empty>Set an API key (top right) to see the music you generated with it.</Empty>
+        ? <Empty>Set an API key (top right) to see what you generated with it.</Empty>
         : <ErrorNote error={error} />}
       {loading && !data && <Loading label="Reading past generations…" />}
-      {data && pieces.length === 0 && <Empty>Nothing generated yet. Music you generate is kept here, newest first.</Empty>}
+      {data && pieces.length === 0 && <Empty>Nothing generated yet. Music and pictures you generate are kept here, newest first.</Empty>}
       <ol className="piece-list" aria-label="Past generations">
         {pieces.map((asset) => (
           <li key={asset.id}>
-            <GeneratedPiece asset={asset} libraries={libraries} onContinue={onContinue} onSameSeed={onSameSeed} notesOpen={false} />
+            {asset.kind === 'IMAGE'
+              ? <PastPicture asset={asset} />
+              : <GeneratedPiece asset={asset} libraries={libraries} onContinue={onContinue} onSameSeed={onSameSeed} notesOpen={false} />}
           </li>
         ))}
       </ol>
@@ -56,5 +60,20 @@ export default function PastGenerations({ refreshKey, libraries, onContinue, onS
         </button>
       )}
     </section>
+  );
+}
+
+/** A picture made on the other tab: its thumbnail and a link to its page (where it can be saved or used as a guide). */
+function PastPicture({ asset }: { asset: GeneratedAsset }) {
+  return (
+    <figure className="row" style={{ margin: 0, gap: '0.75rem', alignItems: 'center' }}>
+      <Link href={`/assets/${asset.id}`}>
+        <img src={asset.url} alt={assetTitle(asset)} width={96} height={96} style={{ objectFit: 'cover' }} />
+      </Link>
+      <figcaption className="stack small">
+        <Link href={`/assets/${asset.id}`}>{assetTitle(asset)}</Link>
+        {asset.generation && <span className="muted">picture · seed {asset.generation.seed}</span>}
+      </figcaption>
+    </figure>
   );
 }

@@ -52,7 +52,7 @@ export class GenerationResolver {
 
   @Authorized('read')
   @Query(() => [Asset], {
-    description: "The calling key's generated music, newest first (the results of its finished generateMusic jobs, at most 100); needs an API key",
+    description: "The calling key's generated music and pictures, newest first (the results of its finished generateMusic and generateImage jobs, at most 100); needs an API key",
     complexity: ({ args, childComplexity }) => ((args.first as number | undefined) ?? 20) * (childComplexity + 1),
   })
   async myGenerations(@Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() ctx: ApiContext): Promise<Asset[]> {

@@ -10,9 +10,9 @@ export class FakeJobRepository {
   readonly writes: { id: string; write: string }[] = [];
   private clock = Date.UTC(2025, 0, 1);
 
-  async succeededByKey(type: string, apiKeyId: string, take: number): Promise<Job[]> {
+  async succeededByKey(types: string[], apiKeyId: string, take: number): Promise<Job[]> {
     return [...this.jobs.values()]
-      .filter((j) => j.type === type && j.apiKeyId === apiKeyId && j.status === 'SUCCEEDED')
+      .filter((j) => types.includes(j.type) && j.apiKeyId === apiKeyId && j.status === 'SUCCEEDED')
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
       .slice(0, take);
   }
