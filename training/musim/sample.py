@@ -112,11 +112,24 @@ def main(argv: list[str] | None = None) -> None:
     report = {"bundle": str(bundle), "split": args.split, "items": n, "steps": args.steps, "guidance": args.guidance,
               "seed": args.seed, "sampler": "DDIM eta 0, numpy over denoiser.onnx", "secondsPerImage": round(per_image, 3),
               "generated": retrieval(gen_emb), "truePair": retrieval(true_emb),
+              "randomPairAgreement": round(float((np.roll(true_emb, 1, axis=0) * clips_n).sum(1).mean()), 4),
               "chance": {"r1": round(1 / n, 4), "r10": round(min(1.0, 10 / n), 4)},
-              "note": "own-clip rank among the same items' clips, MuVis image tower; agreement = mean cosine with the own clip"}
+              "note": "own-clip rank among the same items' clips, MuVis image tower; agreement = mean cosine with the own clip "
+                      "(randomPairAgreement: another item's true image with the clip)"}
     write_json_atomic(out / "report.json", report)
 
+    # the autoencoder alone: true | encode -> decode, for the first corpus items of the split
+    enc = cpu_session(bundle / manifest["autoencoder"]["encoder"], args.threads)
     k = min(args.sheet, n)
+    trues = np.stack([np.asarray(Image.open(it.image).convert("RGB"), np.float32).transpose(2, 0, 1) / 127.5 - 1 for it in items[:k]])
+    recon = dec.run(None, {"latent": enc.run(None, {"image": trues})[0]})[0]
+    rsheet = Image.new("RGB", (256 * 4, 256 * ((k + 1) // 2)), "white")
+    for i in range(k):
+        row, col = divmod(i, 2)
+        rsheet.paste(to_pil(trues[i]), (col * 512, row * 256))
+        rsheet.paste(to_pil(recon[i]), (col * 512 + 256, row * 256))
+    rsheet.save(out / "reconstructions.png")
+
     sheet = Image.new("RGB", (256 * 4, 256 * ((k + 1) // 2)), "white")
     for i in range(k):
         row, col = divmod(i, 2)
