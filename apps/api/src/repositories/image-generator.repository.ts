@@ -1,9 +1,7 @@
-import { isAbsolute, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { MuvisBundle } from '@muse/embeddings';
 import type { MusimBundle, MusimRequestCheck, SamplerName } from '@muse/generation';
-import { ServiceUnavailableException } from '../errors/app.exception.js';
-import { engineUnavailable } from './engine-unavailable.util.js';
+import { EngineLoader, engineModule, namedBundleDir, pinnedEncoderOf } from './engine-loader.js';
 import type { GeneratorIdentity } from './music-generator.repository.js';
 import type { PinnedEncoders } from './pinned-encoders.js';
 
@@ -12,8 +10,6 @@ interface Loaded {
   encoder: MuvisBundle;
   identity: ImageGeneratorIdentity;
 }
-
-type GenerationModule = typeof import('@muse/generation');
 
 /** What makes a picture, as the generations table records it. */
 export interface ImageGeneratorIdentity extends Omit<GeneratorIdentity, 'engine' | 'defaults'> {
@@ -87,55 +83,27 @@ export interface MusimGeneratorOptions {
   encoders: PinnedEncoders;
 }
 
-/**
- * The MusIm engine of @muse/generation: the bundle and its pinned MuVis encoder, loaded on first use
- * and kept (a failed load is not kept, so a bundle installed later is found by the next request).
- * The package itself is imported on first use too.
- */
+/** The MusIm engine of @muse/generation: the bundle and its pinned MuVis encoder, loaded on first use and kept. */
 export class MusimGenerator implements ImageGenerator {
-  private module?: Promise<GenerationModule>;
-  private loading?: Promise<Loaded>;
-  private closed = false;
+  private readonly engine: EngineLoader<Loaded>;
 
   constructor(
     private readonly options: MusimGeneratorOptions,
     private readonly logger: Logger,
-  ) {}
-
-  private engineModule(): Promise<GenerationModule> {
-    this.module ??= import('@muse/generation');
-    return this.module;
+  ) {
+    this.engine = new EngineLoader(() => this.open(), { what: 'image generation', reasons: UNAVAILABLE_REASONS, howToGetABundle: HOW_TO_GET_A_BUNDLE }, logger);
   }
 
   async identity(): Promise<ImageGeneratorIdentity> {
-    return (await this.load()).identity;
-  }
-
-  private load(): Promise<Loaded> {
-    if (this.closed) return Promise.reject(new ServiceUnavailableException('image generation is shutting down'));
-    this.loading ??= this.open().catch((err: unknown) => {
-      this.loading = undefined;
-      const unavailable = engineUnavailable(err, 'image generation', UNAVAILABLE_REASONS, HOW_TO_GET_A_BUNDLE);
-      this.logger.warn({ err, reason: unavailable.details?.reason }, 'image generator unavailable');
-      throw unavailable;
-    });
-    return this.loading;
+    return (await this.engine.get()).identity;
   }
 
   private async open(): Promise<Loaded> {
-    const g = await this.engineModule();
+    const g = await engineModule();
     const started = performance.now();
-    const named = this.options.bundle;
-    const isPath = named !== undefined && (isAbsolute(named) || named.includes('/') || named.includes('\\') || named.startsWith('.'));
-    const dir = isPath ? resolve(named) : await g.resolveMusimBundleDir(this.options.modelsDir, named);
+    const dir = await namedBundleDir(this.options.bundle, this.options.modelsDir, () => g.resolveMusimBundleDir(this.options.modelsDir));
     const bundle = await g.loadMusimBundle(dir, { intraOpThreads: this.options.threads });
-    let encoder: MuvisBundle;
-    try {
-      encoder = await this.options.encoders.get(bundle.manifest.encoder);
-    } catch (err) {
-      await bundle.close();
-      throw err;
-    }
+    const encoder = await pinnedEncoderOf(bundle, this.options.encoders);
     const pin = bundle.manifest.encoder;
     const identity: ImageGeneratorIdentity = {
       engine: 'musim',
@@ -148,26 +116,21 @@ export class MusimGenerator implements ImageGenerator {
   }
 
   async checkRequest(request: MusimRequestCheck): Promise<void> {
-    (await this.engineModule()).checkMusimRequest(request);
+    (await engineModule()).checkMusimRequest(request);
   }
 
   async condition(audio: Uint8Array): Promise<Float32Array> {
-    const [{ encoder }, g] = await Promise.all([this.load(), this.engineModule()]);
+    const [{ encoder }, g] = await Promise.all([this.engine.get(), engineModule()]);
     return g.embedMusicCondition(encoder, audio);
   }
 
   async generate(request: PictureRequest, hooks: { onProgress(progress: PictureProgress): void; signal: AbortSignal }): Promise<GeneratedPicture[]> {
-    const [{ bundle }, g] = await Promise.all([this.load(), this.engineModule()]);
+    const [{ bundle }, g] = await Promise.all([this.engine.get(), engineModule()]);
     const images = await g.generateMusim(bundle, request, { onProgress: (p) => hooks.onProgress(p), signal: hooks.signal });
     return images.map((i) => ({ seed: i.seed, png: i.png, width: i.width, height: i.height, denoiserCalls: i.stats.denoiserCalls, wallMs: i.stats.wallMs }));
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    const loading = this.loading;
-    this.loading = undefined;
-    const loaded = await loading?.catch(() => undefined);
-    // the encoder is the shared PinnedEncoders' to close
-    await loaded?.bundle.close();
+  close(): Promise<void> {
+    return this.engine.close();
   }
 }

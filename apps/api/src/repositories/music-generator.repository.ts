@@ -1,12 +1,8 @@
-import { isAbsolute, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { AudioTranscriber, ImagicBundle, MusicControls } from '@muse/generation';
 import type { MuvisBundle } from '@muse/embeddings';
-import { ServiceUnavailableException } from '../errors/app.exception.js';
-import { engineUnavailable } from './engine-unavailable.util.js';
+import { EngineLoader, engineModule, namedBundleDir, pinnedEncoderOf } from './engine-loader.js';
 import type { PinnedEncoders } from './pinned-encoders.js';
-
-type GenerationModule = typeof import('@muse/generation');
 
 /** What a generation is made with, as the generations table records it. */
 export interface GeneratorIdentity {
@@ -121,50 +117,27 @@ interface Loaded {
  * that never generates does not load it.
  */
 export class ImagicGenerator implements MusicGenerator {
-  private module?: Promise<GenerationModule>;
-  private loading?: Promise<Loaded>;
+  private readonly engine: EngineLoader<Loaded>;
   private transcriber?: AudioTranscriber;
   private transcribeProgress: ((fraction: number) => void) | null = null;
-  private closed = false;
 
   constructor(
     private readonly options: ImagicGeneratorOptions,
     private readonly logger: Logger,
-  ) {}
-
-  private engineModule(): Promise<GenerationModule> {
-    this.module ??= import('@muse/generation');
-    return this.module;
+  ) {
+    this.engine = new EngineLoader(() => this.open(), { what: 'music generation', reasons: UNAVAILABLE_REASONS, howToGetABundle: HOW_TO_GET_A_BUNDLE }, logger);
   }
 
   async identity(): Promise<GeneratorIdentity> {
-    return (await this.load()).identity;
-  }
-
-  /** Loads once; a failed load is not kept, so a bundle installed later is found by the next request. */
-  private load(): Promise<Loaded> {
-    if (this.closed) return Promise.reject(new ServiceUnavailableException('music generation is shutting down'));
-    this.loading ??= this.open().catch((err: unknown) => {
-      this.loading = undefined;
-      const unavailable = engineUnavailable(err, 'music generation', UNAVAILABLE_REASONS, HOW_TO_GET_A_BUNDLE);
-      this.logger.warn({ err, reason: unavailable.details?.reason }, 'music generator unavailable');
-      throw unavailable;
-    });
-    return this.loading;
+    return (await this.engine.get()).identity;
   }
 
   private async open(): Promise<Loaded> {
-    const g = await this.engineModule();
+    const g = await engineModule();
     const started = performance.now();
-    const dir = await this.bundleDir(g);
+    const dir = await namedBundleDir(this.options.bundle, this.options.modelsDir, () => g.resolveImagicBundleDir(this.options.modelsDir));
     const bundle = await g.loadImagicBundle(dir, { intraOpThreads: this.options.threads });
-    let encoder: MuvisBundle;
-    try {
-      encoder = await this.options.encoders.get(bundle.manifest.encoder);
-    } catch (err) {
-      await bundle.close();
-      throw err;
-    }
+    const encoder = await pinnedEncoderOf(bundle, this.options.encoders);
     const pin = bundle.manifest.encoder;
     const identity: GeneratorIdentity = {
       engine: 'imagic',
@@ -176,21 +149,14 @@ export class ImagicGenerator implements MusicGenerator {
     return { bundle, encoder, identity };
   }
 
-  private bundleDir(g: GenerationModule): Promise<string> {
-    const named = this.options.bundle;
-    if (!named) return g.resolveImagicBundleDir(this.options.modelsDir);
-    const isPath = isAbsolute(named) || named.includes('/') || named.includes('\\') || named.startsWith('.');
-    return Promise.resolve(isPath ? resolve(named) : join(this.options.modelsDir, named));
-  }
-
   async checkRequest(request: SamplingRequest): Promise<void> {
-    const g = await this.engineModule();
+    const g = await engineModule();
     g.forcedPrefix(request.controls);
     g.checkSamplingSettings(request);
   }
 
   async checkMidiPrompt(midi: Uint8Array, controls: MusicControls): Promise<MidiPromptFacts> {
-    const g = await this.engineModule();
+    const g = await engineModule();
     const prepared = g.midiPrompt(midi);
     g.promptPrefix(prepared, controls);
     const { bpm, meter } = prepared.attributes;
@@ -198,12 +164,12 @@ export class ImagicGenerator implements MusicGenerator {
   }
 
   async condition(image: Uint8Array, guide?: { audio: Uint8Array; weight: number }): Promise<Float32Array> {
-    const [{ encoder }, g] = await Promise.all([this.load(), this.engineModule()]);
+    const [{ encoder }, g] = await Promise.all([this.engine.get(), engineModule()]);
     return g.embedCondition(encoder, { image, reference: guide?.audio, referenceWeight: guide?.weight });
   }
 
   async transcribe(audio: Uint8Array, onProgress: (fraction: number) => void): Promise<Uint8Array> {
-    const g = await this.engineModule();
+    const g = await engineModule();
     // one transcriber (its model loaded once) for the process; jobs run one at a time per runner
     this.transcriber ??= g.createBasicPitchTranscriber({
       maxSeconds: this.options.maxPromptSeconds,
@@ -218,7 +184,7 @@ export class ImagicGenerator implements MusicGenerator {
   }
 
   async generate(request: PieceRequest, hooks: { onProgress(progress: PieceProgress): void; signal: AbortSignal }): Promise<GeneratedPiece[]> {
-    const [{ bundle }, g] = await Promise.all([this.load(), this.engineModule()]);
+    const [{ bundle }, g] = await Promise.all([this.engine.get(), engineModule()]);
     const pieces = await g.generateImagic(
       bundle.decoder,
       {
@@ -241,17 +207,13 @@ export class ImagicGenerator implements MusicGenerator {
   }
 
   async render(midi: Uint8Array, loop: boolean): Promise<{ wav: Uint8Array; seconds: number }> {
-    const g = await this.engineModule();
+    const g = await engineModule();
     const audio = await g.renderMidi(midi, { loop });
     return { wav: audio.wav, seconds: audio.seconds };
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    const loading = this.loading;
-    this.loading = undefined;
-    const loaded = await loading?.catch(() => undefined);
-    // the encoder is the shared PinnedEncoders' to close
-    await loaded?.bundle.close();
+  close(): Promise<void> {
+    return this.engine.close();
   }
+
 }

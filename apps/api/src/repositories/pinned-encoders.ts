@@ -1,5 +1,6 @@
 import type { MuvisBundle } from '@muse/embeddings';
 import type { EncoderPin } from '@muse/generation';
+import { engineModule } from './engine-loader.js';
 
 /**
  * The MuVis bundles the generators pin, each opened once per process however many generators pin it
@@ -17,7 +18,7 @@ export class PinnedEncoders {
 
   async get(pin: EncoderPin): Promise<MuvisBundle> {
     if (this.closed) throw new Error('the pinned encoders are closed');
-    const g = await import('@muse/generation');
+    const g = await engineModule();
     const dir = g.pinnedEncoderDir(pin, this.modelsDir);
     const key = `${dir}\n${Object.entries(pin.files).sort().map(([file, sha]) => `${file}:${sha}`).join(',')}`;
     let encoder = this.opened.get(key);
