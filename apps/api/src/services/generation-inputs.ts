@@ -3,6 +3,10 @@ import type { Logger } from 'pino';
 import type { AssetKind } from '../generated/prisma/enums.js';
 import type { AssetRepository, AssetRow } from '../repositories/asset.repository.js';
 import type { MediaStore } from '../repositories/media-store.js';
+import type { LibraryRepository } from '../repositories/library.repository.js';
+import type { GenerationLimits } from '../config/config.js';
+import type { AdmissionLimits } from '../repositories/job.repository.js';
+import type { JobService } from './job.service.js';
 import { BadUserInputException, NotFoundException } from '../errors/app.exception.js';
 import type { AssetService } from './asset.service.js';
 import type { IngestService } from './ingest.service.js';
@@ -20,6 +24,9 @@ export type Progress = (fraction: number, message?: string, preview?: string) =>
 
 export interface GenerationInputsDeps {
   assets: AssetRepository;
+  libraries: LibraryRepository;
+  jobs: JobService;
+  limits: GenerationLimits;
   media: MediaStore;
   ingest: IngestService;
   assetService: AssetService;
@@ -33,6 +40,19 @@ export interface GenerationInputsDeps {
  */
 export class GenerationInputs {
   constructor(private readonly deps: GenerationInputsDeps) {}
+
+  /**
+   * What is left to check before a generation job is queued: the library it saves to, the engine
+   * (SERVICE_UNAVAILABLE now rather than a job that fails), the key's and the server's job limits for
+   * its type. Returns the limits, which the enqueue checks again atomically.
+   */
+  async admit(jobType: string, apiKeyId: string, libraryId: string | undefined, engineIdentity: () => Promise<unknown>): Promise<AdmissionLimits> {
+    if (libraryId && !(await this.deps.libraries.findById(libraryId))) throw new NotFoundException(`library ${libraryId} does not exist`);
+    await engineIdentity();
+    const admission = { maxActivePerKey: this.deps.limits.maxActivePerKey, maxActive: this.deps.limits.maxQueue };
+    await this.deps.jobs.checkAdmission(jobType, apiKeyId, admission);
+    return admission;
+  }
 
   /** A stored source: NOT_FOUND when it does not exist, BAD_USER_INPUT when it is of the other kind. */
   async sourceAsset(id: string, kind: AssetKind, field: string): Promise<AssetRow> {

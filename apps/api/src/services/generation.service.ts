@@ -8,7 +8,7 @@ import type { Job } from '../repositories/job.repository.js';
 import type { LibraryRepository } from '../repositories/library.repository.js';
 import type { MediaStore } from '../repositories/media-store.js';
 import type { GeneratedPiece, GeneratorIdentity, MusicGenerator } from '../repositories/music-generator.repository.js';
-import { BadUserInputException, ForbiddenException, NotFoundException, PayloadTooLargeException, UnauthenticatedException } from '../errors/app.exception.js';
+import { BadUserInputException, ForbiddenException, PayloadTooLargeException, UnauthenticatedException } from '../errors/app.exception.js';
 import { requireCount } from './count-limit.util.js';
 import { GenerationInputs, latestWins, MAX_SEED, seedAndTitle, sha256Hex, type Progress, type UploadedFile } from './generation-inputs.js';
 import { MIDI_EXT, type AssetService } from './asset.service.js';
@@ -118,14 +118,11 @@ export class GenerationService {
 
   /** Checks a request, stores its uploads and queues a GENERATE_MUSIC job. */
   async start(r: GenerateMusicRequest): Promise<Job> {
-    const { generator, jobs, limits } = this.deps;
+    const { generator, jobs } = this.deps;
     if (!r.apiKeyId) throw new ForbiddenException('generating music needs an API key with the "write" scope');
     const plan = this.checkParameters(r);
     await generator.checkRequest(plan);
-    if (r.libraryId && !(await this.deps.libraries.findById(r.libraryId))) throw new NotFoundException(`library ${r.libraryId} does not exist`);
-    await generator.identity(); // SERVICE_UNAVAILABLE now rather than a job that fails
-    const admission = { maxActivePerKey: limits.maxActivePerKey, maxActive: limits.maxQueue };
-    await jobs.checkAdmission(GENERATE_MUSIC_JOB, r.apiKeyId, admission);
+    const admission = await this.inputs.admit(GENERATE_MUSIC_JOB, r.apiKeyId, r.libraryId, () => generator.identity());
 
     // stored sources are checked before any upload is stored
     const imageAsset = r.imageAssetId ? await this.inputs.sourceAsset(r.imageAssetId, 'IMAGE', 'imageAssetId') : null;

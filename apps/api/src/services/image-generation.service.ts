@@ -8,7 +8,7 @@ import type { ImageGenerator, ImageGeneratorIdentity, GeneratedPicture } from '.
 import type { Job } from '../repositories/job.repository.js';
 import type { LibraryRepository } from '../repositories/library.repository.js';
 import type { MediaStore } from '../repositories/media-store.js';
-import { BadUserInputException, ForbiddenException, NotFoundException } from '../errors/app.exception.js';
+import { BadUserInputException, ForbiddenException } from '../errors/app.exception.js';
 import type { AssetService } from './asset.service.js';
 import { GenerationInputs, latestWins, MAX_SEED, seedAndTitle, type Progress, type UploadedFile } from './generation-inputs.js';
 import type { IngestService } from './ingest.service.js';
@@ -112,10 +112,7 @@ export class ImageGenerationService {
       seed, count, steps: r.steps, sampler, guidanceScale: r.guidanceScale, upscale: r.upscale,
       ...(guided && { guide: { strength: r.strength } }),
     });
-    if (r.libraryId && !(await this.deps.libraries.findById(r.libraryId))) throw new NotFoundException(`library ${r.libraryId} does not exist`);
-    await generator.identity(); // SERVICE_UNAVAILABLE now rather than a job that fails
-    const admission = { maxActivePerKey: limits.maxActivePerKey, maxActive: limits.maxQueue };
-    await jobs.checkAdmission(GENERATE_IMAGE_JOB, r.apiKeyId, admission);
+    const admission = await this.inputs.admit(GENERATE_IMAGE_JOB, r.apiKeyId, r.libraryId, () => generator.identity());
 
     // stored sources are checked before any upload is stored
     const audioAsset = r.audioAssetId ? await this.inputs.sourceAsset(r.audioAssetId, 'AUDIO', 'audioAssetId') : null;
