@@ -24,6 +24,12 @@ export function assetTitle(asset: Pick<Asset, 'title' | 'kind' | 'id'>): string 
   return asset.title?.trim() || `${asset.kind === 'AUDIO' ? 'Track' : 'Image'} ${asset.id.slice(0, 8)}`;
 }
 
+/** A file name (without extension) for a generated result's downloads: its title in plain characters and its seed. */
+export function downloadStem(asset: Pick<Asset, 'title' | 'kind' | 'id'> & { generation: { seed: number } | null }, fallback: string): string {
+  const title = assetTitle(asset).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || fallback;
+  return asset.generation ? `${title}-seed-${asset.generation.seed}` : title;
+}
+
 export function otherKind(kind: Asset['kind']): Asset['kind'] {
   return kind === 'AUDIO' ? 'IMAGE' : 'AUDIO';
 }

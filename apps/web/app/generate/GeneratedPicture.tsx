@@ -1,14 +1,9 @@
 'use client';
-import { useState } from 'react';
 import Link from 'next/link';
-import ErrorNote from '@/components/ErrorNote';
-import { graphql } from '@/lib/graphql';
-import { toApiError, type ApiError } from '@/lib/errors';
-import { ADD_TO_LIBRARY } from '@/lib/operations';
-import { assetTitle, mediaSrc } from '@/lib/format';
-import type { AddToLibraryMutation } from '@/lib/generated/graphql';
+import { assetTitle, downloadStem, mediaSrc } from '@/lib/format';
 import type { Library } from '@/lib/types';
 import type { GeneratedAsset } from './GeneratedPiece';
+import { SaveToLibraryControls, SaveToLibraryOutcome, useSaveToLibrary } from './SaveToLibrary';
 
 interface Props {
   asset: GeneratedAsset;
@@ -16,12 +11,6 @@ interface Props {
   libraries: Library[] | null;
   /** "Use as guide": the picture becomes the form's guide image */
   onUseAsGuide: (asset: GeneratedAsset) => void;
-}
-
-/** A file name for the download: the title in plain characters and the seed. */
-function fileStem(asset: GeneratedAsset): string {
-  const title = assetTitle(asset).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'picture';
-  return asset.generation ? `${title}-seed-${asset.generation.seed}` : title;
 }
 
 function parameterLine(asset: GeneratedAsset): string {
@@ -41,25 +30,8 @@ function parameterLine(asset: GeneratedAsset): string {
 
 /** One generated picture: the image, how it was made, PNG download, save to a library, use as guide. */
 export default function GeneratedPicture({ asset, libraries, onUseAsGuide }: Props) {
-  const [target, setTarget] = useState('');
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const library = useSaveToLibrary(asset.id);
   const title = assetTitle(asset);
-
-  const save = async () => {
-    if (!target) return;
-    setSaving(true);
-    setError(null);
-    try {
-      const { addAssetsToLibrary } = await graphql<AddToLibraryMutation>(ADD_TO_LIBRARY, { libraryId: target, assetIds: [asset.id] });
-      setSaved(`Saved to “${addAssetsToLibrary.name}”.`);
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setSaving(false);
-    }
-  };
 
   return (
     <article className="picture" data-generated-asset={asset.id} aria-label={title}>
@@ -72,20 +44,13 @@ export default function GeneratedPicture({ asset, libraries, onUseAsGuide }: Pro
         <p className="muted small" style={{ margin: 0 }}>{parameterLine(asset)}</p>
       </div>
       <div className="row piece-actions">
-        <a className="button small" href={mediaSrc(asset.url)} download={`${fileStem(asset)}.png`}>⬇ PNG</a>
+        <a className="button small" href={mediaSrc(asset.url)} download={`${downloadStem(asset, 'picture')}.png`}>⬇ PNG</a>
         <button type="button" className="small" onClick={() => onUseAsGuide(asset)} title="Start the next picture from this one">
           ↪ Use as guide
         </button>
       </div>
-      <span className="row" style={{ gap: '0.4rem' }}>
-        <select aria-label={`Library to save ${title} to`} value={target} onChange={(e) => setTarget(e.target.value)} disabled={!libraries?.length}>
-          <option value="">{libraries?.length ? 'Save to a library…' : 'No libraries yet'}</option>
-          {(libraries ?? []).map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
-        </select>
-        <button type="button" className="small" disabled={!target || saving} onClick={() => void save()}>{saving ? 'Saving…' : 'Save'}</button>
-      </span>
-      {saved && <p className="notice ok small" role="status">{saved}</p>}
-      <ErrorNote error={error} />
+      <SaveToLibraryControls library={library} title={title} libraries={libraries} buttonClassName="small" />
+      <SaveToLibraryOutcome library={library} />
     </article>
   );
 }

@@ -3,13 +3,10 @@ import { useState } from 'react';
 import Link from 'next/link';
 import AudioPlayer from '@/components/AudioPlayer';
 import PianoRoll from '@/components/PianoRoll';
-import ErrorNote from '@/components/ErrorNote';
-import { graphql } from '@/lib/graphql';
-import { toApiError, type ApiError } from '@/lib/errors';
-import { ADD_TO_LIBRARY } from '@/lib/operations';
-import { assetTitle, formatDuration, mediaSrc } from '@/lib/format';
-import type { AddToLibraryMutation, GeneratedAssetFieldsFragment } from '@/lib/generated/graphql';
+import { assetTitle, downloadStem, formatDuration, mediaSrc } from '@/lib/format';
+import type { GeneratedAssetFieldsFragment } from '@/lib/generated/graphql';
 import type { Library } from '@/lib/types';
+import { SaveToLibraryControls, SaveToLibraryOutcome, useSaveToLibrary } from './SaveToLibrary';
 
 export type GeneratedAsset = GeneratedAssetFieldsFragment;
 
@@ -23,12 +20,6 @@ interface Props {
   onSameSeed: (asset: GeneratedAsset) => void;
   /** whether the notes show at once (fresh results) or on request (the past generations list) */
   notesOpen: boolean;
-}
-
-/** A file name for downloads: the title in plain characters and the seed. */
-function fileStem(asset: GeneratedAsset): string {
-  const title = assetTitle(asset).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'music';
-  return asset.generation ? `${title}-seed-${asset.generation.seed}` : title;
 }
 
 function parameterLine(asset: GeneratedAsset): string {
@@ -52,28 +43,11 @@ export default function GeneratedPiece({ asset, libraries, onContinue, onSameSee
   const [position, setPosition] = useState(0);
   const [duration, setDuration] = useState<number | undefined>(asset.durationSeconds ?? undefined);
   const [showNotes, setShowNotes] = useState(notesOpen);
-  const [target, setTarget] = useState('');
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const library = useSaveToLibrary(asset.id);
   const title = assetTitle(asset);
   const midiUrl = asset.generation?.midiUrl ? mediaSrc(asset.generation.midiUrl) : null;
-  const stem = fileStem(asset);
+  const stem = downloadStem(asset, 'music');
   const when = new Date(asset.createdAt);
-
-  const save = async () => {
-    if (!target) return;
-    setSaving(true);
-    setError(null);
-    try {
-      const { addAssetsToLibrary } = await graphql<AddToLibraryMutation>(ADD_TO_LIBRARY, { libraryId: target, assetIds: [asset.id] });
-      setSaved(`Saved to “${addAssetsToLibrary.name}”.`);
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setSaving(false);
-    }
-  };
 
   return (
     <article className="piece" data-generated-asset={asset.id} aria-label={title}>
@@ -111,16 +85,9 @@ export default function GeneratedPiece({ asset, libraries, onContinue, onSameSee
         <button type="button" onClick={() => onSameSeed(asset)} disabled={!asset.generation} title="Fill the form with this piece's seed and settings">
           ⟲ Same seed again
         </button>
-        <span className="row" style={{ gap: '0.4rem' }}>
-          <select aria-label={`Library to save ${title} to`} value={target} onChange={(e) => setTarget(e.target.value)} disabled={!libraries?.length}>
-            <option value="">{libraries?.length ? 'Save to a library…' : 'No libraries yet'}</option>
-            {(libraries ?? []).map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
-          </select>
-          <button type="button" disabled={!target || saving} onClick={() => void save()}>{saving ? 'Saving…' : 'Save'}</button>
-        </span>
+        <SaveToLibraryControls library={library} title={title} libraries={libraries} />
       </div>
-      {saved && <p className="notice ok small" role="status">{saved}</p>}
-      <ErrorNote error={error} />
+      <SaveToLibraryOutcome library={library} />
     </article>
   );
 }

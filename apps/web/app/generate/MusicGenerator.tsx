@@ -1,16 +1,17 @@
 'use client';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import ErrorNote from '@/components/ErrorNote';
-import Progress from '@/components/Progress';
 import { useLibraries } from '@/components/FilterBar';
 import SourcePicker from './SourcePicker';
-import GenerationProgress from './GenerationProgress';
 import GeneratedPiece, { type GeneratedAsset } from './GeneratedPiece';
+import GenerationOutcome from './GenerationOutcome';
 import PastGenerations from './PastGenerations';
+import { CountChoice, EngineHeading, FieldProblem, FormNotes, NumberInput, ProblemSummary, SavingFields, SeedInput, SubmitRow } from './FormControls';
+import { useGeneratorForm, type Problem, type Setter } from './useGeneratorForm';
+import { useGenerationRun, useWebsocketUrl } from './useGenerationRun';
 import { graphql } from '@/lib/graphql';
-import { ApiError, toApiError } from '@/lib/errors';
-import { GENERATE_MUSIC, GENERATED_ASSET } from '@/lib/operations';
-import { browserWebsocketUrl, type SubscriptionAddress } from '@/lib/subscription';
+import { GENERATE_MUSIC } from '@/lib/operations';
+import type { SubscriptionAddress } from '@/lib/subscription';
 import {
   addInstrument,
   BOUNDS,
@@ -31,67 +32,14 @@ import {
   refusedField,
   STYLES,
   type MusicForm,
-  type Problem,
 } from '@/lib/musicRequest';
-import type { GeneratedAssetQuery, GenerateMusicMutation, GenerateMusicMutationVariables } from '@/lib/generated/graphql';
-
-type Setter = <K extends keyof MusicForm>(field: K, value: MusicForm[K]) => void;
-
-function randomSeed(): string {
-  const values = new Uint32Array(1);
-  crypto.getRandomValues(values);
-  return String(values[0] % (BOUNDS.seed.max + 1));
-}
-
-function FieldProblem({ problems, field }: { problems: Problem[]; field: keyof MusicForm }) {
-  const found = problems.filter((p) => p.field === field);
-  if (!found.length) return null;
-  return <span className="field-problem small" role="alert">{found.map((p) => p.message).join(' ')}</span>;
-}
-
-function NumberInput({ field, label, form, set, problems, step, min, max, placeholder, disabled, hint }: {
-  field: 'seconds' | 'tempo' | 'temperature' | 'topP' | 'guidanceScale' | 'guideWeight' | 'seed';
-  label: string;
-  form: MusicForm;
-  set: Setter;
-  problems: Problem[];
-  step: number | 'any';
-  min: number;
-  max: number;
-  placeholder?: string;
-  disabled?: boolean;
-  hint?: ReactNode;
-}) {
-  const hintId = `${field}-hint`;
-  return (
-    <label className="field">
-      {label}
-      <input
-        aria-label={label}
-        aria-describedby={hint ? hintId : undefined}
-        type="number"
-        inputMode="decimal"
-        step={step}
-        min={min}
-        max={max}
-        placeholder={placeholder}
-        disabled={disabled}
-        value={disabled ? '' : form[field]}
-        aria-invalid={problems.some((p) => p.field === field)}
-        onChange={(e) => set(field, e.target.value)}
-        style={{ width: '8rem' }}
-      />
-      {hint && <span id={hintId} className="muted small">{hint}</span>}
-      <FieldProblem problems={problems} field={field} />
-    </label>
-  );
-}
+import type { GenerateMusicMutation, GenerateMusicMutationVariables } from '@/lib/generated/graphql';
 
 function Choice({ field, label, form, set, options, disabled, free }: {
-  field: 'key' | 'mode' | 'meter' | 'style' | 'density' | 'libraryId';
+  field: 'key' | 'mode' | 'meter' | 'style' | 'density';
   label: string;
   form: MusicForm;
-  set: Setter;
+  set: Setter<MusicForm>;
   options: readonly (readonly [string, string])[];
   disabled?: boolean;
   /** the words of the empty choice */
@@ -108,7 +56,7 @@ function Choice({ field, label, form, set, options, disabled, free }: {
   );
 }
 
-function Instruments({ form, set, problems }: { form: MusicForm; set: Setter; problems: Problem[] }) {
+function Instruments({ form, set, problems }: { form: MusicForm; set: Setter<MusicForm>; problems: Problem<MusicForm>[] }) {
   const [draft, setDraft] = useState('');
   const chosen = new Set(form.instruments);
   const kit = form.instruments.find(isDrumKit);
@@ -173,42 +121,22 @@ function Instruments({ form, set, problems }: { form: MusicForm; set: Setter; pr
 
 /** The image → music form (Imagic), its job, its results and the past generations. */
 export default function MusicGenerator({ subscription }: { subscription: SubscriptionAddress | null }) {
-  const [form, setForm] = useState<MusicForm>(DEFAULT_FORM);
-  const [problems, setProblems] = useState<Problem[]>([]);
-  const [notes, setNotes] = useState<string[]>([]);
-  const [submitting, setSubmitting] = useState(false);
-  const [uploaded, setUploaded] = useState<number | null>(null);
-  const [startError, setStartError] = useState<ApiError | null>(null);
-  const [job, setJob] = useState<{ id: string; count: number } | null>(null);
-  const [results, setResults] = useState<GeneratedAsset[]>([]);
-  const [resultError, setResultError] = useState<ApiError | null>(null);
+  const musicForm = useGeneratorForm<MusicForm>(DEFAULT_FORM);
+  const { form, set, problems, notes, formTop, refill } = musicForm;
   const [refreshKey, setRefreshKey] = useState(0);
-  const [websocketUrl, setWebsocketUrl] = useState<string | null>(null);
-  const formTop = useRef<HTMLFormElement>(null);
+  const run = useGenerationRun({
+    formState: musicForm,
+    buildRequest: buildMusicRequest,
+    startJob: (variables: GenerateMusicMutationVariables, options) =>
+      graphql<GenerateMusicMutation>(GENERATE_MUSIC, variables, options).then((d) => d.generateMusic.id),
+    refusedField,
+    onSucceeded: () => setRefreshKey((k) => k + 1),
+  });
+  const { submitting, uploaded, startError, unavailable } = run;
+  const websocketUrl = useWebsocketUrl(subscription);
   const libraries = useLibraries();
   const libraryList = libraries.data?.libraries ?? null;
 
-  // a setting to fix inside a folded group unfolds it
-  useEffect(() => {
-    formTop.current?.querySelectorAll('details').forEach((fold) => {
-      if (fold.querySelector('[aria-invalid="true"], .field-problem')) fold.open = true;
-    });
-  }, [problems]);
-
-  // the page's host is known in the browser only
-  useEffect(() => setWebsocketUrl(browserWebsocketUrl(subscription, window.location.hostname)), [subscription]);
-
-  const set: Setter = useCallback((field, value) => {
-    setForm((current) => ({ ...current, [field]: value }));
-    setProblems((current) => current.filter((p) => p.field !== field));
-  }, []);
-
-  const refill = (next: MusicForm, words: string[]) => {
-    setForm(next);
-    setProblems([]);
-    setNotes(words);
-    formTop.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
-  };
   const onContinue = (asset: GeneratedAsset) =>
     refill(continueFrom(asset, form), [`“${asset.title ?? 'The piece'}” is the music to continue; press Generate for what comes next.`]);
   const onSameSeed = (asset: GeneratedAsset) => {
@@ -217,50 +145,7 @@ export default function MusicGenerator({ subscription }: { subscription: Subscri
     refill(restored.form, [`The form holds the seed (${asset.generation.seed}) and settings of “${asset.title ?? 'the piece'}”.`, ...restored.notes]);
   };
 
-  const onSucceeded = useCallback(async (assetIds: string[]) => {
-    setRefreshKey((k) => k + 1);
-    try {
-      const found = await Promise.all(assetIds.map((id) => graphql<GeneratedAssetQuery>(GENERATED_ASSET, { id }).then((d) => d.asset)));
-      setResults(found.filter((a): a is GeneratedAsset => !!a));
-    } catch (caught) {
-      setResultError(toApiError(caught));
-    }
-  }, []);
-
-  const submit = async () => {
-    const request = buildMusicRequest(form);
-    if (!request.ok) {
-      setProblems(request.problems);
-      return;
-    }
-    setProblems([]);
-    setNotes([]);
-    setStartError(null);
-    setResultError(null);
-    setResults([]);
-    setSubmitting(true);
-    setUploaded(request.uploads.length ? 0 : null);
-    try {
-      const variables: GenerateMusicMutationVariables = request.variables;
-      const { generateMusic } = await graphql<GenerateMusicMutation>(GENERATE_MUSIC, variables, {
-        uploads: request.uploads,
-        onUploadProgress: setUploaded,
-      });
-      setJob({ id: generateMusic.id, count: request.variables.input.count ?? 1 });
-    } catch (caught) {
-      const error = toApiError(caught);
-      setStartError(error);
-      const field = error.code === 'BAD_USER_INPUT' || error.code === 'NOT_FOUND' ? refusedField(error.detail) : null;
-      if (field) setProblems([{ field, message: `The API refused this: ${error.detail}` }]);
-    } finally {
-      setSubmitting(false);
-      setUploaded(null);
-    }
-  };
-
   const prompted = !!form.prompt;
-  // The schema offers generateMusic, but only a request tells whether this server has a bundle loaded.
-  const unavailable = startError?.code === 'SERVICE_UNAVAILABLE';
   return (
     <section className="stack" style={{ gap: '1.25rem' }} aria-label="Image to music" data-engine="Imagic" data-available={!unavailable}>
       <form
@@ -270,23 +155,13 @@ export default function MusicGenerator({ subscription }: { subscription: Subscri
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          void submit();
+          void run.submit();
         }}
       >
-        <div className="row spread">
-          <div>
-            <h2 id="generate-music-title">Image → music</h2>
-            <p className="muted small" style={{ margin: 0 }}>
-              Imagic writes music for a picture: a transformer conditioned on the image’s MuVis embedding writes MIDI, rendered to WAV. The same seed and settings give the same piece.
-            </p>
-          </div>
-          <span className={`tag ${unavailable ? '' : 'accepted'}`}>{unavailable ? 'engine not available' : 'engine offered'}</span>
-        </div>
-        {notes.length > 0 && (
-          <div className="notice ok small" role="status">
-            {notes.map((n) => <div key={n}>{n}</div>)}
-          </div>
-        )}
+        <EngineHeading titleId="generate-music-title" title="Image → music" unavailable={unavailable}>
+          Imagic writes music for a picture: a transformer conditioned on the image’s MuVis embedding writes MIDI, rendered to WAV. The same seed and settings give the same piece.
+        </EngineHeading>
+        <FormNotes notes={notes} />
         <div className="generate-grid">
           <div className="stack">
             <SourcePicker
@@ -339,17 +214,7 @@ export default function MusicGenerator({ subscription }: { subscription: Subscri
               <legend>The piece</legend>
               <div className="row" style={{ alignItems: 'flex-start' }}>
                 <NumberInput field="seconds" label="Length (seconds)" form={form} set={set} problems={problems} step={1} min={BOUNDS.seconds.min} max={BOUNDS.seconds.max} hint={prompted ? 'after the music to continue' : `${BOUNDS.seconds.min}–${BOUNDS.seconds.max} s`} />
-                <div className="field">
-                  <span id="count-label">Variations</span>
-                  <div className="segmented" role="radiogroup" aria-labelledby="count-label">
-                    {[1, 2, 3, 4].map((n) => (
-                      <button key={n} type="button" role="radio" aria-checked={form.count === String(n)} onClick={() => set('count', String(n))}>
-                        {n}
-                      </button>
-                    ))}
-                  </div>
-                  <FieldProblem problems={problems} field="count" />
-                </div>
+                <CountChoice label="Variations" labelId="count-label" form={form} set={set} problems={problems} />
                 <Choice field="style" label="Style" form={form} set={set} free="the image decides" options={STYLES.map((s) => [s, s.replace(/-/g, ' ')] as const)} />
               </div>
               <input
@@ -387,60 +252,30 @@ export default function MusicGenerator({ subscription }: { subscription: Subscri
                 <NumberInput field="temperature" label="Temperature" form={form} set={set} problems={problems} step={0.05} min={BOUNDS.temperature.min} max={BOUNDS.temperature.max} hint="lower is safer, higher is wilder" />
                 <NumberInput field="topP" label="Top-p" form={form} set={set} problems={problems} step={0.01} min={0.01} max={1} hint="share of likely notes kept" />
                 <NumberInput field="guidanceScale" label="Guidance scale" form={form} set={set} problems={problems} step={0.5} min={BOUNDS.guidanceScale.min} max={BOUNDS.guidanceScale.max} hint="how closely it follows the image" />
-                <div className="row" style={{ alignItems: 'flex-end', gap: '0.4rem' }}>
-                  <NumberInput field="seed" label="Seed" form={form} set={set} problems={problems} step={1} min={0} max={BOUNDS.seed.max} placeholder="random" hint="empty: a new one each time" />
-                  <button type="button" className="small" onClick={() => set('seed', randomSeed())} title="Pick a random seed now, to reuse later" style={{ marginBottom: '1.6rem' }}>Random</button>
-                </div>
+                <SeedInput form={form} set={set} problems={problems} max={BOUNDS.seed.max} />
               </div>
             </details>
 
-            <fieldset className="row" style={{ alignItems: 'flex-start' }}>
-              <legend>Saving</legend>
-              <Choice
-                field="libraryId"
-                label="Save into library"
-                form={form}
-                set={set}
-                free={libraries.data?.libraries.length ? 'no library (the results are kept either way)' : 'no libraries yet'}
-                options={(libraries.data?.libraries ?? []).map((l) => [l.id, l.name] as const)}
-              />
-              <label className="field grow">
-                Title
-                <input type="text" placeholder="Music for <the image’s title>" value={form.title} maxLength={BOUNDS.title + 20} onChange={(e) => set('title', e.target.value)} />
-                <FieldProblem problems={problems} field="title" />
-              </label>
-            </fieldset>
+            <SavingFields libraries={libraryList} form={form} set={set} problems={problems} titlePlaceholder="Music for <the image’s title>" titleMax={BOUNDS.title} />
           </div>
         </div>
 
-        {problems.length > 0 && !startError && (
-          <p className="notice error small" role="alert">
-            {problems.length === 1 ? problems[0].message : `Fix ${problems.length} settings first: ${problems.map((p) => p.message).join(' ')}`}
-          </p>
-        )}
-        <div className="row">
-          <button type="submit" className="primary" disabled={submitting}>
-            {submitting ? (uploaded !== null ? 'Uploading…' : 'Starting…') : `Generate ${form.count === '1' ? 'music' : `${form.count} variations`}`}
-          </button>
-          {uploaded !== null && <div className="grow"><Progress value={uploaded} label="Upload progress" /></div>}
-        </div>
+        {!startError && <ProblemSummary problems={problems} />}
+        <SubmitRow submitting={submitting} uploaded={uploaded}>
+          {`Generate ${form.count === '1' ? 'music' : `${form.count} variations`}`}
+        </SubmitRow>
         <ErrorNote error={startError} title="Not started." hint={startError ? generationHint(startError.code) : null} />
       </form>
 
-      {job && <GenerationProgress key={job.id} jobId={job.id} count={job.count} websocketUrl={websocketUrl} onSucceeded={(ids) => void onSucceeded(ids)} />}
-      <ErrorNote error={resultError} />
-      {results.length > 0 && (
-        <section className="stack" aria-labelledby="results-title">
-          <h2 id="results-title" style={{ margin: 0 }}>{results.length === 1 ? 'Your piece' : `${results.length} variations`}</h2>
-          <ol className="piece-list" aria-label="Results">
-            {results.map((asset) => (
-              <li key={asset.id}>
-                <GeneratedPiece asset={asset} libraries={libraryList} onContinue={onContinue} onSameSeed={onSameSeed} notesOpen />
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
+      <GenerationOutcome
+        run={run}
+        websocketUrl={websocketUrl}
+        titleId="results-title"
+        heading={(count) => (count === 1 ? 'Your piece' : `${count} variations`)}
+        listClassName="piece-list"
+        listLabel="Results"
+        renderResult={(asset) => <GeneratedPiece asset={asset} libraries={libraryList} onContinue={onContinue} onSameSeed={onSameSeed} notesOpen />}
+      />
       <PastGenerations refreshKey={refreshKey} libraries={libraryList} onContinue={onContinue} onSameSeed={onSameSeed} />
     </section>
   );
