@@ -71,8 +71,9 @@ const UNAVAILABLE_REASONS: Record<string, string> = {
 };
 
 const HOW_TO_GET_A_BUNDLE =
-  'Train and export one with `npm run train:musim` (it writes models/<name>/ and the models/default-musim pointer), ' +
-  'or set MUSE_MUSIM_BUNDLE to a MusIm bundle folder (e.g. one exported by training/musim/export.py), then retry';
+  'Install one as models/<name>/ named by models/default-musim (train it with `npm run train:musim-autoencoder` and ' +
+  '`npm run train:musim`, see training/musim/README.md), or set MUSE_MUSIM_BUNDLE to a MusIm bundle folder (e.g. one ' +
+  'exported by training/musim/export.py), then retry';
 
 export interface MusimGeneratorOptions {
   modelsDir: string;
