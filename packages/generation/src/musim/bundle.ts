@@ -100,7 +100,7 @@ export async function resolveMusimBundleDir(modelsDir: string, name?: string): P
     text = await readFile(pointer, 'utf8');
   } catch (error) {
     throw new GenerationError('BUNDLE_MISSING',
-      `No MusIm bundle: ${pointer} does not exist. Train one with \`npm run train:musim\` (it writes models/<name>/ and ${pointer}), or pass --bundle DIR`, { cause: error });
+      `No MusIm bundle: ${pointer} does not exist. Install one as models/<name>/ and name it there (train it with \`npm run train:musim\`, see training/musim/README.md), or pass --bundle DIR`, { cause: error });
   }
   const chosen = text.trim();
   if (!chosen || chosen.includes('/') || chosen.includes('\\')) throw new GenerationError('BUNDLE_MISSING', `${pointer} must name a bundle folder in ${modelsDir}, got '${chosen}'`);
