@@ -49,7 +49,8 @@ DEFAULT_COND = REPO / "data/imagic/cond"
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--autoencoder", required=True, help="train_autoencoder.py's last.pt (complete: calibrated)")
+    ap.add_argument("--autoencoder", default=str(REPO / "data/musim/runs/autoencoder-small/last.pt"),
+                    help="train_autoencoder.py's last.pt (complete: calibrated)")
     ap.add_argument("--pictures", default=str(DEFAULT_PICTURES))
     ap.add_argument("--cond", default=str(DEFAULT_COND), help="training/imagic/conditions.py output")
     ap.add_argument("--encoder", default=str(DEFAULT_ENCODER), help="the MuVis bundle the conditions came from")
