@@ -74,7 +74,8 @@ class Progress {
     this.lastLog = now;
     const elapsed = (now - this.started) / 1000;
     const left = this.done > 0 ? (elapsed * (this.total - this.done)) / this.done : 0;
-    const clock = (s: number): string => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
+    // whole seconds first, so that 299.6 s reads 5:00 and not 4:60
+    const clock = (s: number): string => `${Math.floor(Math.round(s) / 60)}:${String(Math.round(s) % 60).padStart(2, '0')}`;
     log(`${what} — ${Math.round((100 * this.done) / this.total)} %, ${clock(elapsed)} elapsed, about ${clock(left)} left`);
   }
 }
