@@ -191,8 +191,10 @@ test('every bundle in models/ is float32: no int8 kernels, whose rounding differ
   assert.ok(bundles.length > 0);
   for (const d of bundles) {
     const manifest = JSON.parse(readFileSync(join(models, d.name, 'manifest.json'), 'utf8'));
-    // MuVis bundles hold two towers; an Imagic bundle (kind "imagic") one decoder
-    const files = manifest.kind === 'imagic' ? [manifest.decoder.onnx] : [manifest.audio.onnx, manifest.image.onnx];
+    // MuVis bundles hold two towers; an Imagic bundle (kind "imagic") one decoder; a MusIm bundle an autoencoder and a denoiser
+    const files = manifest.kind === 'imagic' ? [manifest.decoder.onnx]
+      : manifest.kind === 'musim' ? [manifest.autoencoder.encoder, manifest.autoencoder.decoder, manifest.denoiser.onnx]
+        : [manifest.audio.onnx, manifest.image.onnx];
     assert.ok(files.every((f) => typeof f === 'string'), `models/${d.name}/manifest.json names its ONNX files`);
     for (const file of files) {
       const bytes = readFileSync(join(models, d.name, file)).toString('latin1');
