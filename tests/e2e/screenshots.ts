@@ -21,6 +21,7 @@ const manifest = readCorpusManifest(corpusDir);
 const queries = manifest.filter((m) => m.split === 'test').concat(manifest);
 const imageQuery = readFileSync(join(corpusDir, queries[0].files.image));
 const humQuery = readFileSync(join(corpusDir, queries[1].files.hum[0]));
+const clipQuery = readFileSync(join(corpusDir, queries[2].files.audio));
 
 const stack = await startStack({ corpusDir, corpusLibrary: 'ImMuTe demo', corpusLimit: Number(option('limit') ?? 300) });
 const browser = await chromium.launch({
@@ -72,6 +73,19 @@ try {
   await page.goto('/generate');
   await page.locator('section[data-engine="Imagic"]').waitFor();
   await save(page, 'generate');
+
+  // the picture tab with real results: four variations for a held-out clip, from the shipped MusIm bundle
+  await page.goto('/generate?make=image');
+  const musim = page.locator('section[data-engine="MusIm"]');
+  await musim.locator('fieldset[data-slot="music"] .dropzone[data-hydrated="true"]').waitFor({ timeout: 60_000 });
+  await musim.locator('fieldset[data-slot="music"] input[type=file]').setInputFiles({ name: 'clip.wav', mimeType: 'audio/wav', buffer: clipQuery });
+  await musim.locator('fieldset[data-slot="music"][data-filled="true"]').waitFor({ timeout: 60_000 });
+  await musim.getByRole('radiogroup', { name: 'Pictures' }).getByRole('radio', { name: '4' }).click();
+  await musim.getByRole('button', { name: 'Generate 4 pictures' }).click();
+  await musim.locator('section[aria-label="Generation"][data-status="SUCCEEDED"]').waitFor({ timeout: 180_000 });
+  await musim.locator('[aria-label="Pictures"] article.picture img').nth(3).waitFor({ timeout: 60_000 });
+  await musim.locator('section[aria-label="Generation"]').scrollIntoViewIfNeeded();
+  await save(page, 'generate-image');
 
   await page.goto('/map');
   await page.getByText(/^\d+ points/).waitFor({ timeout: 60_000 });
