@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRng, readCorpusManifest, type ManifestEntry } from '@muse/immute';
 import { loadImagicBundle, resolveImagicBundleDir } from '../imagic/bundle.js';
-import { embedCondition, loadPinnedEncoder } from '../imagic/condition.js';
+import { loadPinnedEncoder } from '../imagic/condition.js';
 import { pinnedEncoderDir } from '../imagic/encoder-pin.js';
 import { DEFAULTS, generateImagic, type ImagicPiece } from '../imagic/generate.js';
 import { renderMidi } from '../render/render-midi.js';
@@ -16,7 +16,7 @@ import { MODES } from '../tokenizer/vocabulary.js';
 import { bootstrapDistances } from '../eval/distances.js';
 import { readControls } from '../eval/control-checks.js';
 import { chanceFigures, meanCosine, retrievalFigures, sourceRanks } from '../eval/retrieval.js';
-import { parseFlags, UsageError } from './flags.js';
+import { log, numberFlag, parseFlags, UsageError } from './flags.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const USAGE = `npm run eval:imagic -- [--bundle DIR] [--corpus data/corpus] [--split test] [--limit N] [--seconds 10] [--seed 0]
@@ -24,16 +24,7 @@ const USAGE = `npm run eval:imagic -- [--bundle DIR] [--corpus data/corpus] [--s
 /** a rendered piece quieter than this after loudness normalisation (what the user gets, and what ingest refuses) is silent */
 const SILENT_DB = -60;
 
-function log(message: string): void {
-  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
 
-function numberFlag(flags: Record<string, string>, name: string, fallback: number): number {
-  if (flags[name] === undefined) return fallback;
-  const value = Number(flags[name]);
-  if (!Number.isFinite(value)) throw new UsageError(`--${name} must be a number`);
-  return value;
-}
 
 const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
 

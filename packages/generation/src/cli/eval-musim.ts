@@ -22,7 +22,7 @@ import { diversityFigures } from '../eval/diversity.js';
 import { psnr, tradeoffMonotonicity, tradeoffRows, type GuidedSample } from '../eval/guidance-tradeoff.js';
 import { dominantKeyTonic, keyColourFigures } from '../eval/key-colour.js';
 import { chanceFigures, meanCosine, retrievalFigures, sourceRanks, type RetrievalFigures } from '../eval/retrieval.js';
-import { parseFlags, UsageError } from './flags.js';
+import { log, numberFlag, parseFlags, UsageError } from './flags.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const MODELS = join(ROOT, 'models');
@@ -33,16 +33,7 @@ const GUIDE_STRENGTHS = [0.3, 0.6, 0.9] as const;
 const DIVERSITY_SEEDS = 4;
 const SHEET_ITEMS = 12;
 
-function log(message: string): void {
-  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
 
-function numberFlag(flags: Record<string, string>, name: string, fallback: number): number {
-  if (flags[name] === undefined) return fallback;
-  const value = Number(flags[name]);
-  if (!Number.isFinite(value)) throw new UsageError(`--${name} must be a number`);
-  return value;
-}
 
 const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
 const interval = (iv: Interval) => ({ value: round(iv.value), low: round(iv.low), high: round(iv.high) });

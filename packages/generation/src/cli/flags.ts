@@ -2,6 +2,22 @@
 
 export class UsageError extends Error {}
 
+/** A numeric flag: `fallback` (or undefined) when absent, UsageError when not a number. */
+export function numberFlag(flags: Record<string, string>, name: string): number | undefined;
+export function numberFlag(flags: Record<string, string>, name: string, fallback: number): number;
+export function numberFlag(flags: Record<string, string>, name: string, fallback?: number): number | undefined {
+  if (flags[name] === undefined) return fallback;
+  const value = Number(flags[name]);
+  if (!Number.isFinite(value)) throw new UsageError(`--${name} must be a number, got "${flags[name]}"`);
+  return value;
+}
+
+/** A progress line on stderr, stamped with the time of day. */
+export function log(message: string): void {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}
+`);
+}
+
 export function parseFlags(args: readonly string[], valued: readonly string[], switches: readonly string[] = []): Record<string, string> {
   const flags: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {

@@ -14,7 +14,7 @@ import { embedCondition, loadPinnedEncoder } from '../imagic/condition.js';
 import type { MusicControls } from '../imagic/controls.js';
 import { pinnedEncoderDir, sha256File } from '../imagic/encoder-pin.js';
 import { GenerationError } from '../imagic/errors.js';
-import { parseFlags, UsageError } from './flags.js';
+import { numberFlag, parseFlags, UsageError } from './flags.js';
 import { DEFAULTS, generateImagic, LIMITS, type GenerationProgress, type ImagicRequest } from '../imagic/generate.js';
 import { midiPrompt, type PreparedPrompt } from '../imagic/prompt.js';
 import { RENDER_SAMPLE_RATE, renderMidi } from '../render/render-midi.js';
@@ -61,12 +61,6 @@ const VALUED = ['image', 'out', 'seconds', 'seed', 'count', 'temperature', 'top-
   'density', 'prompt-midi', 'prompt-audio', 'guide-audio', 'guide-weight', 'bundle', 'encoder', 'threads', 'name'];
 const SWITCHES = ['loop'];
 
-function numberFlag(flags: Record<string, string>, name: string): number | undefined {
-  if (flags[name] === undefined) return undefined;
-  const value = Number(flags[name]);
-  if (!Number.isFinite(value)) throw new UsageError(`--${name} must be a number, got "${flags[name]}"`);
-  return value;
-}
 
 function controlsOf(flags: Record<string, string>): MusicControls {
   const c: MusicControls = {};

@@ -36,9 +36,21 @@ export interface ImagicManifest {
 /** The attribute prefix is at most 24 tokens; a window needs room for it and a few bars. */
 export const MIN_CONTEXT = 64;
 
-const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
+export const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+export const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
 const SHA256 = /^[0-9a-f]{64}$/;
+
+/** What is wrong with a generator manifest's `encoder` block (the pinned MuVis bundle): none when it is whole. */
+export function encoderPinProblems(e: any): string[] {
+  const problems: string[] = [];
+  if (!(isText(e?.name) && isText(e?.version) && isCount(e?.dim))) problems.push('encoder must name the pinned MuVis bundle: name, version, dim');
+  const files = e?.files;
+  if (!(typeof files === 'object' && files !== null && Object.keys(files).length > 0
+    && Object.values(files).every((h) => typeof h === 'string' && SHA256.test(h)))) {
+    problems.push('encoder.files must map each ONNX file of the MuVis bundle to its sha256 (64 hex digits)');
+  }
+  return problems;
+}
 
 /** Validates a parsed manifest.json. Throws BUNDLE_INVALID listing every problem, or VOCAB_MISMATCH. */
 export function parseImagicManifest(json: unknown, source = 'manifest.json'): ImagicManifest {
@@ -50,11 +62,7 @@ export function parseImagicManifest(json: unknown, source = 'manifest.json'): Im
   need(isText(m.version), 'version must be a non-empty string');
   need(m.kind === 'imagic', `kind must be 'imagic', got ${JSON.stringify(m.kind)}`);
   need(isText(m.vocab?.version) && isText(m.vocab?.hash) && isCount(m.vocab?.size), 'vocab must hold version, hash and size');
-  const e = m.encoder;
-  need(isText(e?.name) && isText(e?.version) && isCount(e?.dim), 'encoder must name the pinned MuVis bundle: name, version, dim');
-  const files = e?.files;
-  need(typeof files === 'object' && files !== null && Object.keys(files).length > 0
-    && Object.values(files).every((h) => typeof h === 'string' && SHA256.test(h)), 'encoder.files must map each ONNX file of the MuVis bundle to its sha256 (64 hex digits)');
+  problems.push(...encoderPinProblems(m.encoder));
   const d = m.decoder;
   need(isText(d?.onnx), 'decoder.onnx must name the decoder file');
   for (const key of ['layers', 'heads', 'headDim', 'dModel', 'maxContext']) need(isCount(d?.[key]), `decoder.${key} must be a positive integer`);

@@ -1,7 +1,7 @@
 // The MusIm bundle's manifest.json (docs/architecture.md, "MusIm bundle"): what the runtime reads, checked once with
 // every problem listed. The noise schedule is part of the contract, so a broken one is refused here, not at step 12.
 import { GenerationError } from '../imagic/errors.js';
-import type { EncoderPin } from '../imagic/manifest.js';
+import { encoderPinProblems, isCount, isText, type EncoderPin } from '../imagic/manifest.js';
 
 export type Prediction = 'epsilon' | 'v';
 
@@ -19,9 +19,6 @@ export interface MusimManifest {
   metrics?: unknown;
 }
 
-const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) > 0;
-const SHA256 = /^[0-9a-f]{64}$/;
 
 /** The first problem of ᾱ_t, or undefined: trainSteps finite values in (0, 1), strictly decreasing. */
 function scheduleProblem(alphas: unknown, trainSteps: unknown): string | undefined {
@@ -44,11 +41,7 @@ export function parseMusimManifest(json: unknown, source = 'manifest.json'): Mus
   need(isText(m.name), 'name must be a non-empty string');
   need(isText(m.version), 'version must be a non-empty string');
   need(m.kind === 'musim', `kind must be 'musim', got ${JSON.stringify(m.kind)}`);
-  const e = m.encoder;
-  need(isText(e?.name) && isText(e?.version) && isCount(e?.dim), 'encoder must name the pinned MuVis bundle: name, version, dim');
-  const files = e?.files;
-  need(typeof files === 'object' && files !== null && Object.keys(files).length > 0
-    && Object.values(files).every((h) => typeof h === 'string' && SHA256.test(h)), 'encoder.files must map each ONNX file of the MuVis bundle to its sha256 (64 hex digits)');
+  problems.push(...encoderPinProblems(m.encoder));
   need(isCount(m.image?.size), 'image.size must be a positive integer');
   need(isCount(m.latent?.channels) && isCount(m.latent?.size), 'latent must hold channels and size, positive integers');
   need(isText(m.autoencoder?.encoder) && isText(m.autoencoder?.decoder), 'autoencoder must name its encoder and decoder ONNX files');
