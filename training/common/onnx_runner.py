@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -27,3 +28,15 @@ def run_batched(session, input_name: str, inputs: Iterable[np.ndarray], batch: i
     while chunk := list(itertools.islice(inputs, batch)):
         out.append(session.run(None, {input_name: np.stack(chunk)})[0])
     return np.concatenate(out)
+
+
+def median_ms(session, feeds: dict, reps: int, outputs: list[str] | None = None, warmup: int = 3) -> float:
+    """Median milliseconds of one ``session.run`` on ``feeds``, after ``warmup`` runs (benchmarks)."""
+    for _ in range(warmup):
+        session.run(outputs, feeds)
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        session.run(outputs, feeds)
+        times.append(time.perf_counter() - t)
+    return 1000.0 * float(np.median(times))

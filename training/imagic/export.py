@@ -14,7 +14,6 @@ import argparse
 import hashlib
 import json
 import sys
-import time
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -24,7 +23,7 @@ import numpy as np
 import torch
 
 from common.onnx_export import OPSET, PARITY_TOLERANCE, ParityError, bundle_folder
-from common.onnx_runner import cpu_session
+from common.onnx_runner import cpu_session, median_ms
 from common.runtime import REPO, cpu_name, git_commit, log, seed_everything, write_json_atomic
 
 from imagic.model import PRESETS, Imagic, ImagicConfig, StepModule, parameter_count
@@ -141,14 +140,7 @@ def bench_step(path: Path, cfg: dict, threads: int, cache_len: int, batch: int =
     cond = rng.standard_normal((batch, 128)).astype(np.float32)
     feeds = _feeds(np.full((batch, 1), 400), np.full((batch, 1), cache_len), cond[:, :d.get("condDim", 128)],
                    np.ones(batch), cache, cache.copy(), [cache_len] * batch)
-    for _ in range(5):
-        sess.run(OUTPUTS, feeds)
-    times = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        sess.run(OUTPUTS, feeds)
-        times.append(time.perf_counter() - t)
-    return 1000.0 * float(np.median(times))
+    return median_ms(sess, feeds, reps, OUTPUTS, warmup=5)
 
 
 def decoder_block(cfg: ImagicConfig) -> dict:

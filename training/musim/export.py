@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -23,7 +22,7 @@ import numpy as np
 import torch
 
 from common.onnx_export import OPSET, PARITY_TOLERANCE, ParityError, bundle_folder
-from common.onnx_runner import cpu_session
+from common.onnx_runner import cpu_session, median_ms
 from common.runtime import REPO, cpu_name, git_commit, log, seed_everything, write_json_atomic
 
 from imagic.export import DEFAULT_ENCODER, encoder_block
@@ -125,17 +124,6 @@ def write_bundle(ae: Autoencoder, den: Denoiser, out_dir: Path, name: str, train
     return manifest
 
 
-def _median_ms(sess, feeds: dict, reps: int) -> float:
-    for _ in range(3):
-        sess.run(None, feeds)
-    times = []
-    for _ in range(reps):
-        t = time.perf_counter()
-        sess.run(None, feeds)
-        times.append(time.perf_counter() - t)
-    return 1000.0 * float(np.median(times))
-
-
 def bench(bundle: Path, reps: int = 30) -> dict:
     """Median ms of one denoiser call at B=1 and B=2, one decode and one encode (B=1), at 1 and 2
     intra-op threads, and the implied ms per image at 10 and 20 guided steps (B=2) + one decode."""
@@ -148,9 +136,9 @@ def bench(bundle: Path, reps: int = 30) -> dict:
         enc = cpu_session(bundle / m["autoencoder"]["encoder"], threads)
         row = {"threads": threads}
         for b in (1, 2):
-            row[f"denoiserB{b}Ms"] = round(_median_ms(den, {k: v.numpy() for k, v in example_inputs(b, lat, cond_dim).items()}, reps), 2)
-        row["decoderMs"] = round(_median_ms(dec, {"latent": np.zeros((1, lat, LATENT_SIZE, LATENT_SIZE), np.float32)}, reps), 2)
-        row["encoderMs"] = round(_median_ms(enc, {"image": np.zeros((1, 3, IMAGE_SIZE, IMAGE_SIZE), np.float32)}, max(5, reps // 3)), 2)
+            row[f"denoiserB{b}Ms"] = round(median_ms(den, {k: v.numpy() for k, v in example_inputs(b, lat, cond_dim).items()}, reps), 2)
+        row["decoderMs"] = round(median_ms(dec, {"latent": np.zeros((1, lat, LATENT_SIZE, LATENT_SIZE), np.float32)}, reps), 2)
+        row["encoderMs"] = round(median_ms(enc, {"image": np.zeros((1, 3, IMAGE_SIZE, IMAGE_SIZE), np.float32)}, max(5, reps // 3)), 2)
         for steps in (10, 20):
             row[f"image{steps}StepsMs"] = round(steps * row["denoiserB2Ms"] + row["decoderMs"], 1)
         rows.append(row)

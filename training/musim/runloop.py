@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from common.runtime import native_bf16
+from common.runtime import log, native_bf16
 
 
 def use_bf16(precision: str) -> bool:
@@ -74,3 +74,20 @@ def ssim(a: torch.Tensor, b: torch.Tensor, per_image: bool = True) -> torch.Tens
     c1, c2 = 0.01 ** 2, 0.03 ** 2
     s = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a ** 2 + mu_b ** 2 + c1) * (var_a + var_b + c2))
     return s.flatten(1).mean(1) if per_image else s.mean()
+
+
+def resume_state(ckpt: Path, resume: bool, config: dict, state: dict, **parts) -> dict:
+    """The run's state: ``state`` for a fresh run, or the checkpoint's with each of ``parts`` (model=,
+    optimizer=, ema=) loaded from its key. A fresh run never overwrites a checkpoint, and a resumed one
+    must have the same config."""
+    if not ckpt.exists():
+        return state
+    if not resume:
+        raise SystemExit(f"{ckpt} exists: give --resume to continue it, or another --run")
+    ck = torch.load(ckpt, map_location="cpu", weights_only=False)
+    if ck["config"] != config:
+        raise SystemExit(f"{ckpt} has another config: {ck['config']}")
+    for key, part in parts.items():
+        part.load_state_dict(ck[key])
+    log(f"resumed {ckpt}: step {ck['state']['step']}, {ck['state']['wall'] / 60:.1f} min")
+    return ck["state"]

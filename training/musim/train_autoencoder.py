@@ -33,7 +33,7 @@ from common.runtime import REPO, cpu_name, git_commit, log, seed_everything, wri
 
 from musim.model import PRESETS, Autoencoder, parameter_count
 from musim.pictures import DEFAULT_OUT as DEFAULT_PICTURES
-from musim.runloop import WallClock, lr_factor, psnr, save_atomic, ssim, to_unit, use_bf16
+from musim.runloop import WallClock, lr_factor, psnr, resume_state, save_atomic, ssim, to_unit, use_bf16
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -133,17 +133,8 @@ def main(argv: list[str] | None = None) -> None:
     cfg = PRESETS[args.config].autoencoder
     ae = Autoencoder(cfg).to(memory_format=torch.channels_last)   # oneDNN's fast layout for bf16 convs
     opt = torch.optim.AdamW(ae.parameters(), lr=args.lr, betas=(0.9, 0.99), weight_decay=args.weight_decay)
-    state = {"step": 0, "wall": 0.0, "history": [], "complete": False, "commits": []}
-    if ckpt.exists():
-        if not args.resume:
-            raise SystemExit(f"{ckpt} exists: give --resume to continue it, or another --run")
-        ck = torch.load(ckpt, map_location="cpu", weights_only=False)
-        if ck["config"] != cfg.to_dict():
-            raise SystemExit(f"{ckpt} has another config: {ck['config']}")
-        ae.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["optimizer"])
-        state = ck["state"]
-        log(f"resumed {ckpt}: step {state['step']}, {state['wall'] / 60:.1f} min")
+    state = resume_state(ckpt, args.resume, cfg.to_dict(), {"step": 0, "wall": 0.0, "history": [], "complete": False, "commits": []},
+                         model=ae, optimizer=opt)
     state["commits"].append(git_commit())
     log(f"autoencoder {args.config}: encoder {parameter_count(ae.encoder):,} / decoder {parameter_count(ae.decoder):,} parameters; "
         f"{len(pics.corpus)} corpus + {len(pics.real)} real train pictures; {args.steps} steps of {args.batch} x {args.crop}px; "

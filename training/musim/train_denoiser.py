@@ -41,7 +41,7 @@ from imagic.export import DEFAULT_ENCODER, encoder_block
 from musim.export import write_bundle
 from musim.model import PRESETS, Autoencoder, AutoencoderConfig, Denoiser, parameter_count
 from musim.pictures import DEFAULT_OUT as DEFAULT_PICTURES
-from musim.runloop import WallClock, lr_factor, save_atomic, to_unit, use_bf16
+from musim.runloop import WallClock, lr_factor, resume_state, save_atomic, to_unit, use_bf16
 from musim.schedule import PREDICTIONS, TRAIN_STEPS, add_noise, cosine_alphas_cumprod, target
 
 DEFAULT_COND = REPO / "data/imagic/cond"
@@ -221,18 +221,8 @@ def main(argv: list[str] | None = None) -> None:
     alphas = cosine_alphas_cumprod()
     abar = torch.from_numpy(alphas)
 
-    state = {"step": 0, "wall": 0.0, "history": [], "val": [], "complete": False, "commits": []}
-    if ckpt.exists():
-        if not args.resume:
-            raise SystemExit(f"{ckpt} exists: give --resume to continue it, or another --run")
-        ck = torch.load(ckpt, map_location="cpu", weights_only=False)
-        if ck["config"] != cfg.to_dict():
-            raise SystemExit(f"{ckpt} has another config: {ck['config']}")
-        model.load_state_dict(ck["model"])
-        ema.load_state_dict(ck["ema"])
-        opt.load_state_dict(ck["optimizer"])
-        state = ck["state"]
-        log(f"resumed {ckpt}: step {state['step']}, {state['wall'] / 60:.1f} min")
+    state = resume_state(ckpt, args.resume, cfg.to_dict(), {"step": 0, "wall": 0.0, "history": [], "val": [], "complete": False, "commits": []},
+                         model=model, ema=ema, optimizer=opt)
     state["commits"].append(git_commit())
     log(f"denoiser {args.config}: {parameter_count(model):,} parameters; {len(train)} train / {len(val)} val latents; "
         f"prediction {args.prediction}; {args.steps} steps of {args.batch}; {args.threads} threads on {cpu_name()}, "
