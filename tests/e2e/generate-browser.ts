@@ -1,7 +1,21 @@
-// What the Generate page's browser tests share: the Chromium they drive and a recorder of the progress panel.
+// What the Generate page's browser tests share: the Chromium they drive, a page signed in with the stack's key, and
+// a recorder of the progress panel.
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'];
 export const WAIT = { timeout: 90_000 };
+
+/** A browser context on the stack's web app with its API key saved (as the key field saves it), collecting page errors. */
+export async function keyedPage(
+  browser: Browser, stack: { webUrl: string; apiKey: string }, pageErrors: string[], options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: stack.webUrl, viewport: { width: 1280, height: 900 }, acceptDownloads: true, ...options });
+  await context.addInitScript((key) => {
+    if (window.location.protocol.startsWith('http')) window.localStorage.setItem('muse.apiKey', key);
+  }, stack.apiKey);
+  context.on('weberror', (error) => pageErrors.push(`${error.page()?.url()}: ${error.error().message}`));
+  return { context, page: await context.newPage() };
+}
 
 export interface ProgressState {
   status: string | null;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ARTIFACTS, ROOT, startStack, type Stack } from './stack.js';
 import { brightTone, lowTone } from './media.js';
-import { CHROMIUM, CHROMIUM_ARGS, recordProgress, type ProgressState, WAIT } from './generate-browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, keyedPage, recordProgress, type ProgressState, WAIT } from './generate-browser.js';
 
 const BUNDLE = process.env.MUSIM_TEST_BUNDLE ?? join(ROOT, 'data/musim/bundles/musim-untrained');
 const skip = existsSync(join(BUNDLE, 'manifest.json')) ? false : `no MusIm bundle at ${BUNDLE}: run \`.ci/run\` (or training/musim/export.py --untrained --config tiny --seed 0 --out …), or set MUSIM_TEST_BUNDLE`;
@@ -68,12 +68,7 @@ describe('the Generate page makes pictures from music in a browser', { timeout: 
     libraryId = (await stack.graphql<{ createLibrary: { id: string } }>('mutation { createLibrary(name: "Artwork") { id } }')).createLibrary.id;
     // a synthetic microphone (a beep) that needs no permission prompt
     browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] });
-    context = await browser.newContext({ baseURL: stack.webUrl, viewport: { width: 1280, height: 900 }, acceptDownloads: true, permissions: ['microphone'] });
-    await context.addInitScript((key) => {
-      if (window.location.protocol.startsWith('http')) window.localStorage.setItem('muse.apiKey', key);
-    }, stack.apiKey);
-    context.on('weberror', (error) => pageErrors.push(`${error.page()?.url()}: ${error.error().message}`));
-    page = await context.newPage();
+    ({ context, page } = await keyedPage(browser, stack, pageErrors, { permissions: ['microphone'] }));
   });
 
   after(async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ARTIFACTS, ROOT, startStack, type Stack } from './stack.js';
 import { warmImage } from './media.js';
-import { CHROMIUM, CHROMIUM_ARGS, recordProgress, type ProgressState, WAIT } from './generate-browser.js';
+import { CHROMIUM, CHROMIUM_ARGS, keyedPage, recordProgress, type ProgressState, WAIT } from './generate-browser.js';
 
 const BUNDLE = process.env.IMAGIC_TEST_BUNDLE ?? join(ROOT, 'data/imagic/bundles/imagic-untrained');
 const skip = existsSync(join(BUNDLE, 'manifest.json')) ? false : `no Imagic bundle at ${BUNDLE}: run \`.ci/run\` (or training/imagic/export.py --untrained --config tiny --out …), or set IMAGIC_TEST_BUNDLE`;
@@ -31,12 +31,7 @@ describe('the Generate page in a browser', { timeout: 900_000, skip }, () => {
       libraries[name] = createLibrary.id;
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ baseURL: stack.webUrl, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    await context.addInitScript((key) => {
-      if (window.location.protocol.startsWith('http')) window.localStorage.setItem('muse.apiKey', key);
-    }, stack.apiKey);
-    context.on('weberror', (error) => pageErrors.push(`${error.page()?.url()}: ${error.error().message}`));
-    page = await context.newPage();
+    ({ context, page } = await keyedPage(browser, stack, pageErrors));
   });
 
   after(async () => {
