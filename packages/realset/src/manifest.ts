@@ -1,7 +1,7 @@
 // The real set's manifest.jsonl: the corpus's shape (docs/architecture.md "Corpus output": index,
 // ytid, caption, tags, split, seed, files, views) plus, per pair, its game, unit, licences and
 // source files. One line per distinct (picture, track) pair of a game; `unit.names` lists every
-// unit (theme, level sector, room, level, area) that pairs the two.
+// unit (theme, level sector, room, level, area, planet) that pairs the two.
 import { createHash } from 'node:crypto';
 import type { ClipInfo } from './media/audio.js';
 import type { Licence, Split, UnitKind, UnitPair } from './types.js';

@@ -56,7 +56,7 @@ export function renderReadme(summaries: GameSummary[], options: { limit?: number
 Generated; do not edit. Code and rules: \`packages/realset/README.md\`.
 ${options.limit !== undefined ? `\n**Partial build:** at most ${options.limit} pairs per game (\`--limit\`).\n` : ''}
 A pair is one distinct (picture, track) of a game whose own data files put them together; \`units\`
-counts the themes, level sectors, rooms, levels or areas behind the pairs. Splits hold out whole games.
+counts the themes, level sectors, rooms, levels, areas or planets behind the pairs. Splits hold out whole games.
 
 ${summaryTable(summaries)}
 

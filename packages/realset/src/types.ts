@@ -1,8 +1,8 @@
 // What a game's reader hands the builder: pairs of one picture recipe and one track, each with
-// the unit (theme, level sector, room, level, area) that pairs them and the file that says so.
+// the unit (theme, level sector, room, level, area, planet) that pairs them and the file that says so.
 
 export type Split = 'train' | 'val' | 'test';
-export type UnitKind = 'theme' | 'level-sector' | 'room' | 'level' | 'area';
+export type UnitKind = 'theme' | 'level-sector' | 'room' | 'level' | 'area' | 'planet';
 
 /** How the picture of a unit is made from the game's own files (paths relative to the cache's
  * extraction root, `<package>/usr/...`). */
@@ -14,7 +14,17 @@ export type ImageRecipe =
   /** A texture repeated over the canvas when it is smaller than the canvas (Pingus backgrounds). */
   | { kind: 'tiled'; files: string[] }
   /** Hedgewars: the theme's sky colour, Sky.png at the top, horizont.png above a band of LandTex.png. */
-  | { kind: 'hedgewars-theme'; files: string[]; sky: [number, number, number]; skyImage?: string; horizon?: string; land?: string };
+  | { kind: 'hedgewars-theme'; files: string[]; sky: [number, number, number]; skyImage?: string; horizon?: string; land?: string }
+  /** X-Moto: the sky as drawn on an 800x600 screen; the first layer opaque, the others added. */
+  | { kind: 'xmoto-sky'; files: string[]; layers: XmotoSkyLayer[] };
+
+/** One sky layer of X-Moto: the top-left 1/zoom of the texture (repeating) stretched over the
+ * screen, multiplied by `color`. */
+export interface XmotoSkyLayer {
+  file: string;
+  zoom: number;
+  color: [number, number, number];
+}
 
 export interface UnitPair {
   /** The unit that pairs the two, unique inside its game (e.g. `world1/23rd_airborne.stl#main`). */

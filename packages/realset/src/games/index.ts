@@ -3,12 +3,14 @@ import type { GameSource, Split } from '../types.js';
 import { blobwars } from './blobwars.js';
 import { fillets } from './fillets.js';
 import { hedgewars } from './hedgewars.js';
+import { naev } from './naev.js';
 import { pekka } from './pekka.js';
 import { pingus } from './pingus.js';
 import { supertux } from './supertux.js';
 import { wizznic } from './wizznic.js';
+import { xmoto } from './xmoto.js';
 
-export const GAMES: readonly GameSource[] = [hedgewars, supertux, fillets, pingus, blobwars, wizznic, pekka];
+export const GAMES: readonly GameSource[] = [hedgewars, supertux, fillets, pingus, blobwars, wizznic, pekka, xmoto, naev];
 
 /**
  * Whole games are held out: all pictures of one game share its art style and all its music its
@@ -24,6 +26,8 @@ export const GAME_SPLITS: Readonly<Record<string, Split>> = {
   blobwars: 'val',
   wizznic: 'train',
   'pekka-kana-2': 'train',
+  xmoto: 'train',
+  naev: 'train',
 };
 
 export function splitOf(gameId: string): Split {

@@ -4,13 +4,14 @@
 import sharp, { type OverlayOptions, type Sharp } from 'sharp';
 import { readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import type { ImageRecipe } from '../types.js';
+import type { ImageRecipe, XmotoSkyLayer } from '../types.js';
 import { decodeBmp } from './bmp.js';
 
 export const IMAGE_SIZE = 256;
 const LAYER_CANVAS = { width: 800, height: 600 };
 const TILE_CANVAS = { width: 640, height: 480 };
 const HEDGEWARS_CANVAS = { width: 1024, height: 768, land: 192 };
+const XMOTO_SCREEN = { width: 800, height: 600 };
 
 /** The picture at `width` wide (aspect kept), cut to at most `maxHeight` rows from the bottom up. */
 async function fitWidth(path: string, width: number, maxHeight: number): Promise<{ input: Buffer; height: number }> {
@@ -66,6 +67,37 @@ async function tiled(root: string, file: string): Promise<Sharp> {
   return sharp(canvas);
 }
 
+/** One X-Moto sky layer as RGB bytes of the screen: the texture repeated, its top-left 1/zoom
+ * (in each direction) stretched over the screen, then multiplied by the layer colour. */
+async function xmotoSkyLayer(root: string, layer: XmotoSkyLayer): Promise<Buffer> {
+  const { width, height } = XMOTO_SCREEN;
+  const path = join(root, layer.file);
+  const { width: tw = 0, height: th = 0 } = await sharp(path).metadata();
+  const span = 1 / layer.zoom;
+  if (!(span > 0) || !Number.isFinite(span) || span > 64) throw new Error(`sky zoom ${layer.zoom} out of range`);
+  const repeats = Math.ceil(span);
+  const tile = await sharp(path).removeAlpha().png().toBuffer();
+  const tiledTexture = await sharp({ create: { width: tw * repeats, height: th * repeats, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+    .composite([{ input: tile, tile: true, top: 0, left: 0 }]).png().toBuffer();
+  const part = await sharp(tiledTexture)
+    .extract({ left: 0, top: 0, width: Math.max(1, Math.round(tw * span)), height: Math.max(1, Math.round(th * span)) }).png().toBuffer();
+  const pixels = await sharp(part).resize(width, height, { fit: 'fill' }).removeAlpha().raw().toBuffer();
+  for (let i = 0; i < pixels.length; i++) pixels[i] = Math.round((pixels[i] * layer.color[i % 3]) / 255);
+  return pixels;
+}
+
+async function xmotoSky(root: string, layers: XmotoSkyLayer[]): Promise<Sharp> {
+  const { width, height } = XMOTO_SCREEN;
+  const sum = new Uint16Array(width * height * 3);
+  for (const layer of layers) {
+    const pixels = await xmotoSkyLayer(root, layer);
+    for (let i = 0; i < sum.length; i++) sum[i] += pixels[i];
+  }
+  const out = Buffer.alloc(sum.length);
+  for (let i = 0; i < sum.length; i++) out[i] = Math.min(255, sum[i]);
+  return sharp(out, { raw: { width, height, channels: 3 } });
+}
+
 /** A picture file as sharp input: BMP through our reader (sharp's libvips has no BMP loader). */
 function openPicture(path: string): Sharp {
   if (extname(path).toLowerCase() !== '.bmp') return sharp(path);
@@ -79,6 +111,7 @@ async function composed(root: string, recipe: ImageRecipe): Promise<Sharp> {
     case 'layers': return layered(root, recipe.files);
     case 'tiled': return tiled(root, recipe.files[0]);
     case 'single': return openPicture(join(root, recipe.files[0]));
+    case 'xmoto-sky': return xmotoSky(root, recipe.layers);
   }
 }
 
