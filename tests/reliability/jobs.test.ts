@@ -2,10 +2,10 @@
 // time, a lease that runs out when its owner dies, FAILED with a reason when the queue is gone.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { readdirSync } from 'node:fs';
 import { codeOf, gql, gqlUpload, image, pollJob, removeDir, startTestApi, tempDir, type TestApi } from '../api/harness.js';
 import { createTempDatabase } from '../api/pg.util.js';
+import { freePort, killAndWait as stop, startRedis } from '../api/redis-server.js';
 
 const LEASE_MS = 3000;
 // replicas close first, while their Redis still answers; then the Redis servers; then the databases
@@ -15,36 +15,6 @@ after(async () => {
   for (const close of closeApis) await close();
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** A redis-server (the machine's own binary) on a free port, keeping nothing on disk. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'pipe' });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      if (d.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return child;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
 
 async function replica(env: Record<string, string>): Promise<TestApi> {
   const dataDir = tempDir();
@@ -71,10 +41,21 @@ test('Redis down: tagAssets answers SERVICE_UNAVAILABLE at once and the job row 
   const ms = performance.now() - start;
   assert.equal(codeOf(r), 'SERVICE_UNAVAILABLE', JSON.stringify(r.errors));
   assert.ok(ms < 8000, `answered after ${ms} ms`);
-  const rows = await api.api.core.db.prisma.job.findMany();
+  const { prisma } = api.api.core.db;
+  const rows = await prisma.job.findMany({ where: { type: 'TAG_ASSETS' } });
   assert.deepEqual(rows.map((j) => j.status), ['FAILED']);
   assert.match(rows[0].error ?? '', /the job queue is unavailable/);
   assert.ok((await fetch(`${api.url}/healthz`)).ok);
+
+  // an upload is embedded by a job too: refused at once, its stored file removed, no asset
+  const assetsBefore = await prisma.asset.count();
+  const upload = await gqlUpload(api.url, 'mutation($f: Upload!) { ingestAsset(file: $f) { id } }', { f: null }, { 'variables.f': await image(5) }, { key });
+  assert.equal(codeOf(upload), 'SERVICE_UNAVAILABLE', JSON.stringify(upload.errors));
+  assert.equal(await prisma.asset.count(), assetsBefore);
+  const ingestJobs = await prisma.job.findMany({ where: { type: 'INGEST_ASSET' }, orderBy: { createdAt: 'asc' } });
+  assert.deepEqual(ingestJobs.map((j) => j.status), ['SUCCEEDED', 'FAILED']);
+  const mediaFiles = readdirSync(api.api.core.services.config.mediaDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  assert.equal(mediaFiles.length, assetsBefore, 'no media file without an asset');
 
   // Redis comes back (empty): the same API takes and finishes jobs again, without a restart
   const again = await startRedis(port);

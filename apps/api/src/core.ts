@@ -24,6 +24,7 @@ import { VectorIndexRepository, type IndexOpenReport } from './repositories/vect
 import { EmbedService } from './services/embed.service.js';
 import { AuthService } from './services/auth.service.js';
 import { IngestService } from './services/ingest.service.js';
+import { UploadIngestService } from './services/upload-ingest.service.js';
 import { SearchService } from './services/search.service.js';
 import { TaggingService } from './services/tagging.service.js';
 import { AssetService } from './services/asset.service.js';
@@ -135,6 +136,7 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
       watchPollMs: config.jobWatchPollMs,
       maxWatches: config.maxSubscriptions,
     });
+    const uploads = new UploadIngestService(ingest, jobs, repos.jobs, repos.assets, { queued: runner.kind === 'bullmq', waitMs: config.ingestWaitMs });
     const tagging = new TaggingService(search, embed, repos.assets, repos.tags, repos.libraries, jobs, config.limits.maxResults);
     const assets = new AssetService(repos.assets, media, index, ml.bundle, config.limits, logger);
     const generation = new GenerationService({
@@ -147,6 +149,7 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
       config,
       auth,
       ingest,
+      uploads,
       search,
       tagging,
       jobs,

@@ -11,7 +11,9 @@ import { errorCodeOf } from '../errors/error-code.util.js';
 import { PayloadTooLargeException } from '../errors/app.exception.js';
 import { readCorpusManifest, readImportReport } from '@muse/immute';
 
-const USAGE = 'usage: npm run ingest -- --corpus DIR | --dir FOLDER | --import REPORT.json  [--library NAME] [--limit N]';
+const USAGE = 'usage: npm run ingest -- --corpus DIR | --dir FOLDER | --import REPORT.json  [--library NAME] [--limit N] [--concurrency N]';
+/** Files in flight at once with a job queue (each waits for a worker); without one, files are embedded here one at a time. */
+const QUEUED_CONCURRENCY = 4;
 const MEDIA_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.wav', '.mp3', '.ogg', '.oga', '.opus', '.flac']);
 
 interface WorkItem {
@@ -33,7 +35,13 @@ export async function runIngestCommand(argv: string[]): Promise<number> {
     process.stderr.write(`--limit must be a positive number\n${USAGE}\n`);
     return 2;
   }
-  const config = loadConfig();
+  const concurrency = options.has('concurrency') ? Number(options.get('concurrency')) : undefined;
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
+    process.stderr.write(`--concurrency must be an integer from 1 to 64\n${USAGE}\n`);
+    return 2;
+  }
+  // with a job queue, the workers (`npm run worker`) embed the files; this process only hands them over
+  const config = loadConfig(process.env.REDIS_URL ? { ...process.env, MUSE_RUN_JOBS: 'false' } : process.env);
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   let work: WorkItem[];
   try {
@@ -57,15 +65,16 @@ export async function runIngestCommand(argv: string[]): Promise<number> {
       const libs = await core.services.libraries.list();
       libraryId = (libs.find((l) => l.name === libraryName) ?? (await core.services.libraries.create(libraryName))).id;
     }
-    const bar = new ProgressBar(work.length, 'ingest');
-    for (const item of work) {
+    const uploads = core.services.uploads;
+    const bar = new ProgressBar(work.length, uploads.queued ? 'ingest (workers)' : 'ingest');
+    const one = async (item: WorkItem) => {
       try {
         const { size } = await stat(item.path);
         if (size > config.limits.maxUploadBytes) {
           throw new PayloadTooLargeException(`the file is ${size} bytes; the limit is ${config.limits.maxUploadBytes} (MUSE_MAX_UPLOAD_BYTES)`);
         }
         const bytes = await readFile(item.path);
-        const result = await core.services.ingest.ingest(bytes, { ...item.options, libraryId });
+        const result = await uploads.upload(bytes, { ...item.options, libraryId });
         counts[result.created ? 'created' : 'existing']++;
       } catch (err) {
         counts.failed++;
@@ -73,7 +82,12 @@ export async function runIngestCommand(argv: string[]): Promise<number> {
         process.stderr.write(`\n${code} ${item.path}: ${(err as Error).message}\n`);
       }
       bar.tick();
-    }
+    };
+    let next = 0;
+    const lanes = Math.min(work.length, uploads.queued ? (concurrency ?? QUEUED_CONCURRENCY) : 1);
+    await Promise.all(Array.from({ length: lanes }, async () => {
+      while (next < work.length) await one(work[next++]);
+    }));
     bar.finish();
   } finally {
     await core.close();

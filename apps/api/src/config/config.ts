@@ -52,6 +52,7 @@ const EnvSchema = z.object({
   MUSE_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   MUSE_INDEX_SAVE_DELAY_MS: z.coerce.number().int().min(0).default(500),
   MUSE_JOB_WATCH_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  MUSE_INGEST_WAIT_MS: z.coerce.number().int().min(1000).default(120_000),
   MUSE_MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(200),
   MUSE_IMAGIC_BUNDLE: z.string().min(1).optional(),
   MUSE_MUSIM_BUNDLE: z.string().min(1).optional(),
@@ -139,6 +140,8 @@ export interface Config {
   jobWatchPollMs: number;
   /** jobUpdated subscriptions open at once, over all connections */
   maxSubscriptions: number;
+  /** with a job queue: how long ingestAsset waits for a worker to embed the upload before answering SERVICE_UNAVAILABLE with the job's id */
+  ingestWaitMs: number;
   /** Imagic bundle: a folder path, or a folder name under modelsDir; undefined → the one `models/default-imagic` names */
   imagicBundle?: string;
   /** MusIm bundle: a folder path, or a folder name under modelsDir; undefined → the one `models/default-musim` names */
@@ -205,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     exposeStackTraces: e.NODE_ENV === 'development',
     jobWatchPollMs: e.MUSE_JOB_WATCH_POLL_MS,
     maxSubscriptions: e.MUSE_MAX_SUBSCRIPTIONS,
+    ingestWaitMs: e.MUSE_INGEST_WAIT_MS,
     imagicBundle: e.MUSE_IMAGIC_BUNDLE,
     musimBundle: e.MUSE_MUSIM_BUNDLE,
     generateThreads: e.MUSE_GENERATE_THREADS,

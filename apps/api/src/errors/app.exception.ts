@@ -57,3 +57,13 @@ export class TooManyRequestsException extends AppException {
 export class ServiceUnavailableException extends AppException {
   readonly code = 'SERVICE_UNAVAILABLE' as const;
 }
+/** A refusal raised in another process (a worker's job), raised again here with the code it had there. */
+export class RelayedException extends AppException {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    details?: Record<string, unknown>,
+  ) {
+    super(message, details);
+  }
+}

@@ -134,11 +134,21 @@ export class JobRepository {
     });
   }
 
-  /** Fails an unfinished job: its lease holder's failure, or (owner null) a job nobody can run. */
-  async markFailed(id: string, owner: string | null, error: string): Promise<void> {
+  /**
+   * Fails an unfinished job: its lease holder's failure, or (owner null) a job nobody can run.
+   * `errorCode`, the failure's stable client-facing code when it has one, goes into the result.
+   */
+  async markFailed(id: string, owner: string | null, error: string, errorCode?: string): Promise<void> {
     await this.prisma.job.updateMany({
       where: { id, status: { in: [...ACTIVE] }, ...(owner ? { leaseOwner: owner } : {}) },
-      data: { status: 'FAILED', error, message: null, preview: null, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null },
+      data: { status: 'FAILED', error, ...(errorCode ? { result: { errorCode } } : {}), message: null, preview: null, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null },
+    });
+  }
+
+  /** Unfinished jobs of this type, other than `exceptId`, whose input has `value` at its top-level `field`. */
+  countActiveWithInput(type: string, field: string, value: string, exceptId: string | null): Promise<number> {
+    return this.prisma.job.count({
+      where: { type, status: { in: [...ACTIVE] }, input: { path: [field], equals: value }, ...(exceptId ? { id: { not: exceptId } } : {}) },
     });
   }
 

@@ -1,4 +1,4 @@
-import { decodeMedia, loadBundle, resolveBundleDir, type DecodedMedia, type MuvisBundle } from '@muse/embeddings';
+import { decodeMedia, loadBundle, resolveBundleDir, sniffMedia, type DecodedMedia, type MuvisBundle } from '@muse/embeddings';
 import type { AssetKind } from '../generated/prisma/enums.js';
 
 /** What the stored asset row records about a decoded file. */
@@ -43,6 +43,12 @@ export class MachineLearningRepository {
   }
   get dim(): number {
     return this.model.dim;
+  }
+
+  /** The format from the magic bytes alone (UNSUPPORTED_MEDIA otherwise); nothing is decoded. */
+  recognise(bytes: Uint8Array): { kind: AssetKind; ext: string; mime: string } {
+    const { kind, ext, mime } = sniffMedia(bytes);
+    return { kind: kind === 'image' ? 'IMAGE' : 'AUDIO', ext, mime };
   }
 
   /** Sniffs once (a wrong kind is refused before decoding) and decodes within limits. */

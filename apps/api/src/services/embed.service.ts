@@ -23,6 +23,11 @@ export class EmbedService {
     return this.ml.dim;
   }
 
+  /** What kind of file the bytes are, from their magic bytes: cheap, and refuses an unsupported format (UNSUPPORTED_MEDIA). */
+  recognise(bytes: Uint8Array): { kind: AssetKind; ext: string } {
+    return this.ml.recognise(bytes);
+  }
+
   /** New bytes from a client, under the configured limits; `expect` refuses the other kind. */
   async embedUpload(bytes: Uint8Array, expect?: AssetKind): Promise<EmbeddedMedia> {
     const { media, decoded } = await this.ml.decode(bytes, this.limits, expect);

@@ -6,9 +6,10 @@ import type { EmbeddingRepository } from '../repositories/embedding.repository.j
 import type { LibraryRepository } from '../repositories/library.repository.js';
 import type { MediaStore, StoredMediaFile } from '../repositories/media-store.js';
 import type { VectorIndexRepository } from '../repositories/vector-index.repository.js';
-import { encodeVector } from '../repositories/vector-codec.util.js';
+import { decodeVector, encodeVector } from '../repositories/vector-codec.util.js';
+import type { MediaInfo } from '../repositories/machine-learning.repository.js';
 import type { EmbedService } from './embed.service.js';
-import { BadUserInputException, NotFoundException } from '../errors/app.exception.js';
+import { BadUserInputException, NotFoundException, ServiceUnavailableException } from '../errors/app.exception.js';
 import { normaliseTagNames } from './tag-name.util.js';
 
 export interface IngestOptions {
@@ -32,9 +33,28 @@ export interface IngestResult {
   created: boolean;
 }
 
+/** What a client may ask of an upload's asset (a generated asset is ingested in its job, not staged). */
+export type UploadOptions = Omit<IngestOptions, 'expect' | 'generation'>;
+
+/**
+ * An upload whose bytes are in the media store and whose embedding is still to come (on a worker):
+ * plain JSON, the input of an INGEST_ASSET job. Tags are normalised already.
+ */
+export interface StagedUpload {
+  sha256: string;
+  ext: string;
+  bytes: number;
+  options: Omit<UploadOptions, 'tags' | 'tagOrigin'>;
+  tags: NewTag[];
+}
+
+type NewTag = { name: string; origin: TagOrigin; score: number };
+
 /**
  * Bytes → decoded, embedded → media file + DB rows + index entry. Either all of these exist
  * afterwards or none do. The byte limit is the caller's boundary (the upload middleware, the CLI).
+ * With workers, the same happens in two steps: `stage` (the file) where the upload arrives, then
+ * `finishStaged` (decode, embed, rows, index) in whichever process runs the job.
  */
 export class IngestService {
   constructor(
@@ -48,19 +68,87 @@ export class IngestService {
   ) {}
 
   async ingest(bytes: Uint8Array, opts: IngestOptions): Promise<IngestResult> {
-    const tags = normaliseTagNames(opts.tags ?? []).map((name) => ({ name, origin: opts.tagOrigin ?? 'USER', score: 1 }));
-    if (opts.libraryId && !(await this.libraries.findById(opts.libraryId))) {
-      throw new NotFoundException(`library ${opts.libraryId} does not exist`);
-    }
+    const tags = await this.checkOptions(opts);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const existing = await this.assets.findBySha256(sha256);
     if (existing) {
       if (opts.expect && existing.kind !== opts.expect) throw wrongKind(opts.expect, existing.kind);
       return { asset: await this.mergeInto(existing, tags, opts), created: false };
     }
-
     const { media, vector } = await this.embed.embedUpload(bytes, opts.expect);
     const fileCreated = await this.media.put(sha256, media.ext, bytes);
+    return this.record({ sha256, bytes: bytes.byteLength, media, vector, tags, opts, removeFileOnFailure: fileCreated });
+  }
+
+  /**
+   * The first half of a worker's ingest, where the upload arrives: the same checks as `ingest`
+   * (known bytes merge into their asset at once), then the format is recognised from its magic
+   * bytes (an unsupported file is refused before anything is written) and the bytes are stored.
+   * Decoding, embedding and the rows are `finishStaged`'s.
+   */
+  async stage(bytes: Uint8Array, opts: UploadOptions): Promise<IngestResult | { staged: StagedUpload; fileCreated: boolean }> {
+    const tags = await this.checkOptions(opts);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const existing = await this.assets.findBySha256(sha256);
+    if (existing) return { asset: await this.mergeInto(existing, tags, opts), created: false };
+    const { ext } = this.embed.recognise(bytes);
+    const fileCreated = await this.media.put(sha256, ext, bytes);
+    const { tags: _given, tagOrigin: _origin, ...options } = opts;
+    return { staged: { sha256, ext, bytes: bytes.byteLength, options, tags }, fileCreated };
+  }
+
+  /**
+   * The second half: reads the staged file, decodes and embeds it under this process's limits, and
+   * writes the rows and the index entry — or merges into the asset that the same bytes have by now
+   * (a second upload, or this job's earlier run that died after its commit). `signal` aborted
+   * before the rows are written means nothing is written. The file is left for the caller to judge.
+   */
+  async finishStaged(staged: StagedUpload, signal?: AbortSignal): Promise<IngestResult> {
+    const existing = await this.assets.findBySha256(staged.sha256);
+    if (existing) return { asset: await this.mergeInto(existing, staged.tags, staged.options), created: false };
+    const bytes = await this.media.read(staged.sha256, staged.ext);
+    if (!bytes) throw new ServiceUnavailableException('the uploaded file is no longer stored (a failed upload of the same bytes removed it at the same moment); upload it again');
+    const { media, vector } = await this.embed.embedUpload(bytes);
+    if (media.ext !== staged.ext) throw new Error(`the staged file ${staged.sha256}.${staged.ext} decoded as ${media.ext}`);
+    signal?.throwIfAborted();
+    return this.record({ sha256: staged.sha256, bytes: bytes.byteLength, media, vector, tags: staged.tags, opts: staged.options, removeFileOnFailure: false });
+  }
+
+  /** Removes a staged file unless an asset owns it by now (the caller knows no other upload still needs it). */
+  async discardStaged(staged: Pick<StagedUpload, 'sha256' | 'ext'>): Promise<void> {
+    if ((await this.assets.existingSha256s([staged.sha256])).has(staged.sha256)) return;
+    await this.media.remove(staged.sha256, staged.ext);
+  }
+
+  /**
+   * Puts an asset another process embedded into this process's index at once (the change feed
+   * would bring it within its bound): who ingested it searches it next.
+   */
+  async showInOwnIndex(asset: AssetRow): Promise<void> {
+    const stored = await this.embeddings.forAsset(this.embed.bundleKey, asset.id);
+    if (stored && !this.index.has(asset.kind, stored.label)) this.index.add(asset.kind, stored.label, decodeVector(stored.vector));
+  }
+
+  /** Normalised tags; NOT_FOUND for a library that does not exist. */
+  private async checkOptions(opts: UploadOptions): Promise<NewTag[]> {
+    const tags = normaliseTagNames(opts.tags ?? []).map((name) => ({ name, origin: opts.tagOrigin ?? 'USER', score: 1 }));
+    if (opts.libraryId && !(await this.libraries.findById(opts.libraryId))) {
+      throw new NotFoundException(`library ${opts.libraryId} does not exist`);
+    }
+    return tags;
+  }
+
+  /** The rows in one transaction, then the index entry; undoes the rows (and the file, when asked) if a step fails. */
+  private async record(r: {
+    sha256: string;
+    bytes: number;
+    media: MediaInfo;
+    vector: Float32Array;
+    tags: NewTag[];
+    opts: Omit<IngestOptions, 'tags' | 'tagOrigin' | 'expect'>;
+    removeFileOnFailure: boolean;
+  }): Promise<IngestResult> {
+    const { sha256, media, vector, tags, opts } = r;
     let created: { asset: AssetRow; label: number };
     try {
       created = await this.assets.create(
@@ -69,7 +157,7 @@ export class IngestService {
           sha256,
           mime: media.mime,
           ext: media.ext,
-          bytes: bytes.byteLength,
+          bytes: r.bytes,
           width: media.width ?? null,
           height: media.height ?? null,
           durationSeconds: media.durationSeconds ?? null,
@@ -91,20 +179,20 @@ export class IngestService {
       // Someone stored the same bytes between our lookup and our insert: the file is theirs now.
       const raced = await this.assets.findBySha256(sha256);
       if (raced) return { asset: await this.mergeInto(raced, tags, opts), created: false };
-      if (fileCreated) await this.media.remove(sha256, media.ext);
+      if (r.removeFileOnFailure) await this.media.remove(sha256, media.ext);
       throw err;
     }
     try {
       this.index.add(media.kind, created.label, vector);
     } catch (err) {
       await this.assets.delete(created.asset.id);
-      if (fileCreated) await this.media.remove(sha256, media.ext);
+      if (r.removeFileOnFailure) await this.media.remove(sha256, media.ext);
       throw err;
     }
     return { asset: created.asset, created: true };
   }
 
-  private async mergeInto(existing: AssetRow, tags: { name: string; origin: TagOrigin; score: number }[], opts: IngestOptions): Promise<AssetRow> {
+  private async mergeInto(existing: AssetRow, tags: NewTag[], opts: Pick<IngestOptions, 'libraryId' | 'generation'>): Promise<AssetRow> {
     if (tags.length) await this.assets.addTags(existing.id, tags);
     if (opts.libraryId) await this.libraries.addAssets(opts.libraryId, [existing.id]);
     // the same piece generated again (same seed and inputs): the asset gets the first record only

@@ -7,14 +7,20 @@ import type { AdmissionLimits, Job, JobRepository, LeaseState } from '../reposit
 import type { JobRunner } from '../jobs/job-runner.js';
 import { ConflictException, NotFoundException, ServiceUnavailableException, TooManyRequestsException } from '../errors/app.exception.js';
 import { withTimeout } from '../with-timeout.util.js';
+import { errorCodeOf } from '../errors/error-code.util.js';
 import { JobWatch, TERMINAL_JOB_STATUSES } from './job-watch.js';
 
 /**
- * A job's body. `progress` records how far it is (0–1) and, optionally, what it is doing; it throws
- * once the job is to stop (cancelled, or this process is shutting down), as `signal` aborts.
+ * A job's body. `progress` records how far it is (0–1), what it does in words, and (for pictures) a
+ * thumbnail data URL of the current estimate; it throws once the job is to stop (cancelled, its
+ * lease lost, or this process shutting down), as `signal` aborts. `jobId` is the job's own id.
  */
-/** `progress` takes the fraction done, what the job does in words, and (for pictures) a thumbnail data URL of the current estimate. */
-export type JobHandler = (input: unknown, progress: (fraction: number, message?: string, preview?: string) => Promise<void>, signal: AbortSignal) => Promise<unknown>;
+export type JobHandler = (
+  input: unknown,
+  progress: (fraction: number, message?: string, preview?: string) => Promise<void>,
+  signal: AbortSignal,
+  jobId?: string,
+) => Promise<unknown>;
 
 /** Progress is written at most this often; a final 1 always lands. */
 const PROGRESS_WRITE_INTERVAL_MS = 200;
@@ -184,21 +190,47 @@ export class JobService {
     const first = await this.jobs.findById(id);
     if (!first) throw new NotFoundException(`job ${id} does not exist`);
     this.watches++;
-    return new JobWatch(
-      first,
-      {
-        read: () => this.jobs.findById(id),
-        onChange: (notify) => {
-          const onJob = (changed: string) => {
-            if (changed === id) notify();
-          };
-          this.changes.on('job', onJob);
-          return () => this.changes.off('job', onJob);
-        },
-        pollMs: this.options.watchPollMs ?? 1000,
+    return new JobWatch(first, this.watchSource(id, this.options.watchPollMs ?? 1000), () => this.watches--);
+  }
+
+  /**
+   * Waits for a job to finish and returns its final row — or, after `timeoutMs`, the row as it is
+   * then (still QUEUED or RUNNING). A change made in this process wakes the wait at once; another
+   * process's is seen within `pollMs`. Not counted against the jobUpdated watches.
+   */
+  async waitUntilFinished(id: string, timeoutMs: number, pollMs: number): Promise<Job> {
+    const first = await this.jobs.findById(id);
+    if (!first) throw new NotFoundException(`job ${id} does not exist`);
+    if (TERMINAL_JOB_STATUSES.has(first.status)) return first;
+    const watch = new JobWatch(first, this.watchSource(id, pollMs));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    let last = first;
+    try {
+      for (;;) {
+        const next = await Promise.race([watch.next(), timeout]);
+        if (next === 'timeout' || next.done) return last;
+        last = next.value;
+        if (TERMINAL_JOB_STATUSES.has(last.status)) return last;
+      }
+    } finally {
+      clearTimeout(timer);
+      await watch.return();
+    }
+  }
+
+  private watchSource(id: string, pollMs: number) {
+    return {
+      read: () => this.jobs.findById(id),
+      onChange: (notify: () => void) => {
+        const onJob = (changed: string) => {
+          if (changed === id) notify();
+        };
+        this.changes.on('job', onJob);
+        return () => this.changes.off('job', onJob);
       },
-      () => this.watches--,
-    );
+      pollMs,
+    };
   }
 
   private changed(id: string): void {
@@ -268,7 +300,7 @@ export class JobService {
       controller.signal.throwIfAborted();
     };
     try {
-      const result = await handler(job.input, progress, controller.signal);
+      const result = await handler(job.input, progress, controller.signal, id);
       await this.jobs.markSucceeded(id, this.owner, (result ?? null) as Prisma.InputJsonValue);
     } catch (err) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : null;
@@ -279,8 +311,11 @@ export class JobService {
         this.logger.info({ jobId: id, type: job.type }, 'job interrupted by shutdown; handed back');
         await this.jobs.releaseLease(id, this.owner);
       } else if (!(reason instanceof LeaseLostError)) {
-        this.logger.error({ err, jobId: id, type: job.type }, 'job failed');
-        await this.jobs.markFailed(id, this.owner, (err as Error).message);
+        const errorCode = errorCodeOf(err);
+        // a refusal with a stable code (bad media in an ingest) is the client's, not an operator's problem
+        if (errorCode) this.logger.info({ jobId: id, type: job.type, errorCode, reason: (err as Error).message }, 'job refused its input');
+        else this.logger.error({ err, jobId: id, type: job.type }, 'job failed');
+        await this.jobs.markFailed(id, this.owner, (err as Error).message, errorCode);
       }
     } finally {
       clearInterval(renew);

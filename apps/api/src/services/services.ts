@@ -10,6 +10,7 @@ import type { LibraryService } from './library.service.js';
 import type { SearchService } from './search.service.js';
 import type { StatsService } from './stats.service.js';
 import type { TaggingService } from './tagging.service.js';
+import type { UploadIngestService } from './upload-ingest.service.js';
 
 /** Everything a resolver may call. */
 export interface Services {
@@ -25,4 +26,6 @@ export interface Services {
   search: SearchService;
   stats: StatsService;
   tagging: TaggingService;
+  /** ingestAsset and `npm run ingest`: embedded here, or on a worker when there is a job queue */
+  uploads: UploadIngestService;
 }

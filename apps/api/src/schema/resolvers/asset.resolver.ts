@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-g
 import { GraphQLUpload, type FileUpload } from 'graphql-upload-minimal';
 import { Asset, AssetConnection, TagCount } from '../types/asset.type.js';
 import { AssetFilter } from '../types/inputs.js';
-import type { ApiContext } from '../context.js';
+import { callerKeyId, type ApiContext } from '../context.js';
 import { readUpload } from '../upload.util.js';
 import { toAsset } from '../asset.mapper.js';
 import { encodeCursor } from '../../services/asset.service.js';
@@ -46,7 +46,13 @@ export class AssetResolver {
   }
 
   @Authorized('write')
-  @Mutation(() => Asset, { description: 'Stores, embeds and indexes an image or audio file; the same bytes twice give the same asset' })
+  @Mutation(() => Asset, {
+    description:
+      'Stores, embeds and indexes an image or audio file; the same bytes twice give the same asset. With a job queue (REDIS_URL) the embedding ' +
+      'runs as an INGEST_ASSET job on a worker and this answers once the job has finished, with the asset or the refusal and its code; ' +
+      'when no worker finished it within MUSE_INGEST_WAIT_MS the answer is SERVICE_UNAVAILABLE with extensions.jobId (the job goes on: ' +
+      'job(id).result.assetId names the asset once it succeeds). The asset exists only once embedded.',
+  })
   async ingestAsset(
     @Arg('file', () => GraphQLUpload) file: Promise<FileUpload>,
     @Arg('title', () => String, { nullable: true }) title: string | undefined,
@@ -56,14 +62,15 @@ export class AssetResolver {
     @Ctx() ctx: ApiContext,
   ): Promise<Asset> {
     const { bytes, filename } = await readUpload(file);
-    const { asset } = await ctx.services.ingest.ingest(bytes, {
-      source: 'UPLOAD',
+    const options = {
+      source: 'UPLOAD' as const,
       title: title ?? (filename.replace(/\.[^.]*$/, '') || null),
       caption: caption ?? null,
       tags: tags ?? [],
-      tagOrigin: 'USER',
+      tagOrigin: 'USER' as const,
       libraryId: libraryId ?? null,
-    });
+    };
+    const { asset } = await ctx.services.uploads.upload(bytes, options, callerKeyId(ctx));
     return toAsset(asset, ctx.baseUrl);
   }
 

@@ -25,7 +25,10 @@ export class Job {
   @Field(() => String, { nullable: true })
   error!: string | null;
 
-  @Field(() => GraphQLJSON, { nullable: true })
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: "what the job made, by type (INGEST_ASSET: { assetId, created }); for a FAILED job whose failure has a stable code: { errorCode }, the code the request would have got",
+  })
   result!: unknown;
 
   @Field(() => Int)
