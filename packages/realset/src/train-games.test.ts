@@ -1,6 +1,7 @@
 // Readers of the train games on hand-written fixtures in each game's own format: Wizznic's pack
 // playlist (info.ini), Pekka Kana 2's level header (.map) and the BMP reader its scenery needs,
-// X-Moto's data pack (XBI3), level <info> and theme tables, Naev's landing music and assets.
+// X-Moto's data pack (XBI3), level <info> and theme tables, Naev's landing music and assets,
+// Pushover's level sets and theme tile tables, and the two picture recipes those games add.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { naevLandTracks, parseNaevAsset, parseNaevLandMusic } from './games/naev.js';
 import { parsePekkaLevel } from './games/pekka.js';
+import { parsePushoverLevels, parsePushoverThemeTiles, pushoverCells } from './games/pushover.js';
 import { parseWizznicInfo, wizznicSongOf } from './games/wizznic.js';
 import { parseXmotoLevel, parseXmotoTheme, xmotoSkyLayers } from './games/xmoto.js';
 import { BmpError, decodeBmp } from './media/bmp.js';
@@ -196,4 +198,40 @@ test('Naev: choose_land by class, then inhabited or not; assets with exterior, c
   assert.deepEqual(naevLandTracks(parseNaevAsset(fixture('naev/asset-rock.xml')), land), ['agriculture'], 'land alone is not inhabited');
   assert.deepEqual(naevLandTracks({ ...ocean, services: ['refuel'] }, land), [], 'no landing, no landing music');
   assert.throws(() => parseNaevLandMusic('function choose_land () end'), /choose_land/);
+});
+
+test('Pushover level set: name, theme and background layers per level; theme tile table; the cells drawn', () => {
+  const levels = parsePushoverLevels(fixture('pushover/levels.txt'));
+  assert.deepEqual(levels.map((l) => [l.name, l.theme, l.backgrounds.length]), [['Fixture One', 'aztec', 2], ['Fixture Two', 'space', 1]]);
+  assert.equal(levels[0].backgrounds[0][0][0], 3);
+  assert.equal(levels[0].backgrounds[0][12][19], 4);
+  const tiles = parsePushoverThemeTiles(fixture('pushover/theme.lua'));
+  assert.deepEqual(tiles, [[24, 0], [25, 0], [0, 1], [1, 1], [2, 1]], 'the background table, not foreground or patterns');
+  const cells = pushoverCells(levels[0].backgrounds, tiles);
+  assert.equal(cells.length, 20 * 13 + 1, 'every cell of the first layer, the one non-zero cell of the second');
+  assert.deepEqual([cells[0], cells.at(-1)], [[0, 0, 1, 1], [5, 1, 0, 1]]);
+  assert.throws(() => pushoverCells([[[9]]], tiles), /not in the theme/);
+  const broken = fixture('pushover/levels.txt').replace(/\| +1 +1 +1 +1 +1 +1 +1 +1 +1 +1 +1 +1 +1 +1 +1 +1 +1 +1 +1 +1\n\+/, '+');
+  assert.throws(() => parsePushoverLevels(broken), /not 13 rows of 20/);
+});
+
+test('tile picture: atlas blocks laid on the grid in order, alpha drawn over what is below', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'realset-tiles-'));
+  try {
+    const atlas = Buffer.alloc(16 * 8 * 4);
+    for (let i = 0; i < 16 * 8; i++) atlas.set(i % 16 < 8 ? [200, 0, 0, 255] : [0, 0, 255, 128], i * 4);
+    await sharp(atlas, { raw: { width: 16, height: 8, channels: 4 } }).png().toFile(join(dir, 'atlas.png'));
+    const png = await renderImage(dir, {
+      kind: 'tiles', files: ['atlas.png'], grid: { columns: 2, rows: 1, tileWidth: 8, tileHeight: 8 },
+      cells: [[0, 0, 0, 0], [1, 0, 0, 0], [1, 0, 1, 0]],
+    });
+    const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    const px = (x: number) => [...data.subarray((128 * 256 + x) * 3, (128 * 256 + x) * 3 + 3)];
+    const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]) <= 3);
+    assert.ok(near(px(2), [200, 0, 0]), `left block red, got ${px(2)}`);
+    assert.ok(near(px(253), [100, 0, 128]), `right block: half-transparent blue over red, got ${px(253)}`);
+    await assert.rejects(renderImage(dir, { kind: 'tiles', files: ['atlas.png'], grid: { columns: 1, rows: 1, tileWidth: 8, tileHeight: 8 }, cells: [[0, 0, 2, 0]] }), /outside/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

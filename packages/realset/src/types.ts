@@ -16,7 +16,10 @@ export type ImageRecipe =
   /** Hedgewars: the theme's sky colour, Sky.png at the top, horizont.png above a band of LandTex.png. */
   | { kind: 'hedgewars-theme'; files: string[]; sky: [number, number, number]; skyImage?: string; horizon?: string; land?: string }
   /** X-Moto: the sky as drawn on an 800x600 screen; the first layer opaque, the others added. */
-  | { kind: 'xmoto-sky'; files: string[]; layers: XmotoSkyLayer[] };
+  | { kind: 'xmoto-sky'; files: string[]; layers: XmotoSkyLayer[] }
+  /** Blocks of a tile atlas (files[0]) laid on a grid, drawn in order over black (Pushover backgrounds);
+   * a cell is [grid column, grid row, block x, block y]. */
+  | { kind: 'tiles'; files: string[]; grid: { columns: number; rows: number; tileWidth: number; tileHeight: number }; cells: [number, number, number, number][] };
 
 /** One sky layer of X-Moto: the top-left 1/zoom of the texture (repeating) stretched over the
  * screen, multiplied by `color`. */

@@ -6,11 +6,12 @@ import { hedgewars } from './hedgewars.js';
 import { naev } from './naev.js';
 import { pekka } from './pekka.js';
 import { pingus } from './pingus.js';
+import { pushover } from './pushover.js';
 import { supertux } from './supertux.js';
 import { wizznic } from './wizznic.js';
 import { xmoto } from './xmoto.js';
 
-export const GAMES: readonly GameSource[] = [hedgewars, supertux, fillets, pingus, blobwars, wizznic, pekka, xmoto, naev];
+export const GAMES: readonly GameSource[] = [hedgewars, supertux, fillets, pingus, blobwars, wizznic, pekka, xmoto, naev, pushover];
 
 /**
  * Whole games are held out: all pictures of one game share its art style and all its music its
@@ -28,6 +29,7 @@ export const GAME_SPLITS: Readonly<Record<string, Split>> = {
   'pekka-kana-2': 'train',
   xmoto: 'train',
   naev: 'train',
+  pushover: 'train',
 };
 
 export function splitOf(gameId: string): Split {

@@ -98,6 +98,30 @@ async function xmotoSky(root: string, layers: XmotoSkyLayer[]): Promise<Sharp> {
   return sharp(out, { raw: { width, height, channels: 3 } });
 }
 
+/** Atlas blocks laid on a grid, each drawn over what is below it (alpha "over"), on black. */
+async function tiles(root: string, recipe: Extract<ImageRecipe, { kind: 'tiles' }>): Promise<Sharp> {
+  const { columns, rows, tileWidth, tileHeight } = recipe.grid;
+  const { data: atlas, info } = await sharp(join(root, recipe.files[0])).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const width = columns * tileWidth;
+  const height = rows * tileHeight;
+  const out = Buffer.alloc(width * height * 3);
+  for (const [column, row, bx, by] of recipe.cells) {
+    if ((bx + 1) * tileWidth > info.width || (by + 1) * tileHeight > info.height || bx < 0 || by < 0) {
+      throw new Error(`block (${bx}, ${by}) lies outside the ${info.width}x${info.height} atlas`);
+    }
+    for (let y = 0; y < tileHeight; y++) {
+      for (let x = 0; x < tileWidth; x++) {
+        const src = ((by * tileHeight + y) * info.width + bx * tileWidth + x) * 4;
+        const dst = ((row * tileHeight + y) * width + column * tileWidth + x) * 3;
+        const a = atlas[src + 3];
+        if (a === 0) continue;
+        for (let c = 0; c < 3; c++) out[dst + c] = Math.round((atlas[src + c] * a + out[dst + c] * (255 - a)) / 255);
+      }
+    }
+  }
+  return sharp(out, { raw: { width, height, channels: 3 } });
+}
+
 /** A picture file as sharp input: BMP through our reader (sharp's libvips has no BMP loader). */
 function openPicture(path: string): Sharp {
   if (extname(path).toLowerCase() !== '.bmp') return sharp(path);
@@ -112,6 +136,7 @@ async function composed(root: string, recipe: ImageRecipe): Promise<Sharp> {
     case 'tiled': return tiled(root, recipe.files[0]);
     case 'single': return openPicture(join(root, recipe.files[0]));
     case 'xmoto-sky': return xmotoSky(root, recipe.layers);
+    case 'tiles': return tiles(root, recipe);
   }
 }
 
