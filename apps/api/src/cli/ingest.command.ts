@@ -40,8 +40,10 @@ export async function runIngestCommand(argv: string[]): Promise<number> {
     process.stderr.write(`--concurrency must be an integer from 1 to 64\n${USAGE}\n`);
     return 2;
   }
-  // with a job queue, the workers (`npm run worker`) embed the files; this process only hands them over
-  const config = loadConfig(process.env.REDIS_URL ? { ...process.env, MUSE_RUN_JOBS: 'false' } : process.env);
+  // with a job queue on a shared database, the workers (`npm run worker`) embed the files and this
+  // process only hands them over; on PGlite no other process can open the database, so it runs them
+  const shared = Boolean(process.env.REDIS_URL && process.env.DATABASE_URL);
+  const config = loadConfig(shared ? { ...process.env, MUSE_RUN_JOBS: 'false' } : process.env);
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   let work: WorkItem[];
   try {
