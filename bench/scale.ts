@@ -1,13 +1,16 @@
-// `npm run bench -- scale [--sizes 10000,100000] [--queries 200]`
-// How search cost grows with the corpus (issue 23): for each size, a fresh PostgreSQL database holding that many
-// assets (half images, half audio) with their MuVis vectors, an API process started on it (it builds its HNSW
-// indexes from the database at start), then over HTTP: `similar` (index search + hydration, no embedding) and
-// `searchMusicByImage` with an uploaded PNG (embedding + index search + hydration), p50/p99 each, the start time
-// and the API's RSS. The vectors are synthetic (unit vectors around 500 cluster centres in 128 dimensions, like a
-// corpus of many styles): embedding 100,000 real media files would take hours here, and search cost does not
-// depend on what the vectors came from. Writes bench/results/scale.json; drops each database afterwards.
-// Ingest throughput per worker count is not measured: ingest runs in the API process that receives the upload,
-// not as a worker job (see the README, "Running more than one instance").
+// `npm run bench -- scale [--sizes 10000,100000] [--queries 200] [--workers 1,2,4] [--ingest-assets 200] [--ingest-clients 8]`
+// How the service grows (issue 23).
+// Search: for each size, a fresh PostgreSQL database holding that many assets (half images, half audio) with
+// their MuVis vectors, an API process started on it (it builds its HNSW indexes from the database at start), then
+// over HTTP: `similar` (index search + hydration, no embedding) and `searchMusicByImage` with an uploaded PNG
+// (embedding + index search + hydration), p50/p99 each, the start time and the API's RSS. The vectors are
+// synthetic (unit vectors around 500 cluster centres in 128 dimensions, like a corpus of many styles): embedding
+// 100,000 real media files would take hours here, and search cost does not depend on what the vectors came from.
+// Ingest: for each worker count, a fresh database, a redis-server of the bench's own, one API replica that only
+// enqueues (MUSE_RUN_JOBS=false) and that many `npm run worker` processes; `--ingest-clients` clients upload
+// `--ingest-assets` distinct generated files (half 96x96 PNG pictures, half 3 s WAV tunes) through ingestAsset,
+// each answered once a worker has embedded it (INGEST_ASSET jobs); assets/s over the whole batch, after a
+// warm-up, and the ratio to one worker. Writes bench/results/scale.json; drops each database afterwards.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -16,8 +19,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createRng } from '@muse/immute';
 import { ensurePrismaClient } from '../apps/api/scripts/ensure-client.mjs';
-import { gql, gqlUpload, image } from '../tests/api/client.js';
+import { gql, gqlUpload, image, tune, type UploadFile } from '../tests/api/client.js';
 import { Processes, removeDir, rssMiB, tempDir } from '../tests/api/processes.js';
+import { freePort, killAndWait, startRedis } from '../tests/api/redis-server.js';
 
 ensurePrismaClient();
 const { loadConfig } = await import('../apps/api/src/config/config.js');
@@ -32,6 +36,11 @@ const arg = (name: string) => {
 };
 const SIZES = (arg('sizes') ?? '10000,100000').split(',').map(Number);
 const QUERIES = Number(arg('queries') ?? 200);
+const WORKERS = (arg('workers') ?? '1,2,4').split(',').map(Number);
+const INGEST_ASSETS = Number(arg('ingest-assets') ?? 200);
+const INGEST_CLIENTS = Number(arg('ingest-clients') ?? 8);
+/** uploads before the clock starts: every worker's first jobs (lazy allocations, cold caches) */
+const INGEST_WARMUP = 8;
 const PG_ADMIN_URL = process.env.MUSE_BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 const MODEL = process.env.MUSE_MODEL || readFileSync(join(ROOT, 'models/default'), 'utf8').trim();
 const CLUSTERS = 500;
@@ -159,9 +168,63 @@ async function measure(size: number) {
   }
 }
 
+/** Uploads `files` through ingestAsset with `clients` at once; every answer must be an asset. */
+async function uploadAll(url: string, key: string, files: UploadFile[], clients: number): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (next < files.length) {
+      const file = files[next++];
+      const r = await gqlUpload(url, 'mutation($f: Upload!) { ingestAsset(file: $f) { id } }', { f: null }, { 'variables.f': file }, { key });
+      if (r.errors || !r.data?.ingestAsset?.id) throw new Error(`ingestAsset: ${JSON.stringify(r).slice(0, 300)}`);
+    }
+  }));
+}
+
+async function measureIngest(workers: number) {
+  const dbName = `muse_bench_scale_${randomBytes(6).toString('hex')}`;
+  const dbUrl = Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${dbName}` }).toString();
+  const processes = new Processes(10 * 60_000);
+  const setupDir = tempDir('muse-scale-setup-');
+  const mediaDir = tempDir('muse-scale-media-');
+  const redisPort = await freePort();
+  const redis = await startRedis(redisPort);
+  await admin(`CREATE DATABASE ${dbName}`);
+  try {
+    const storage = await openStorage(loadConfig({ HOST: '127.0.0.1', DATA_DIR: setupDir, MUSE_MODEL: MODEL, DATABASE_URL: dbUrl, LOG_LEVEL: 'silent' }), createLogger('silent'));
+    const key = (await storage.auth.createKey('bench scale', ['read', 'write'])).key;
+    await storage.db.close();
+    const env = { ...process.env, HOST: '127.0.0.1', PORT: '0', MUSE_MODEL: MODEL, DATABASE_URL: dbUrl, REDIS_URL: `redis://127.0.0.1:${redisPort}`, MUSE_MEDIA_DIR: mediaDir, LOG_LEVEL: 'warn' };
+    const [api] = await Promise.all([
+      processes.start('api', 'api', { ...env, MUSE_RUN_JOBS: 'false' }, tempDir('muse-scale-api-')),
+      ...Array.from({ length: workers }, (_, i) => processes.start(`worker-${i + 1}`, 'worker', env, tempDir('muse-scale-worker-'))),
+    ]);
+    // distinct bytes per run and per file: nothing is merged into an earlier asset
+    const base = 500_000 + workers * 10_000;
+    const files = await Promise.all(Array.from({ length: INGEST_WARMUP + INGEST_ASSETS }, async (_, i) => (i % 2 ? tune(base + i) : image(base + i))));
+    await uploadAll(api.url!, key, files.slice(0, INGEST_WARMUP), INGEST_CLIENTS);
+    const load = loadavg()[0];
+    const start = performance.now();
+    await uploadAll(api.url!, key, files.slice(INGEST_WARMUP), INGEST_CLIENTS);
+    const seconds = (performance.now() - start) / 1000;
+    const assetsPerSecond = INGEST_ASSETS / seconds;
+    log(`ingest with ${workers} worker(s): ${INGEST_ASSETS} assets in ${seconds.toFixed(1)} s = ${assetsPerSecond.toFixed(1)} assets/s (load average ${load.toFixed(2)} before)`);
+    return { workers, assets: INGEST_ASSETS, seconds: round(seconds, 2), assetsPerSecond: round(assetsPerSecond, 2), loadAverageBefore: round(load, 2) };
+  } finally {
+    await processes.stopAll();
+    await killAndWait(redis);
+    removeDir(setupDir);
+    removeDir(mediaDir);
+    await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((e) => log(`could not drop ${dbName}: ${e}`));
+  }
+}
+
 const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), loadAverageAtStart: loadavg().map((x) => round(x, 2)), node: process.version };
 const runs = [];
 for (const size of SIZES) runs.push(await measure(size));
+const ingestRuns = [];
+for (const workers of WORKERS) ingestRuns.push(await measureIngest(workers));
+const oneWorker = ingestRuns.find((r) => r.workers === 1);
+const ingest = ingestRuns.map((r) => ({ ...r, ratioToOneWorker: oneWorker ? round(r.assetsPerSecond / oneWorker.assetsPerSecond, 2) : null }));
 const [first, last] = [runs[0], runs[runs.length - 1]];
 const result = {
   benchmark: 'scale',
@@ -172,8 +235,10 @@ const result = {
     database: 'PostgreSQL, a fresh database per size (dropped afterwards); one API process on loopback',
     vectors: `synthetic unit vectors around ${CLUSTERS} cluster centres, half IMAGE half AUDIO`,
     queries: `${QUERIES} similar (random stored assets, the other modality), ${QUERIES / 2} searchMusicByImage (20 generated 96x96 PNG pictures)`,
+    ingest: `per worker count: a fresh database, one API replica with MUSE_RUN_JOBS=false, N workers, own redis-server, shared media folder; ${INGEST_CLIENTS} clients upload ${INGEST_ASSETS} distinct files (half 96x96 PNG, half 3 s 16 kHz WAV) after ${INGEST_WARMUP} warm-up uploads; each ingestAsset answers once a worker embedded it`,
   },
   runs,
+  ingest,
   growth: runs.length > 1 ? {
     assets: last.assets / first.assets,
     similarP50: round(last.similar.p50Ms / first.similar.p50Ms, 2),
@@ -181,7 +246,6 @@ const result = {
     searchMusicByImageP50: round(last.searchMusicByImage.p50Ms / first.searchMusicByImage.p50Ms, 2),
     apiStart: round(last.apiStartSeconds / first.apiStartSeconds, 2),
   } : null,
-  notMeasured: 'ingest throughput per worker count: ingest runs in the API process that receives the upload, not as a worker job',
 };
 const out = join(ROOT, 'bench/results/scale.json');
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
