@@ -102,6 +102,11 @@ export class FakeAssetRepository {
     this.calls.push('existingIds');
     return ids.filter((id) => this.world.assets.has(id));
   }
+
+  async existingSha256s(sha256s: string[]): Promise<Set<string>> {
+    this.calls.push('existingSha256s');
+    return new Set([...this.world.assets.values()].map((a) => a.sha256).filter((sha) => sha256s.includes(sha)));
+  }
 }
 
 export class FakeEmbeddingRepository {
@@ -199,6 +204,10 @@ export class FakeVectorIndex {
     this.vectors.get(modality)!.delete(label);
   }
 
+  has(modality: AssetKind, label: number): boolean {
+    return this.vectors.get(modality)!.has(label);
+  }
+
   size(modality: AssetKind): number {
     return this.vectors.get(modality)!.size;
   }
@@ -217,13 +226,20 @@ export class FakeVectorIndex {
 export class FakeMediaStore {
   readonly files = new Set<string>();
   readonly calls: string[] = [];
+  private readonly contents = new Map<string, Uint8Array>();
 
-  async put(sha256: string, ext: string, _bytes: Uint8Array): Promise<boolean> {
+  async put(sha256: string, ext: string, bytes: Uint8Array): Promise<boolean> {
     this.calls.push('put');
     const key = `${sha256}.${ext}`;
     if (this.files.has(key)) return false;
     this.files.add(key);
+    this.contents.set(key, bytes);
     return true;
+  }
+
+  async read(sha256: string, ext: string): Promise<Uint8Array | null> {
+    const key = `${sha256}.${ext}`;
+    return this.files.has(key) ? (this.contents.get(key) ?? null) : null;
   }
 
   async locate(sha256: string, ext: string): Promise<string | null> {
@@ -248,10 +264,25 @@ export class FakeEmbedService {
   /** Texts whose re-embedding (embedStored) fails, as a file that no longer decodes would. */
   readonly failStored = new Set<string>();
   private readonly known = new Map<string, { kind: AssetKind; vector: Float32Array }>();
+  private readonly refused = new Map<string, { kind: AssetKind; error: Error }>();
 
   define(text: string, kind: AssetKind, vector: Float32Array): Uint8Array {
     this.known.set(text, { kind, vector });
     return bytesOf(text);
+  }
+
+  /** Bytes of a recognisable format that decoding refuses with `error` (a silent clip, a truncated file). */
+  refuse(text: string, kind: AssetKind, error: Error): Uint8Array {
+    this.refused.set(text, { kind, error });
+    return bytesOf(text);
+  }
+
+  /** As the magic-byte check: defined and refused texts are recognised, anything else is UNSUPPORTED_MEDIA. */
+  recognise(bytes: Uint8Array): { kind: AssetKind; ext: string } {
+    const text = new TextDecoder().decode(bytes);
+    const kind = this.known.get(text)?.kind ?? this.refused.get(text)?.kind;
+    if (!kind) throw Object.assign(new Error(`unsupported media: ${text}`), { code: 'UNSUPPORTED_MEDIA' });
+    return { kind, ext: MEDIA[kind].ext };
   }
 
   async embedUpload(bytes: Uint8Array, expect?: AssetKind): Promise<EmbeddedMedia> {
@@ -268,6 +299,8 @@ export class FakeEmbedService {
   }
 
   private lookup(text: string, expect?: AssetKind): EmbeddedMedia {
+    const refusal = this.refused.get(text);
+    if (refusal) throw refusal.error;
     const known = this.known.get(text);
     if (!known) throw new Error(`unsupported media: ${text}`);
     if (expect && known.kind !== expect) throw new Error(`expected ${expect}, got ${known.kind}`);

@@ -127,10 +127,17 @@ export class FakeJobRepository {
     Object.assign(this.update(id, 'succeeded'), { status: 'SUCCEEDED', progress: 1, result, message: null, preview: null, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
   }
 
-  async markFailed(id: string, owner: string | null, error: string): Promise<void> {
+  async markFailed(id: string, owner: string | null, error: string, errorCode?: string): Promise<void> {
     const job = this.jobs.get(id);
     if (!job || !(job.status === 'QUEUED' || job.status === 'RUNNING') || (owner && job.leaseOwner !== owner)) return;
-    Object.assign(this.update(id, `failed: ${error}`), { status: 'FAILED', error, message: null, preview: null, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null });
+    Object.assign(this.update(id, `failed: ${error}`), {
+      status: 'FAILED', error, ...(errorCode ? { result: { errorCode } } : {}), message: null, preview: null, finishedAt: new Date(this.clock++), leaseOwner: null, leaseExpiresAt: null,
+    });
+  }
+
+  async countActiveWithInput(type: string, field: string, value: string, exceptId: string | null): Promise<number> {
+    return [...this.jobs.values()].filter((j) =>
+      j.type === type && (j.status === 'QUEUED' || j.status === 'RUNNING') && j.id !== exceptId && (j.input as Record<string, unknown> | null)?.[field] === value).length;
   }
 
   async orphaned(queuedBefore: Date): Promise<Job[]> {
