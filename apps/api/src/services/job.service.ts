@@ -28,6 +28,8 @@ const PROGRESS_WRITE_INTERVAL_MS = 200;
 const CANCEL_CHECK_INTERVAL_MS = 1000;
 /** A job whose runner stopped this many times is failed rather than tried again. */
 export const MAX_JOB_ATTEMPTS = 3;
+/** Codes of a job failure caused by what the client sent, logged as information rather than errors. */
+const CLIENT_INPUT_CODES: ReadonlySet<string> = new Set(['BAD_USER_INPUT', 'AUDIO_TOO_SHORT', 'AUDIO_SILENT', 'UNSUPPORTED_MEDIA', 'PAYLOAD_TOO_LARGE']);
 /** Handing a job to the queue takes at most this long (Redis down must not hang the request). */
 const DISPATCH_TIMEOUT_MS = 5000;
 
@@ -312,9 +314,9 @@ export class JobService {
         await this.jobs.releaseLease(id, this.owner);
       } else if (!(reason instanceof LeaseLostError)) {
         const errorCode = errorCodeOf(err);
-        // a refusal with a stable code (bad media in an ingest) is the client's, not an operator's problem
-        if (errorCode) this.logger.info({ jobId: id, type: job.type, errorCode, reason: (err as Error).message }, 'job refused its input');
-        else this.logger.error({ err, jobId: id, type: job.type }, 'job failed');
+        // a refusal of the client's input (bad media in an ingest) is no operator's problem
+        if (errorCode && CLIENT_INPUT_CODES.has(errorCode)) this.logger.info({ jobId: id, type: job.type, errorCode, reason: (err as Error).message }, 'job refused its input');
+        else this.logger.error({ err, jobId: id, type: job.type, errorCode }, 'job failed');
         await this.jobs.markFailed(id, this.owner, (err as Error).message, errorCode);
       }
     } finally {
