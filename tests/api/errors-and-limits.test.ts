@@ -162,7 +162,9 @@ test('with MUSE_READS_REQUIRE_KEY reads and media need a read key too', async ()
     const id = r.data.ingestAsset.id;
     assert.equal(codeOf(await gql(locked.url, '{ stats { images } }')), 'UNAUTHENTICATED');
     assert.equal((await gql(locked.url, '{ stats { images } }', {}, { key })).data.stats.images, 1);
-    assert.equal((await fetch(`${locked.url}/media/${id}`)).status, 401);
+    const refused = await fetch(`${locked.url}/media/${id}`);
+    assert.equal(refused.status, 401);
+    assert.equal((await refused.json()).errors[0].extensions.code, 'UNAUTHENTICATED', 'the same JSON error body as every other refusal');
     assert.equal((await fetch(`${locked.url}/media/${id}`, { headers: { authorization: `Bearer ${key}` } })).status, 200);
   } finally {
     await locked.close();

@@ -3,7 +3,7 @@
 // reach clients only with NODE_ENV=development. Also: the API port serves a favicon.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeOf, removeDir, serveTestApi, startTestApi, tempDir, tune } from './harness.js';
+import { codeOf, gqlUpload, removeDir, serveTestApi, startTestApi, tempDir, tune } from './harness.js';
 
 const HUM = 'query($a: Upload!) { searchMusicByAudio(audio: $a, first: 3) { score } }';
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -93,6 +93,37 @@ test('malformed multipart envelopes are refused with a code; a mapped file that 
 test('a URL that does not decode and a path nothing serves are JSON 400 / 404', async () => {
   assertClientError(await send('/media/%E0%A4%A'), 400, 'BAD_REQUEST', 'bad percent-encoding');
   assertClientError(await send('/no/such/page'), 404, 'NOT_FOUND', 'unknown path');
+});
+
+test('media errors are JSON with a code: /media/%ff, an unknown id, a Range past the end, a Range with no satisfiable part', async () => {
+  assertClientError(await send('/media/%ff'), 400, 'BAD_REQUEST', '/media/%ff');
+  assertClientError(await send('/media/%ff/midi'), 400, 'BAD_REQUEST', '/media/%ff/midi');
+  assertClientError(await send('/media/not-an-id'), 404, 'NOT_FOUND', 'not an id');
+  assertClientError(await send('/media/00000000-0000-4000-8000-000000000000'), 404, 'NOT_FOUND', 'unknown asset');
+  assertClientError(await send('/media/00000000-0000-4000-8000-000000000000/midi'), 404, 'NOT_FOUND', 'unknown MIDI');
+
+  const key = await server.key(['write']);
+  const clip = tune(7);
+  const made = await gqlUpload(server.url, 'mutation($f: Upload!) { ingestAsset(file: $f) { id } }', { f: null }, { 'variables.f': clip }, { key });
+  assert.equal(made.errors, undefined, JSON.stringify(made.errors));
+  const path = `/media/${made.data.ingestAsset.id}`;
+  const size = clip.bytes.length;
+  for (const range of [`bytes=${size}-`, `bytes=${size + 10}-${size + 20}`, 'bytes=999999999-']) {
+    const a = await send(path, { headers: { range } });
+    assertClientError(a, 416, 'RANGE_NOT_SATISFIABLE', `Range: ${range}`);
+  }
+  const past = await fetch(`${server.url}${path}`, { headers: { range: `bytes=${size}-` } });
+  assert.equal(past.headers.get('content-range'), `bytes */${size}`, 'a 416 says how long the file is');
+  assert.doesNotMatch(past.headers.get('cache-control') ?? '', /immutable|max-age/, 'a refusal is not cached as the file');
+  await past.arrayBuffer();
+  // a Range that is not a byte range at all is ignored (RFC 9110): the whole file
+  const odd = await fetch(`${server.url}${path}`, { headers: { range: 'pages=1-2' } });
+  assert.equal(odd.status, 200);
+  assert.equal((await odd.arrayBuffer()).byteLength, size);
+  // and one partly inside the file is served up to its end
+  const tail = await fetch(`${server.url}${path}`, { headers: { range: `bytes=${size - 4}-${size + 100}` } });
+  assert.equal(tail.status, 206);
+  assert.equal((await tail.arrayBuffer()).byteLength, 4);
 });
 
 test('GET /favicon.ico is a real icon', async () => {

@@ -2,6 +2,8 @@
 export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'BAD_REQUEST'
+  /** HTTP 416 from `/media`: a Range wholly past the end of the file */
+  | 'RANGE_NOT_SATISFIABLE'
   | 'AUDIO_TOO_SHORT'
   | 'AUDIO_SILENT'
   | 'UNSUPPORTED_MEDIA'
