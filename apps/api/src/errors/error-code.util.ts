@@ -8,9 +8,33 @@ const MEDIA_CODES: Record<string, ErrorCode> = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 };
 
+/**
+ * PostgreSQL SQLSTATEs that mean the database did not answer in time, not that the request was
+ * wrong: a statement cancelled at MUSE_STATEMENT_TIMEOUT_MS (57014 query_canceled), a lock not
+ * obtained (55P03), no connection slot left (53300).
+ */
+const DATABASE_BUSY_SQLSTATES = new Set(['57014', '55P03', '53300']);
+/** Prisma's: no pooled connection in time (P2024); a transaction not started or expired in time (P2028). */
+const DATABASE_BUSY_PRISMA_CODES = new Set(['P2024', 'P2028']);
+/** What the client is told instead of Prisma's message (which quotes server source and paths). */
+export const DATABASE_BUSY_MESSAGE = 'the database did not answer in time (the server is overloaded); try again later';
+
+/**
+ * Whether `err` is the database giving up on time (statement timeout, lock or pool wait), through
+ * Prisma's driver adapter (`meta.driverAdapterError.cause.originalCode`) or straight from `pg`.
+ */
+export function isDatabaseBusy(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { name?: unknown; code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } }; cause?: { originalCode?: unknown } };
+  if (typeof e.code === 'string' && e.name === 'PrismaClientKnownRequestError' && DATABASE_BUSY_PRISMA_CODES.has(e.code)) return true;
+  const sqlState = e.meta?.driverAdapterError?.cause?.originalCode ?? e.cause?.originalCode ?? (e.name === 'error' ? e.code : undefined);
+  return typeof sqlState === 'string' && DATABASE_BUSY_SQLSTATES.has(sqlState);
+}
+
 /** The one place where any thrown error becomes a stable client-facing code. */
 export function errorCodeOf(err: unknown): ErrorCode | undefined {
   if (err instanceof AppException) return err.code;
+  if (isDatabaseBusy(err)) return 'SERVICE_UNAVAILABLE';
   if (err && typeof err === 'object') {
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && MEDIA_CODES[code]) return MEDIA_CODES[code];
@@ -43,6 +67,8 @@ const PASS_THROUGH = new Set([
 
 export interface FormatErrorOptions {
   logUnexpected?: (err: unknown) => void;
+  /** the database gave up on time (isDatabaseBusy): the client gets SERVICE_UNAVAILABLE, the operator a warning */
+  logDatabaseBusy?: (err: unknown) => void;
   /** Keep `extensions.stacktrace` (NODE_ENV=development only); never for anything else. */
   exposeStackTraces?: boolean;
 }
@@ -53,7 +79,9 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   const code = errorCodeOf(original);
   if (code) {
     const details = original instanceof AppException ? original.details : undefined;
-    return { ...formatted, message: (original as Error).message, extensions: { ...details, code, ...stack } };
+    const busy = !(original instanceof AppException) && isDatabaseBusy(original);
+    if (busy) opts.logDatabaseBusy?.(original);
+    return { ...formatted, message: busy ? DATABASE_BUSY_MESSAGE : (original as Error).message, extensions: { ...details, code, ...stack } };
   }
   const existing = formatted.extensions?.code;
   if (typeof existing === 'string' && PASS_THROUGH.has(existing)) {

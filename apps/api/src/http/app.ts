@@ -39,6 +39,7 @@ export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: L
       formatGraphQLError(formatted, error, {
         exposeStackTraces,
         logUnexpected: (err) => logger.error({ err }, 'unexpected error in a GraphQL operation'),
+        logDatabaseBusy: (err) => logger.warn({ err }, 'the database gave up on time in a GraphQL operation (statement timeout, lock or pool wait)'),
       }),
     validationRules: [depthLimitRule(limits.maxQueryDepth)],
     // Apollo's own SIGTERM handler would stop the server and re-raise the signal (exit 143) before

@@ -43,6 +43,7 @@ export function createSubscriptionServer(server: Server, schema: GraphQLSchema, 
       formatGraphQLError(e.toJSON(), e, {
         exposeStackTraces,
         logUnexpected: (err) => logger.error({ err }, 'unexpected error in a GraphQL subscription'),
+        logDatabaseBusy: (err) => logger.warn({ err }, 'the database gave up on time in a GraphQL subscription (statement timeout, lock or pool wait)'),
       }),
     );
   const disposable = useServer(

@@ -5,6 +5,7 @@ import type { JobRepository } from '../repositories/job.repository.js';
 import type { JobRunner } from '../jobs/job-runner.js';
 import { InProcessJobRunner } from '../jobs/in-process-job-runner.js';
 import { JobService, MAX_JOB_ATTEMPTS } from './job.service.js';
+import { DATABASE_BUSY_MESSAGE } from '../errors/error-code.util.js';
 import { FakeJobRepository, recordingLogger, until } from './testing/jobs.js';
 
 /** A runner that only records dispatches; the spec delivers them with `deliver`, as a queue would. */
@@ -120,6 +121,29 @@ test('a failing handler leaves the job FAILED with its reason, logged, and the n
   assert.equal(logged.length, 1);
   assert.deepEqual([logged[0].obj.jobId, logged[0].obj.type], [bad.id, 'BOOM']);
   assert.equal(repo.jobs.get(good.id)!.status, 'SUCCEEDED');
+  await service.close();
+});
+
+test("a job the database gave up on (statement timeout) is FAILED with SERVICE_UNAVAILABLE and a plain reason; the database's own message goes to the log only", async () => {
+  const { repo, service, logs } = setup();
+  const timeout = Object.assign(new Error('Invalid `prisma.asset.create()` invocation in\n/srv/muse/apps/api/src/repositories/asset.repository.ts:40:7'), {
+    name: 'PrismaClientKnownRequestError',
+    code: 'P2039',
+    meta: { driverAdapterError: { name: 'DriverAdapterError', cause: { originalCode: '57014', kind: 'postgres' } } },
+  });
+  service.register('SLOW', async () => {
+    throw timeout;
+  });
+  await service.start();
+  const job = await service.enqueue('SLOW', {});
+  await until(finished(repo, job.id));
+  const failed = repo.jobs.get(job.id)!;
+  assert.equal(failed.status, 'FAILED');
+  assert.equal(failed.error, DATABASE_BUSY_MESSAGE);
+  assert.deepEqual(failed.result, { errorCode: 'SERVICE_UNAVAILABLE' });
+  const logged = logs.filter((e) => e.level === 'error');
+  assert.equal(logged.length, 1);
+  assert.equal(logged[0].obj.err, timeout);
   await service.close();
 });
 

@@ -7,7 +7,7 @@ import type { AdmissionLimits, Job, JobRepository, LeaseState } from '../reposit
 import type { JobRunner } from '../jobs/job-runner.js';
 import { ConflictException, NotFoundException, ServiceUnavailableException, TooManyRequestsException } from '../errors/app.exception.js';
 import { withTimeout } from '../with-timeout.util.js';
-import { errorCodeOf } from '../errors/error-code.util.js';
+import { DATABASE_BUSY_MESSAGE, errorCodeOf, isDatabaseBusy } from '../errors/error-code.util.js';
 import { JobWatch, TERMINAL_JOB_STATUSES } from './job-watch.js';
 
 /**
@@ -317,7 +317,8 @@ export class JobService {
         // a refusal of the client's input (bad media in an ingest) is no operator's problem
         if (errorCode && CLIENT_INPUT_CODES.has(errorCode)) this.logger.info({ jobId: id, type: job.type, errorCode, reason: (err as Error).message }, 'job refused its input');
         else this.logger.error({ err, jobId: id, type: job.type, errorCode }, 'job failed');
-        await this.jobs.markFailed(id, this.owner, (err as Error).message, errorCode);
+        // Job.error is the client's to read: the database's own message (Prisma quotes server source) stays in the log
+        await this.jobs.markFailed(id, this.owner, isDatabaseBusy(err) ? DATABASE_BUSY_MESSAGE : (err as Error).message, errorCode);
       }
     } finally {
       clearInterval(renew);
