@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { codeOf, gql, removeDir, tempDir, testEnv } from '../api/harness.js';
+import { codeOf, gql, gqlUpload, image, removeDir, tempDir, testEnv } from '../api/harness.js';
 import { Processes, type Proc } from '../api/processes.js';
 import { createTempDatabase } from '../api/pg.util.js';
 
@@ -107,4 +107,24 @@ test('a starved pool: /readyz says so within its deadline, /healthz answers, stu
   await locker.query('ROLLBACK');
   const found = await gql(api.url!, '{ myGenerations(first: 5) { id } }', {}, { key });
   assert.deepEqual(found.data, { myGenerations: [] }, JSON.stringify(found.errors));
+});
+
+test('an ingest with 5,000 tags is BAD_USER_INPUT at once; one with 1,000 (the list limit) costs a few statements, not 2,000 inside the transaction', { timeout: 120_000 }, async () => {
+  const INGEST = 'mutation($f: Upload!, $t: [String!]) { ingestAsset(file: $f, tags: $t) { id tags { name } } }';
+  const tooMany = await timed(gqlUpload(api.url!, INGEST, { f: null, t: Array.from({ length: 5000 }, (_, i) => `tag${i}`) }, { 'variables.f': await image(5) }, { key }));
+  assert.equal(codeOf(tooMany.value), 'BAD_USER_INPUT', JSON.stringify(tooMany.value.errors));
+  assert.ok(tooMany.ms < 3000, `refused after ${tooMany.ms.toFixed(0)} ms`);
+  const plain = await timed(gqlUpload(api.url!, INGEST, { f: null, t: [] }, { 'variables.f': await image(7) }, { key }));
+  assert.equal(plain.value.errors, undefined, JSON.stringify(plain.value.errors));
+  const most = await timed(gqlUpload(api.url!, INGEST, { f: null, t: Array.from({ length: 1000 }, (_, i) => `many-${i}`) }, { 'variables.f': await image(6) }, { key }));
+  assert.equal(most.value.errors, undefined, JSON.stringify(most.value.errors));
+  assert.equal(most.value.data.ingestAsset.tags.length, 1000);
+  // the same 1,000 tags again on another asset: the tags exist, only the links are new
+  const again = await gqlUpload(api.url!, INGEST, { f: null, t: Array.from({ length: 1000 }, (_, i) => `many-${i}`) }, { 'variables.f': await image(8) }, { key });
+  assert.equal(again.errors, undefined, JSON.stringify(again.errors));
+  assert.equal(again.data.ingestAsset.tags.length, 1000);
+  const extra = most.ms - plain.ms;
+  process.stdout.write(`# ingest on PostgreSQL: no tags ${plain.ms.toFixed(0)} ms, 1,000 new tags ${most.ms.toFixed(0)} ms\n`);
+  // one upsert pair per tag took ~2 s more on this busy 2-core machine (the transaction's limit is 5 s)
+  assert.ok(extra < 1200, `1,000 tags added ${extra.toFixed(0)} ms to an ingest`);
 });

@@ -221,13 +221,34 @@ async function createGeneration(tx: Prisma.TransactionClient, assetId: string, g
   });
 }
 
+/**
+ * Upserts the asset's tags in a fixed number of statements, whatever their number (two upserts per
+ * tag made an ingest with 1,000 tags take 2,000 round trips, seconds inside one transaction on
+ * PostgreSQL): the tags made at once (ON CONFLICT DO NOTHING, so concurrent ingests of one new tag
+ * agree), read back by name, then the asset's links — new ones in one insert, a changed score updated
+ * one by one (few: tagging again). The last of several entries with one name and origin wins, as
+ * one upsert after another did.
+ */
 async function addTags(tx: Prisma.TransactionClient, assetId: string, tags: NewAssetTag[]): Promise<void> {
-  for (const t of tags) {
-    const tag = await tx.tag.upsert({ where: { name: t.name }, create: { name: t.name }, update: {}, select: { id: true } });
-    await tx.assetTag.upsert({
-      where: { assetId_tagId_origin: { assetId, tagId: tag.id, origin: t.origin } },
-      create: { assetId, tagId: tag.id, origin: t.origin, score: t.score },
-      update: { score: t.score },
-    });
+  if (tags.length === 0) return;
+  const key = (origin: TagOrigin, tag: string | number) => `${origin}\u0000${tag}`;
+  const wanted = [...new Map(tags.map((t) => [key(t.origin, t.name), t])).values()];
+  const names = [...new Set(wanted.map((t) => t.name))];
+  await tx.tag.createMany({ data: names.map((name) => ({ name })), skipDuplicates: true });
+  const ids = new Map((await tx.tag.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })).map((t) => [t.name, t.id]));
+  const linked = await tx.assetTag.findMany({ where: { assetId, tagId: { in: [...ids.values()] } }, select: { tagId: true, origin: true, score: true } });
+  const scores = new Map(linked.map((l) => [key(l.origin, l.tagId), l.score]));
+  const fresh: Prisma.AssetTagCreateManyInput[] = [];
+  const changed: Prisma.AssetTagCreateManyInput[] = [];
+  for (const t of wanted) {
+    const tagId = ids.get(t.name);
+    if (tagId === undefined) throw new Error(`tag "${t.name}" vanished while it was being added`);
+    const score = scores.get(key(t.origin, tagId));
+    if (score === undefined) fresh.push({ assetId, tagId, origin: t.origin, score: t.score });
+    else if (score !== t.score) changed.push({ assetId, tagId, origin: t.origin, score: t.score });
+  }
+  if (fresh.length > 0) await tx.assetTag.createMany({ data: fresh, skipDuplicates: true });
+  for (const c of changed) {
+    await tx.assetTag.update({ where: { assetId_tagId_origin: { assetId, tagId: c.tagId, origin: c.origin } }, data: { score: c.score } });
   }
 }
