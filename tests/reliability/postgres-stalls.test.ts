@@ -89,6 +89,7 @@ test('a starved pool: /readyz says so within its deadline, /healthz answers, stu
   const starved = await timed(fetch(`${api.url}/readyz`));
   const body = await starved.value.json();
   assert.equal(starved.value.status, 503, JSON.stringify(body));
+  assert.equal(body.code, 'NOT_READY', 'JSON with a stable code, like every error answer');
   assert.match(body.error, /did not answer within/);
   assert.ok(starved.ms < 3000, `/readyz answered after ${starved.ms.toFixed(0)} ms`);
 

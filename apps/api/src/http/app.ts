@@ -64,7 +64,7 @@ export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: L
       const stats = await withTimeout(services.stats.stats(), READY_TIMEOUT_MS, 'the database did not answer within 2 s');
       res.json({ status: 'ready', bundle: stats.bundle, indexes: stats.indexes });
     } catch (err) {
-      res.status(503).json({ status: 'not ready', error: (err as Error).message });
+      res.status(503).json({ status: 'not ready', code: 'NOT_READY', error: (err as Error).message });
     }
   });
   app.get('/media/:assetId', mediaRoute(services));
