@@ -12,8 +12,11 @@ bundle.
    corpus pairs (a picture or one of its crops against its clip, one of its snippets or hums) and on
    batches of the real set's train-split pairs (a picture may go with several tracks and a track
    with several pictures: every pair the game makes is a positive). The real loss is weighted by
-   --real-weight. The heads kept are those of the step with the best validation score: the mean of
-   corpus-val exact-pair MRR and the val games' real MRR (both directions, own-game pool).
+   --real-weight; with --agreement-weight, corpus batches also pull items that share caption category
+   and tags toward each other (soft targets), which tagging and the category figures read. The heads
+   of the last step are kept (cosine schedule to zero): validation (corpus val exact-pair MRR, the val
+   game's real MRR) is logged, not used to pick a step, as the agreement term trades exact pairs for
+   categories and the val game has 9 pairs.
 3. Export: each adapter to ONNX (checked against PyTorch), joined with the base tower into one graph
    (muvis.adapter.compose_tower), the joined graph checked against the blend computed from the parts.
 """
@@ -47,6 +50,7 @@ from muvis.eval import chance_mrr, first_relevant_ranks, read_real_manifest, rea
 from muvis.features import load_rgb
 from muvis.mobilenet import FEATURES as IMAGE_FEATURES, PACKAGE as MOBILENET_PACKAGE, load_mobilenet
 from muvis.runner import Features, OnnxBundle, embed_split
+from muvis.semantics import caption_agreement, caption_categories, tag_matrix, tag_vocabulary
 
 VIEWS = ("image", "crop", "music", "snippet", "hum")
 
@@ -93,12 +97,12 @@ def gather(args, base_dir: Path, mobilenet, structure: dict, items) -> dict:
         readers = OnnxBundle(reader_bundle(base_dir, Path(tmp), mobilenet, base.params.numMelBins, base.max_frames), args.threads)
         cache = Path(args.cache)
         data = {}
-        for split, views in (("train", True), ("val", False)):
+        for split, views in (("train", True), ("val", True)):
             its = by_split(items, split)
             if not its:
                 continue
-            data[split] = {"base": cached(cache / f"{base_dir.name}-{split}.npz", lambda: corpus_features(base, its, views)),
-                           "reader": cached(cache / f"readers-{split}.npz", lambda: corpus_features(readers, its, views))}
+            data[split] = {"base": cached(cache / f"{base_dir.name}-{split}-views.npz", lambda: corpus_features(base, its, views)),
+                           "reader": cached(cache / f"readers-{split}-views.npz", lambda: corpus_features(readers, its, views))}
         # keyed by the manifest's content: a rebuilt set with more games is another set
         tag = hashlib.sha1((Path(args.real) / "manifest.jsonl").read_bytes()).hexdigest()[:12]
         data["real"] = {"base": cached(cache / f"{base_dir.name}-real-{tag}.npz", lambda: real_features(base, Path(args.real), structure)),
@@ -120,6 +124,16 @@ def info_nce(sim: torch.Tensor, positive: torch.Tensor, temperature: float) -> t
     return 0.5 * (rows[pos.sum(1) > 0].mean() + cols[pos.sum(0) > 0].mean())
 
 
+def soft_nce(sim: torch.Tensor, agreement: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Cross-entropy of the softmax over each row (and column) against the agreement, normalised to a
+    distribution: items that share caption category and tags are pulled together across modalities,
+    which is what tagging through the other modality's neighbours (experiment (a)) reads."""
+    logits = sim / temperature
+    rows = -(agreement / agreement.sum(1, keepdim=True) * torch.log_softmax(logits, 1)).sum(1).mean()
+    cols = -(agreement / agreement.sum(0, keepdim=True) * torch.log_softmax(logits, 0)).sum(0).mean()
+    return 0.5 * (rows + cols)
+
+
 def over_chance(sim: np.ndarray, relevant: np.ndarray) -> float:
     """MRR (first relevant, ties against the query) over its chance value for a random order."""
     ranks = first_relevant_ranks(sim, relevant)
@@ -135,8 +149,11 @@ def mrr(sim: np.ndarray, relevant: np.ndarray) -> float:
 
 
 class Trainer:
-    def __init__(self, args, data: dict, structure: dict, train_games: list[str], val_games: list[str]):
+    def __init__(self, args, data: dict, structure: dict, train_games: list[str], val_games: list[str],
+                 agreement: np.ndarray | None = None):
         self.args = args
+        # [train items, train items] caption agreement (muvis.semantics), the soft targets of --agreement-weight
+        self.agreement = torch.from_numpy(agreement) if agreement is not None else None
         self.data = data
         self.structure = structure
         tr = data["train"]
@@ -195,7 +212,10 @@ class Trainer:
         bi, ri = self.view_batch(image_kind, owners, gen)
         ba, ra = self.view_batch(audio_kind, owners, gen)
         sim = self.blend(bi, ba, self.image_head(ri), self.audio_head(ra))
-        return info_nce(sim, torch.eye(len(owners), dtype=torch.bool), a.temperature)
+        loss = info_nce(sim, torch.eye(len(owners), dtype=torch.bool), a.temperature)
+        if a.agreement_weight > 0 and self.agreement is not None:
+            loss = loss + a.agreement_weight * soft_nce(sim, self.agreement[owners][:, owners], a.temperature)
+        return loss
 
     def real_loss(self, gen: torch.Generator) -> torch.Tensor:
         a = self.args
@@ -241,14 +261,13 @@ class Trainer:
                                  over_chance(rs[:, qt][watched_i].T, s["pairs"][:, qt][watched_i].T)]}
         val_real = float(np.mean([real[g] for g in self.real_val_games])) if self.real_val_games else 0.0
         self.image_head.train(), self.audio_head.train()
-        return {"corpusValMRR": corpus, "realValMRR": val_real, "realGameMRR": real, "realOverChance": ratios,
-                "score": 0.5 * (corpus + val_real) if self.real_val_games else corpus}
+        return {"corpusValMRR": corpus, "realValMRR": val_real, "realGameMRR": real, "realOverChance": ratios}
 
     def run(self) -> dict:
         a = self.args
         gen = torch.Generator().manual_seed(a.seed)
         torch.manual_seed(a.seed)
-        best, best_state, history = None, None, []
+        history = []
         started = time.time()
         for step in range(1, a.steps + 1):
             lr = a.lr * min(1.0, step / max(1, a.warmup)) * 0.5 * (1 + math.cos(math.pi * step / a.steps))
@@ -266,14 +285,9 @@ class Trainer:
                 history.append(v)
                 log(f"step {step}/{a.steps} loss {float(loss):.4f} val corpus MRR {v['corpusValMRR']:.4f} real val {v['realValMRR']:.4f} "
                     f"games {', '.join(f'{g} {m:.3f}' for g, m in sorted(v['realGameMRR'].items()))} ({time.time() - started:.0f}s)")
-                if best is None or v["score"] > best["score"]:
-                    best = v
-                    best_state = ({k: x.clone() for k, x in self.image_head.state_dict().items()},
-                                  {k: x.clone() for k, x in self.audio_head.state_dict().items()})
-        self.image_head.load_state_dict(best_state[0])
-        self.audio_head.load_state_dict(best_state[1])
         self.image_head.eval(), self.audio_head.eval()
-        return {"best": best, "history": history, "minutes": (time.time() - started) / 60}
+        last = history[-1]
+        return {"last": last, "history": history, "minutes": (time.time() - started) / 60}
 
 
 def export(args, base_dir: Path, out: Path, trainer: Trainer, mobilenet, training: dict, structure: dict) -> None:
@@ -283,9 +297,9 @@ def export(args, base_dir: Path, out: Path, trainer: Trainer, mobilenet, trainin
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     parity = {
-        "imageAdapter": export_checked(Reader(mobilenet, trainer.image_head), torch.rand(3, 3, size, size) * 2 - 1,
+        "imageAdapter": export_checked(Reader(mobilenet, trainer.image_head).eval(), torch.rand(3, 3, size, size) * 2 - 1,
                                        tmp / "image-adapter.onnx", manifest["image"]["input"]),
-        "audioAdapter": export_checked(Reader(FbankDescriptor(), trainer.audio_head), torch.randn(3, frames, bins),
+        "audioAdapter": export_checked(Reader(FbankDescriptor(), trainer.audio_head).eval(), torch.randn(3, frames, bins),
                                        tmp / "audio-adapter.onnx", manifest["audio"]["input"]),
     }
     for tower in ("image", "audio"):
@@ -309,8 +323,8 @@ def export(args, base_dir: Path, out: Path, trainer: Trainer, mobilenet, trainin
     }
     manifest["training"] = {
         "adapter": {"script": "training/muvis/train_adapter.py", "argv": sys.argv[1:], "cpu": cpu_name(),
-                    "minutes": round(training["minutes"], 2), "bestStep": training["best"]["step"],
-                    "validation": {k: training["best"][k] for k in ("corpusValMRR", "realValMRR", "realGameMRR")},
+                    "minutes": round(training["minutes"], 2), "step": training["last"]["step"],
+                    "validation": {k: training["last"][k] for k in ("corpusValMRR", "realValMRR", "realGameMRR")},
                     "realTrainGames": sorted(g for g, s in structure["split"].items() if s == "train"),
                     "realValGames": sorted(g for g, s in structure["split"].items() if s == "val"),
                     "realTrainPairs": int(structure["pairs"][trainer.real_train_images].sum()),
@@ -337,13 +351,18 @@ def joined_parity(base_onnx: Path, adapter_onnx: Path, joined_onnx: Path, input_
     return diff
 
 
-def cross_validate(args, data: dict, structure: dict, games: list[str]) -> None:
+def corpus_agreement(train_items) -> np.ndarray:
+    vocab = tag_vocabulary(train_items)
+    return caption_agreement(caption_categories(train_items, vocab), tag_matrix(train_items, vocab))
+
+
+def cross_validate(args, data: dict, structure: dict, games: list[str], agreement: np.ndarray) -> None:
     """Leave one game out over the train and val games: train on the others for --steps (no early
     stop), then score the left-out game (MRR over chance, both directions, its own pool and the pool of
     all these games). The held-out test games take no part. For choosing settings without the test set."""
     folds = {}
     for g in games:
-        trainer = Trainer(args, data, structure, [x for x in games if x != g], [])
+        trainer = Trainer(args, data, structure, [x for x in games if x != g], [], agreement)
         trainer.args = argparse.Namespace(**{**vars(args), "eval_every": args.steps})
         trainer.run()
         trainer.real_watched_games = games
@@ -364,22 +383,23 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", default="data/muvis/bundles/muvis-real")
     ap.add_argument("--cache", default="data/muvis/adapter-cache")
     ap.add_argument("--mobilenet-cache", default="data/cache/npm")
-    ap.add_argument("--alpha", type=float, default=1.0, help="weight of the adapter in the joined embedding")
+    ap.add_argument("--alpha", type=float, default=0.7, help="weight of the adapter in the joined embedding")
     ap.add_argument("--dim", type=int, default=64)
     ap.add_argument("--hidden", type=int, default=512)
-    ap.add_argument("--dropout", type=float, default=0.2)
+    ap.add_argument("--dropout", type=float, default=0.5)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--weight-decay", type=float, default=0.05)
     ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--warmup", type=int, default=100)
-    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--batch", type=int, default=512)
     ap.add_argument("--real-batch", type=int, default=64)
     ap.add_argument("--real-weight", type=float, default=1.0)
     ap.add_argument("--temperature", type=float, default=0.05)
     ap.add_argument("--crop-share", type=float, default=0.3)
     ap.add_argument("--snippet-share", type=float, default=0.15)
     ap.add_argument("--hum-share", type=float, default=0.15)
-    ap.add_argument("--eval-every", type=int, default=250)
+    ap.add_argument("--agreement-weight", type=float, default=0.3, help="weight of the caption-agreement soft targets on corpus batches")
+    ap.add_argument("--eval-every", type=int, default=500)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--no-export", action="store_true", help="train and report only")
@@ -390,18 +410,20 @@ def main(argv: list[str] | None = None) -> None:
     manifest = json.loads((base_dir / "manifest.json").read_text(encoding="utf-8"))
     mobilenet = load_mobilenet(Path(args.mobilenet_cache), manifest["image"]["mean"], manifest["image"]["std"])
     structure = real_structure(read_real_manifest(Path(args.real)))
-    data = gather(args, base_dir, mobilenet, structure, read_manifest(args.corpus))
+    items = read_manifest(args.corpus)
+    data = gather(args, base_dir, mobilenet, structure, items)
+    agreement = corpus_agreement(by_split(items, "train"))
     split = structure["split"]
     train_games = sorted(g for g, s in split.items() if s == "train")
     val_games = sorted(g for g, s in split.items() if s == "val")
     if args.cv:
-        cross_validate(args, data, structure, train_games + val_games)
+        cross_validate(args, data, structure, train_games + val_games, agreement)
         return
-    trainer = Trainer(args, data, structure, train_games, val_games)
+    trainer = Trainer(args, data, structure, train_games, val_games, agreement)
     log(f"real train pairs {int(structure['pairs'][trainer.real_train_images].sum())} "
         f"({len(trainer.real_train_images)} pictures, {len(trainer.real_train_tracks)} tracks); val games {trainer.real_val_games}")
     training = trainer.run()
-    log(f"best step {training['best']['step']}: {json.dumps({k: training['best'][k] for k in ('corpusValMRR', 'realValMRR')})}")
+    log(f"last step {training['last']['step']}: {json.dumps({k: training['last'][k] for k in ('corpusValMRR', 'realValMRR')})}")
     if not args.no_export:
         export(args, base_dir, Path(args.out), trainer, mobilenet, training, structure)
 
