@@ -1,7 +1,9 @@
 // GraphQL operations over HTTP on the embedded defaults (PGlite, in-process jobs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeOf, fixtureFile, gql, gqlUpload, image, pollJob, removeDir, startTestApi, tempDir, tune, type TestApi } from './harness.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, TEST_MODEL, codeOf, fixtureFile, gql, gqlUpload, image, pollJob, removeDir, startTestApi, tempDir, tune, type TestApi } from './harness.js';
 
 const ASSET_FIELDS = 'id kind title caption url mime bytes sha256 durationSeconds sampleRate width height source pairKey tags { name score origin } createdAt';
 const INGEST = `mutation($file: Upload!, $title: String, $tags: [String!], $libraryId: ID) {
@@ -82,7 +84,8 @@ test('the same bytes ingested twice give the same asset, with the new tags merge
   assert.equal(stats.data.stats.images, IMAGES);
   assert.equal(stats.data.stats.audio, TUNES);
   assert.deepEqual(stats.data.stats.indexes, [{ modality: 'IMAGE', size: IMAGES }, { modality: 'AUDIO', size: TUNES }]);
-  assert.equal(stats.data.stats.bundle.dim, 128);
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'models', TEST_MODEL, 'manifest.json'), 'utf8'));
+  assert.deepEqual(stats.data.stats.bundle, { name: TEST_MODEL, version: manifest.version, dim: manifest.embeddingDim });
   const tags = await gql(server.url, '{ tags { name count } }');
   const counts = Object.fromEntries(tags.data.tags.map((t: any) => [t.name, t.count]));
   assert.equal(counts.tune, TUNES);

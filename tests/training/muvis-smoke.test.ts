@@ -270,3 +270,58 @@ test('an image ensemble of a bundle and its image-only fine-tune embeds the mean
   assert.ok(maxAbsDiff(retuned.image[png], mixed.image[png]) < 1e-5, 'the frozen ensemble embeds as before');
   assert.ok(maxAbsDiff(retuned.audio[wav], mixed.audio[wav]) > 1e-5, 'the audio tower trained');
 });
+
+test('the real-material adapter trains beside a bundle on corpus and real pairs, and the joined bundle embeds in Node as in Python', async () => {
+  assert.ok(existsSync(join(bundle, 'manifest.json')), 'the tiny bundle of an earlier test');
+  // a stand-in real set in the real set's shape: corpus items grouped into three "games", one per split
+  const real = join(work, 'real');
+  const items = manifestItems().slice(0, 24);
+  const lines = items.map((it, n) => {
+    const game = ['game-a', 'game-b', 'game-c'][n % 3];
+    for (const file of [it.files.audio, it.files.image]) cpSync(join(corpus, file), join(real, file));
+    return JSON.stringify({ index: n, game, split: { 'game-a': 'train', 'game-b': 'val', 'game-c': 'test' }[game],
+      files: { audio: it.files.audio, image: it.files.image, hum: [] } });
+  });
+  writeFileSync(join(real, 'manifest.jsonl'), lines.join('\n') + '\n');
+
+  run(python, ['training/muvis/check_adapter.py']);
+  const joined = join(work, 'muvis-tiny-real');
+  run(python, ['training/muvis/train_adapter.py', '--base', bundle, '--corpus', corpus, '--real', real, '--out', joined,
+    '--cache', join(work, 'adapter-cache'), '--mobilenet-cache', join(work, 'npm'), '--dim', '16', '--hidden', '32',
+    '--steps', '20', '--eval-every', '10', '--batch', '16', '--real-batch', '8', '--alpha', '0.8']);
+  const manifest = JSON.parse(readFileSync(join(joined, 'manifest.json'), 'utf8'));
+  assert.equal(manifest.embeddingDim, 128 + 16);
+  assert.equal(manifest.architecture.adapter.base.bundle, 'muvis-tiny');
+  assert.deepEqual(manifest.training.adapter.realTrainGames, ['game-a']);
+  assert.deepEqual(manifest.training.adapter.realValGames, ['game-b']);
+  assert.deepEqual(Object.keys(manifest.training.adapter.validation.realGameMRR).sort(), ['game-a', 'game-b'], 'the test game is never looked at');
+
+  const item = firstTestItem();
+  const wav = join(corpus, item.files.audio);
+  const png = join(corpus, item.files.image);
+  const py = JSON.parse(run(python, ['training/muvis/embed.py', '--bundle', joined, '--audio', wav, '--image', png]));
+  const base = JSON.parse(run(python, ['training/muvis/embed.py', '--bundle', bundle, '--audio', wav, '--image', png]));
+  // the first 128 values are the base embedding, scaled (a picture, one window: by 1 / sqrt(1 + alpha^2);
+  // a clip of several windows is pooled after joining, so only its direction is the base's)
+  const scale = 1 / Math.sqrt(1 + 0.8 ** 2);
+  const unit = (v: number[]) => v.map((x) => x / norm(v));
+  assert.ok(maxAbsDiff(py.image[png].slice(0, 128), base.image[png].map((x: number) => x * scale)) < 1e-4, 'base part of the image embedding');
+  assert.ok(maxAbsDiff(unit(py.audio[wav].slice(0, 128)), base.audio[wav]) < 1e-4, 'base part of the audio embedding');
+  const muvis = await loadBundle(joined);
+  try {
+    for (const [path, node] of [[wav, await muvis.embedAudio(readFileSync(wav))], [png, await muvis.embedImage(readFileSync(png))]] as const) {
+      const reference: number[] = py.audio[path] ?? py.image[path];
+      assert.equal(node.length, 144, `${path}: dimension`);
+      assert.ok(Math.abs(norm(node) - 1) < 1e-4, `${path}: unit norm`);
+      assert.ok(maxAbsDiff(node, reference) < 1e-3, `${path}: Node and Python embeddings differ by ${maxAbsDiff(node, reference)}`);
+    }
+  } finally {
+    await muvis.close();
+  }
+
+  const out = join(work, 'real-eval.json');
+  run(python, ['training/muvis/eval.py', '--real', real, '--bundle', joined, '--out', out]);
+  const evaluated = JSON.parse(readFileSync(out, 'utf8'));
+  assert.deepEqual(Object.keys(evaluated.games), ['game-c']);
+  assert.equal(typeof evaluated.metrics.image_to_music.overall.game.MRR.value, 'number');
+});
