@@ -9,16 +9,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { REPO_ROOT, codeOf, gqlUpload, image, pollJob, removeDir, tempDir, testEnv, tune, wav, type UploadFile } from '../api/harness.js';
-import { Processes, type Proc } from '../api/processes.js';
-import { createTempDatabase } from '../api/pg.util.js';
-import { freePort, killAndWait, startRedis } from '../api/redis-server.js';
-
-const { loadConfig } = await import('../../apps/api/src/config/config.js');
-const { createLogger } = await import('../../apps/api/src/logger.js');
-const { openStorage } = await import('../../apps/api/src/core.js');
+import type { Proc } from '../api/processes.js';
+import { killAndWait } from '../api/redis-server.js';
+import { Cluster, START_TIMEOUT_MS, until } from './cluster.js';
 
 const LEASE_MS = 3000;
 const FEED_POLL_MS = 1000;
@@ -26,65 +22,15 @@ const FEED_POLL_MS = 1000;
 const CONVERGENCE_BOUND_MS = FEED_POLL_MS + 4000;
 /** replica B gives up waiting for a worker this soon (MUSE_INGEST_WAIT_MS) */
 const B_WAIT_MS = 1500;
-const START_TIMEOUT_MS = 180_000;
 
-const processes = new Processes(START_TIMEOUT_MS);
-let database: Awaited<ReturnType<typeof createTempDatabase>> | undefined;
-let redis: ChildProcess | undefined;
-let redisUrl = '';
-let mediaDir = '';
-let key = '';
-let sql: pg.Client;
-let a: Proc;
-let b: Proc;
-let workers: Proc[] = [];
-
-function startProcess(name: string, cli: 'api' | 'worker', extra: Record<string, string> = {}): Promise<Proc> {
-  const dataDir = tempDir(`muse-ingest-${name}-`);
-  const env = {
-    ...process.env,
-    ...testEnv(dataDir, {
-      DATABASE_URL: database!.url,
-      REDIS_URL: redisUrl,
-      MUSE_QUEUE_NAME: 'ingest-workers',
-      MUSE_MEDIA_DIR: mediaDir,
-      MUSE_JOB_LEASE_MS: String(LEASE_MS),
-      MUSE_INDEX_FEED_POLL_MS: String(FEED_POLL_MS),
-      LOG_LEVEL: process.env.MUSE_TEST_LOG_LEVEL ?? 'warn',
-      ...extra,
-    }),
-  } as NodeJS.ProcessEnv;
-  return processes.start(name, cli, env, dataDir);
-}
+const cluster = new Cluster({ name: 'ingest-workers', leaseMs: LEASE_MS, feedPollMs: FEED_POLL_MS, envB: { MUSE_INGEST_WAIT_MS: String(B_WAIT_MS) } });
+let a: Proc, b: Proc, workers: Proc[], sql: pg.Client, key: string;
 
 before(async () => {
-  database = await createTempDatabase();
-  redisUrl = `redis://127.0.0.1:${await freePort()}`;
-  redis = await startRedis(Number(new URL(redisUrl).port));
-  mediaDir = tempDir('muse-ingest-media-');
-  const setupDir = tempDir('muse-ingest-setup-');
-  const storage = await openStorage(loadConfig(testEnv(setupDir, { DATABASE_URL: database.url })), createLogger('silent'));
-  key = (await storage.auth.createKey('ingest workers test', ['read', 'write'])).key;
-  await storage.db.close();
-  removeDir(setupDir);
-  sql = new pg.Client({ connectionString: database.url });
-  await sql.connect();
-  [a, b, ...workers] = await Promise.all([
-    startProcess('api-a', 'api', { MUSE_RUN_JOBS: 'false' }),
-    startProcess('api-b', 'api', { MUSE_RUN_JOBS: 'false', MUSE_INGEST_WAIT_MS: String(B_WAIT_MS) }),
-    startProcess('worker-1', 'worker'),
-    startProcess('worker-2', 'worker'),
-  ]);
+  ({ a, b, workers, sql, key } = await cluster.start());
 }, { timeout: START_TIMEOUT_MS + 30_000 });
 
-after(async () => {
-  for (const w of workers) w.child.kill('SIGCONT'); // a stopped process cannot take its SIGTERM
-  await processes.stopAll().catch((e) => console.error('stopping the processes:', e));
-  await sql?.end().catch(() => undefined);
-  if (redis) await killAndWait(redis);
-  await database?.drop();
-  if (mediaDir) removeDir(mediaDir);
-});
+after(() => cluster.stop());
 
 const INGEST = 'mutation($f: Upload!, $tags: [String!]) { ingestAsset(file: $f, tags: $tags) { id kind sha256 tags { name } } }';
 const sha256 = (file: UploadFile) => createHash('sha256').update(file.bytes).digest('hex');
@@ -105,23 +51,13 @@ async function musicFor(url: string, picture: UploadFile): Promise<string[]> {
   return r.data.searchMusicByImage.map((h: { asset: { id: string } }) => h.asset.id);
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 async function ingestJobsOf(file: UploadFile): Promise<{ id: string; status: string; attempts: number; result: any; lease_owner: string | null }[]> {
   const rows = await sql.query(`SELECT id, status, attempts, result, lease_owner FROM jobs WHERE type = 'INGEST_ASSET' AND input->>'sha256' = $1 ORDER BY created_at`, [sha256(file)]);
   return rows.rows;
 }
 
 const storedFiles = (file: UploadFile) => {
-  const shard = `${mediaDir}/${sha256(file).slice(0, 2)}`;
+  const shard = `${cluster.mediaDir}/${sha256(file).slice(0, 2)}`;
   return existsSync(shard) ? readdirSync(shard).filter((n) => n.startsWith(sha256(file))) : [];
 };
 const workerOf = (leaseOwner: string) => workers.find((w) => String(w.child.pid) === leaseOwner.split(':')[1]);
@@ -212,7 +148,7 @@ test('npm run ingest with a job queue hands the files to the workers, several at
       cwd: REPO_ROOT,
       env: {
         ...process.env,
-        ...testEnv(dataDir, { DATABASE_URL: database!.url, REDIS_URL: redisUrl, MUSE_QUEUE_NAME: 'ingest-workers', MUSE_MEDIA_DIR: mediaDir, MUSE_JOB_LEASE_MS: String(LEASE_MS) }),
+        ...testEnv(dataDir, { DATABASE_URL: cluster.database!.url, REDIS_URL: cluster.redisUrl, MUSE_QUEUE_NAME: cluster.queueName, MUSE_MEDIA_DIR: cluster.mediaDir, MUSE_JOB_LEASE_MS: String(LEASE_MS) }),
       } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -9,94 +9,29 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
-import { codeOf, gql, gqlUpload, image, pollJob, removeDir, tempDir, testEnv, tune, type UploadFile } from '../api/harness.js';
-import { Processes, type Proc } from '../api/processes.js';
-import { createTempDatabase } from '../api/pg.util.js';
-import { freePort, killAndWait, startRedis } from '../api/redis-server.js';
-
-const { loadConfig } = await import('../../apps/api/src/config/config.js');
-const { createLogger } = await import('../../apps/api/src/logger.js');
-const { openStorage } = await import('../../apps/api/src/core.js');
+import { codeOf, gql, gqlUpload, image, pollJob, tune, type UploadFile } from '../api/harness.js';
+import type { Proc } from '../api/processes.js';
+import { killAndWait, startRedis } from '../api/redis-server.js';
+import { Cluster, START_TIMEOUT_MS, until } from './cluster.js';
 
 /** long enough that a worker frozen for a few seconds (SIGSTOP) keeps its job */
 const LEASE_MS = 8000;
 /** a QUEUED job is re-delivered once older than one lease, by a sweep every half lease; plus a busy 2-core machine's slack */
 const RECOVERY_BOUND_MS = LEASE_MS * 1.5 + 15_000;
-const START_TIMEOUT_MS = 180_000;
 
-const processes = new Processes(START_TIMEOUT_MS);
-let database: Awaited<ReturnType<typeof createTempDatabase>> | undefined;
-let redis: ChildProcess | undefined;
-let redisPort = 0;
-let mediaDir = '';
-let key = '';
-let sql: pg.Client;
-let a: Proc;
-let b: Proc;
-let workers: Proc[] = [];
-
-function startProcess(name: string, cli: 'api' | 'worker', extra: Record<string, string> = {}): Promise<Proc> {
-  const dataDir = tempDir(`muse-redis-restart-${name}-`);
-  const env = {
-    ...process.env,
-    ...testEnv(dataDir, {
-      DATABASE_URL: database!.url,
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-      MUSE_QUEUE_NAME: 'redis-restart',
-      MUSE_MEDIA_DIR: mediaDir,
-      MUSE_JOB_LEASE_MS: String(LEASE_MS),
-      MUSE_INDEX_FEED_POLL_MS: '1000',
-      LOG_LEVEL: process.env.MUSE_TEST_LOG_LEVEL ?? 'warn',
-      ...extra,
-    }),
-  } as NodeJS.ProcessEnv;
-  return processes.start(name, cli, env, dataDir);
-}
+const cluster = new Cluster({ name: 'redis-restart', leaseMs: LEASE_MS });
+let a: Proc, b: Proc, workers: Proc[], sql: pg.Client, key: string;
 
 before(async () => {
-  database = await createTempDatabase();
-  redisPort = await freePort();
-  redis = await startRedis(redisPort);
-  mediaDir = tempDir('muse-redis-restart-media-');
-  const setupDir = tempDir('muse-redis-restart-setup-');
-  const storage = await openStorage(loadConfig(testEnv(setupDir, { DATABASE_URL: database.url })), createLogger('silent'));
-  key = (await storage.auth.createKey('redis restart test', ['read', 'write'])).key;
-  await storage.db.close();
-  removeDir(setupDir);
-  sql = new pg.Client({ connectionString: database.url });
-  await sql.connect();
-  [a, b, ...workers] = await Promise.all([
-    startProcess('api-a', 'api', { MUSE_RUN_JOBS: 'false' }),
-    startProcess('api-b', 'api', { MUSE_RUN_JOBS: 'false' }),
-    startProcess('worker-1', 'worker'),
-    startProcess('worker-2', 'worker'),
-  ]);
+  ({ a, b, workers, sql, key } = await cluster.start());
 }, { timeout: START_TIMEOUT_MS + 30_000 });
 
-after(async () => {
-  for (const w of workers) w.child.kill('SIGCONT'); // a stopped process cannot take its SIGTERM
-  await processes.stopAll().catch((e) => console.error('stopping the processes:', e));
-  await sql?.end().catch(() => undefined);
-  if (redis) await killAndWait(redis);
-  await database?.drop();
-  if (mediaDir) removeDir(mediaDir);
-});
+after(() => cluster.stop());
 
 const INGEST = 'mutation($f: Upload!) { ingestAsset(file: $f) { id } }';
 const TAG = 'mutation($ids: [ID!]) { tagAssets(assetIds: $ids) { id status } }';
 const sha256 = (file: UploadFile) => createHash('sha256').update(file.bytes).digest('hex');
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 interface Row {
   id: string;
@@ -140,7 +75,7 @@ test('Redis restarted empty: queued jobs are delivered again and run once, a run
     assert.deepEqual((await jobRows(queued)).map((j) => j.status), ['QUEUED', 'QUEUED', 'QUEUED', 'QUEUED']);
 
     // Redis dies: a job asked for now is refused at once and its row says why
-    await killAndWait(redis!);
+    await killAndWait(cluster.redis!);
     const refusedAt = performance.now();
     const refused = await gql(b.url!, TAG, { ids: assetIds }, { key });
     const refusedMs = performance.now() - refusedAt;
@@ -152,7 +87,7 @@ test('Redis restarted empty: queued jobs are delivered again and run once, a run
     assert.match(failed.error ?? '', /the job queue is unavailable/);
 
     // and comes back empty (no persistence): every queue entry is gone
-    redis = await startRedis(redisPort);
+    cluster.redis = await startRedis(cluster.redisPort);
     for (const w of workers) w.child.kill('SIGCONT');
     resumed = true;
     const restartedAt = performance.now();

@@ -9,15 +9,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
 import pg from 'pg';
-import { gql, gqlUpload, image, pollJob, REPO_ROOT, removeDir, tempDir, testEnv, tune } from '../api/harness.js';
-import { Processes, type Proc } from '../api/processes.js';
-import { createTempDatabase } from '../api/pg.util.js';
-
-const { loadConfig } = await import('../../apps/api/src/config/config.js');
-const { createLogger } = await import('../../apps/api/src/logger.js');
-const { openStorage } = await import('../../apps/api/src/core.js');
+import { gql, gqlUpload, image, pollJob, REPO_ROOT, tune } from '../api/harness.js';
+import type { Proc } from '../api/processes.js';
+import { Cluster, START_TIMEOUT_MS, until as poll } from './cluster.js';
 
 const REDIS_URL = process.env.MUSE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const IMAGIC = process.env.IMAGIC_TEST_BUNDLE ?? join(REPO_ROOT, 'data/imagic/bundles/imagic-untrained');
@@ -27,46 +22,9 @@ const LEASE_MS = 3000;
 const FEED_POLL_MS = 1000;
 /** the stated convergence bound (README, "Running more than one instance"): one poll, plus a busy 2-core machine's slack */
 const CONVERGENCE_BOUND_MS = FEED_POLL_MS + 4000;
-const START_TIMEOUT_MS = 180_000;
 
-const processes = new Processes(START_TIMEOUT_MS);
-let database: Awaited<ReturnType<typeof createTempDatabase>> | undefined;
-let mediaDir = '';
-let key = '';
-const queueName = `muse-replicas-${randomBytes(4).toString('hex')}`;
-let sql: pg.Client;
-
-function baseEnv(dataDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    ...testEnv(dataDir, {
-      DATABASE_URL: database!.url,
-      REDIS_URL,
-      MUSE_QUEUE_NAME: queueName,
-      MUSE_MEDIA_DIR: mediaDir,
-      MUSE_JOB_LEASE_MS: String(LEASE_MS),
-      MUSE_INDEX_FEED_POLL_MS: String(FEED_POLL_MS),
-      MUSE_IMAGIC_BUNDLE: IMAGIC,
-      MUSE_GENERATE_MIN_SECONDS: '1',
-      LOG_LEVEL: process.env.MUSE_TEST_LOG_LEVEL ?? 'warn',
-      ...extra,
-    }),
-  } as NodeJS.ProcessEnv;
-}
-
-function startProcess(name: string, cli: 'api' | 'worker', extra: Record<string, string> = {}, dataDir = tempDir(`muse-replica-${name}-`)): Promise<Proc> {
-  return processes.start(name, cli, baseEnv(dataDir, extra), dataDir);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** polls every 20 ms: most probes here are searches */
+const until = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs: number) => poll(what, probe, timeoutMs, 20);
 
 const SHA = (c: string) => c.repeat(64);
 /** media files without a row, by age: only the ones older than an hour may be swept on PostgreSQL */
@@ -77,49 +35,32 @@ const SWEEP_FILES: Record<string, number> = {
   [`dd/${SHA('d')}.wav.0123456789ab.tmp`]: 2 * 3_600_000,
 };
 
-let a: Proc;
-let b: Proc;
-let workers: Proc[] = [];
-
-before(async () => {
-  database = await createTempDatabase();
-  mediaDir = tempDir('muse-replicas-media-');
-  // migrate and make a key once, before the replicas start
-  const setupDir = tempDir('muse-replica-setup-');
-  const config = loadConfig(testEnv(setupDir, { DATABASE_URL: database.url }));
-  const storage = await openStorage(config, createLogger('silent'));
-  key = (await storage.auth.createKey('replicas test', ['read', 'write'])).key;
-  await storage.db.close();
-  removeDir(setupDir);
-  sql = new pg.Client({ connectionString: database.url });
-  await sql.connect();
+const cluster = new Cluster({
+  name: 'replicas',
+  queueName: `muse-replicas-${randomBytes(4).toString('hex')}`,
+  redisUrl: REDIS_URL,
+  leaseMs: LEASE_MS,
+  feedPollMs: FEED_POLL_MS,
+  env: { MUSE_IMAGIC_BUNDLE: IMAGIC, MUSE_GENERATE_MIN_SECONDS: '1' },
   // what another process is in the middle of writing (young), and what a crash left long ago (old):
   // every process sweeps the shared folder at start
-  for (const [name, ageMs] of Object.entries(SWEEP_FILES)) {
-    const path = join(mediaDir, name);
-    mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, 'bytes');
-    const when = new Date(Date.now() - ageMs);
-    utimesSync(path, when, when);
-  }
-  [a, b, ...workers] = await Promise.all([
-    startProcess('api-a', 'api', { MUSE_RUN_JOBS: 'false' }),
-    startProcess('api-b', 'api', { MUSE_RUN_JOBS: 'false' }),
-    startProcess('worker-1', 'worker'),
-    startProcess('worker-2', 'worker'),
-  ]);
+  beforeProcesses: ({ mediaDir }) => {
+    for (const [name, ageMs] of Object.entries(SWEEP_FILES)) {
+      const path = join(mediaDir, name);
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, 'bytes');
+      const when = new Date(Date.now() - ageMs);
+      utimesSync(path, when, when);
+    }
+  },
+});
+let a: Proc, b: Proc, workers: Proc[], sql: pg.Client, key: string;
+
+before(async () => {
+  ({ a, b, workers, sql, key } = await cluster.start());
 }, { timeout: START_TIMEOUT_MS + 30_000 });
 
-after(async () => {
-  // each step on its own: one that fails must not leave a connection open (the test file would never exit)
-  await processes.stopAll().catch((e) => console.error('stopping the processes:', e));
-  await sql?.end().catch(() => undefined);
-  const q = new Queue(queueName, { connection: { url: REDIS_URL } as never });
-  await q.obliterate({ force: true }).catch(() => undefined);
-  await q.close();
-  await database?.drop();
-  if (mediaDir) removeDir(mediaDir);
-});
+after(() => cluster.stop());
 
 const INGEST = 'mutation($f: Upload!) { ingestAsset(file: $f) { id url } }';
 
@@ -198,7 +139,7 @@ test('a delete on A: B returns full pages without the deleted assets', { timeout
 });
 
 test('the start-up sweeps of four processes on one media folder keep young files (another process may be writing them) and remove old orphans', () => {
-  const left = Object.keys(SWEEP_FILES).filter((name) => existsSync(join(mediaDir, name)));
+  const left = Object.keys(SWEEP_FILES).filter((name) => existsSync(join(cluster.mediaDir, name)));
   assert.deepEqual(left, Object.keys(SWEEP_FILES).filter((name) => SWEEP_FILES[name] < 3_600_000));
 });
 
@@ -214,9 +155,9 @@ test('media uploaded through A is served by B (one shared media folder)', { time
 });
 
 test('a replica stopped while A ingests catches up from the feed at restart (replays after its saved seq, no rebuild)', { timeout: 240_000 }, async () => {
-  await processes.stop(b);
+  await cluster.processes.stop(b);
   const { id } = await ingest(a.url!, tune(300));
-  b = await startProcess('api-b2', 'api', { MUSE_RUN_JOBS: 'false', LOG_LEVEL: 'info' }, b.dataDir);
+  b = await cluster.startProcess('api-b2', 'api', { MUSE_RUN_JOBS: 'false', LOG_LEVEL: 'info' }, b.dataDir);
   const ready = b.output.join('').split('\n').map((line) => line.trim()).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line)).find((l) => l.msg === 'vector indexes ready');
   assert.ok(ready, 'the start-up report is logged');
   const actions = Object.fromEntries(ready.indexes.map((r: { modality: string; action: string }) => [r.modality, r.action]));
