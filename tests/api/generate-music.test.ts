@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { midiPrompt } from '@muse/generation';
-import { codeOf, gql, gqlUpload, image, REPO_ROOT, removeDir, serveTestApi, startTestApi, tempDir, tune } from './harness.js';
+import { codeOf, gql, gqlUpload, image, REPO_ROOT, removeDir, serveTestApi, startTestApi, tempDir, TEST_MODEL, tune } from './harness.js';
 import { download, generationClient, JOB_FIELDS } from './generation-client.js';
 
 export const IMAGIC_TEST_BUNDLE = process.env.IMAGIC_TEST_BUNDLE ?? join(REPO_ROOT, 'data/imagic/bundles/imagic-untrained');
@@ -243,11 +243,12 @@ test('an audio prompt is transcribed and continued: an upload (kept as an UPLOAD
   assert.deepEqual(s.sources.map((x: any) => [x.role, x.asset.id]), [['IMAGE', imageAssetId], ['PROMPT', audioAssetId]]);
 });
 
-/** a models folder with the search bundle but no models/default-imagic (as before an Imagic bundle shipped) */
+/** a models folder with the search bundle (and the generators' pinned muvis-small) but no models/default-imagic
+ * (as before an Imagic bundle shipped) */
 function modelsWithoutImagic(): string {
   const dir = tempDir('muse-models-');
-  symlinkSync(join(REPO_ROOT, 'models/muvis-small'), join(dir, 'muvis-small'));
-  writeFileSync(join(dir, 'default'), 'muvis-small\n');
+  for (const name of new Set([TEST_MODEL, 'muvis-small'])) symlinkSync(join(REPO_ROOT, 'models', name), join(dir, name));
+  writeFileSync(join(dir, 'default'), `${TEST_MODEL}\n`);
   return dir;
 }
 

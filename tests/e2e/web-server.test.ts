@@ -79,7 +79,8 @@ describe('the web server', { timeout: 900_000 }, () => {
 
     const missing = await fetch(`${stack.webUrl}/media/00000000-0000-0000-0000-000000000000`);
     assert.equal(missing.status, 404);
-    assert.equal(((await missing.json()) as { code: string }).code, 'NOT_FOUND');
+    // the API's standard error body, passed through unchanged
+    assert.equal(((await missing.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code, 'NOT_FOUND');
   });
 
   test('/favicon.ico and the page icon resolve', async () => {
