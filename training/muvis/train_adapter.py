@@ -38,13 +38,12 @@ if __package__ in (None, ""):
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from common.corpus import by_split, read_manifest
 from common.onnx_export import export_checked
 from common.onnx_runner import cpu_session
-from common.runtime import cpu_name, log, write_json_atomic
-from muvis.adapter import Head, Reader, compose_tower
+from common.runtime import cpu_name, log
+from muvis.adapter import Head, Reader, blended_similarity, compose_tower
 from muvis.descriptors import FbankDescriptor
 from muvis.eval import chance_mrr, first_relevant_ranks, read_real_manifest, real_structure
 from muvis.features import load_rgb
@@ -228,8 +227,7 @@ class Trainer:
         return info_nce(sim, positive, a.temperature)
 
     def blend(self, bi, ba, hi, ha) -> torch.Tensor:
-        alpha2 = self.args.alpha ** 2
-        return (bi @ ba.T + alpha2 * (hi @ ha.T)) / (1 + alpha2)
+        return blended_similarity(bi, ba, hi, ha, self.args.alpha)
 
     @torch.no_grad()
     def embed(self, part: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -281,9 +279,9 @@ class Trainer:
             self.opt.step()
             if step % a.eval_every == 0 or step == a.steps:
                 v = self.validate()
-                v.update(step=step, loss=float(loss))
+                v.update(step=step, loss=loss.item())
                 history.append(v)
-                log(f"step {step}/{a.steps} loss {float(loss):.4f} val corpus MRR {v['corpusValMRR']:.4f} real val {v['realValMRR']:.4f} "
+                log(f"step {step}/{a.steps} loss {loss.item():.4f} val corpus MRR {v['corpusValMRR']:.4f} real val {v['realValMRR']:.4f} "
                     f"games {', '.join(f'{g} {m:.3f}' for g, m in sorted(v['realGameMRR'].items()))} ({time.time() - started:.0f}s)")
         self.image_head.eval(), self.audio_head.eval()
         last = history[-1]
