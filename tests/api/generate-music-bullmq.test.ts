@@ -78,14 +78,19 @@ test('two instances, one queue: a job B runs is followed and cancelled through A
 
   const client = createClient({ url: `${a.url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
   try {
-    const followed = ids.map((id) => new Promise<any[]>((resolve, reject) => {
-      const seen: any[] = [];
+    const running = (s: any) => s.status === 'RUNNING' && /bar \d+ of \d+/.test(s.message ?? '');
+    const seen: any[][] = ids.map(() => []);
+    const followed = ids.map((id, n) => new Promise<any[]>((resolve, reject) => {
+      const history = seen[n];
       client.subscribe({ query: `subscription($id: ID!) { jobUpdated(id: $id) { ${JOB} } }`, variables: { id } }, {
-        next: (r: any) => (r.errors ? reject(new Error(JSON.stringify(r.errors))) : seen.push(r.data.jobUpdated)),
+        next: (r: any) => (r.errors ? reject(new Error(JSON.stringify(r.errors))) : history.push(r.data.jobUpdated)),
         error: reject,
-        complete: () => resolve(seen),
+        complete: () => resolve(history),
       });
     }));
+    // cancel only once each subscription has shown progress: the subscriptions start lazily, and a cancel
+    // sent before their first poll would leave nothing but CANCELLED to see
+    await until('progress on both subscriptions', async () => seen.every((h) => h.some(running)));
     for (const id of ids) {
       const r = await gql(a.url, `mutation($id: ID!) { cancelJob(id: $id) { ${JOB} } }`, { id }, { key });
       assert.equal(r.errors, undefined, JSON.stringify(r.errors));
@@ -93,7 +98,7 @@ test('two instances, one queue: a job B runs is followed and cancelled through A
     const histories = await Promise.all(followed);
     for (const history of histories) {
       assert.equal(history.at(-1).status, 'CANCELLED', JSON.stringify(history.at(-1)));
-      assert.ok(history.some((s) => s.status === 'RUNNING' && /bar \d+ of \d+/.test(s.message ?? '')), 'progress came through the row');
+      assert.ok(history.some(running), 'progress came through the row');
     }
   } finally {
     await client.dispose();
