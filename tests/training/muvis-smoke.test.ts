@@ -286,11 +286,20 @@ test('the real-material adapter trains beside a bundle on corpus and real pairs,
 
   run(python, ['training/muvis/check_adapter.py']);
   const joined = join(work, 'muvis-tiny-real');
-  run(python, ['training/muvis/train_adapter.py', '--base', bundle, '--corpus', corpus, '--real', real, '--out', joined,
+  const printed = run(python, ['training/muvis/train_adapter.py', '--base', bundle, '--corpus', corpus, '--real', real, '--out', joined,
     '--cache', join(work, 'adapter-cache'), '--mobilenet-cache', join(work, 'npm'), '--dim', '16', '--hidden', '32',
-    '--steps', '20', '--eval-every', '10', '--batch', '16', '--real-batch', '8', '--alpha', '0.8']);
+    '--steps', '20', '--eval-every', '10', '--batch', '16', '--real-batch', '8', '--alpha', '0.8',
+    '--category-weight', '1', '--tag-weight', '2', '--bundle-version', '3', '--val-report', '0', '0.8']);
+  // --val-report: eval.py's figures on the val split, one line per alpha; at alpha 0 the heads play no part
+  const reports = printed.split('\n').filter((l) => l.startsWith('{"valReport"')).map((l) => JSON.parse(l));
+  assert.deepEqual(reports.map((r) => r.alpha), [0, 0.8]);
+  for (const r of reports) {
+    for (const key of ['a_image_tagging_AUROC', 'b_AP', 'c_AP', 'music_to_image_R@10']) assert.equal(typeof r.valReport[key], 'number', key);
+  }
   const manifest = JSON.parse(readFileSync(join(joined, 'manifest.json'), 'utf8'));
   assert.equal(manifest.embeddingDim, 128 + 16);
+  assert.equal(manifest.version, '3');
+  assert.match(manifest.architecture.adapter.audio.reader, /modulation/, 'the default audio reader is the fbank and rhythm descriptor');
   assert.equal(manifest.architecture.adapter.base.bundle, 'muvis-tiny');
   assert.deepEqual(manifest.training.adapter.realTrainGames, ['game-a']);
   assert.deepEqual(manifest.training.adapter.realValGames, ['game-b']);

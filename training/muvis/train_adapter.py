@@ -372,7 +372,7 @@ def export(args, base_dir: Path, out: Path, trainer: Trainer, mobilenet, trainin
                                                  torch.rand(3, 3, size, size) * 2 - 1 if tower == "image" else torch.randn(3, frames, bins))
         (tmp / f"{tower}-adapter.onnx").unlink()
     base_dim = manifest["embeddingDim"]
-    manifest.update(name=out.name, version="1", embeddingDim=base_dim + args.dim)
+    manifest.update(name=out.name, version=args.bundle_version, embeddingDim=base_dim + args.dim)
     manifest.pop("metrics", None)
     manifest["architecture"]["adapter"] = {
         "base": {"bundle": base_dir.name, "embeddingDim": base_dim},
@@ -446,6 +446,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--corpus", default="data/corpus")
     ap.add_argument("--real", default="data/realset")
     ap.add_argument("--out", default="data/muvis/bundles/muvis-real")
+    ap.add_argument("--bundle-version", default="1",
+                    help="the manifest's version: raise it when a bundle of the same name replaces another, so that stored "
+                         "embeddings (keyed by bundle and version) are not mixed with the new ones")
     ap.add_argument("--cache", default="data/muvis/adapter-cache")
     ap.add_argument("--mobilenet-cache", default="data/cache/npm")
     ap.add_argument("--alpha", type=float, default=0.7, help="weight of the adapter in the joined embedding")
