@@ -47,8 +47,8 @@ from common.onnx_runner import cpu_session
 from common.runtime import cpu_name, log
 from muvis.adapter import Head, Reader, blended_similarity, compose_tower
 from muvis.descriptors import AUDIO_READER_TEXT, AUDIO_READERS, audio_reader
-from muvis.eval import (TAG_NEIGHBOUR_CHOICES, all_metrics, chance_mrr, first_relevant_ranks, read_real_manifest,
-                        real_structure, summary, tagging_both_ways)
+from muvis.eval import (all_metrics, chance_mrr, choose_tag_neighbours, first_relevant_ranks, read_real_manifest,
+                        real_structure, summary)
 from muvis.features import load_rgb
 from muvis.mobilenet import FEATURES as IMAGE_FEATURES, PACKAGE as MOBILENET_PACKAGE, load_mobilenet
 from muvis.runner import Features, OnnxBundle, embed_split
@@ -325,8 +325,8 @@ class Trainer:
 @torch.no_grad()
 def val_report(trainer: Trainer, data: dict, train_items, val_items, alpha: float) -> dict:
     """eval.py's corpus figures for the val split, on the joined embeddings at ``alpha`` (the shipped
-    blend), with tagging (a) at each of eval.TAG_NEIGHBOUR_CHOICES: what a setting would score,
-    without touching the test split. Printed as one JSON line."""
+    blend), tagging (a) at the K that eval.py would choose on these same val items (so a little
+    optimistic, alike for every setting): what a setting would score without touching the test split."""
     trainer.image_head.eval(), trainer.audio_head.eval()
 
     def joined(part: dict) -> dict:
@@ -343,9 +343,7 @@ def val_report(trainer: Trainer, data: dict, train_items, val_items, alpha: floa
 
     train, val = joined(data["train"]), joined(data["val"])
     vocab = tag_vocabulary(train_items)
-    train_tags, val_tags = tag_matrix(train_items, vocab), tag_matrix(val_items, vocab)
-    by_k = {k: tagging_both_ways(train, val, train_tags, val_tags, vocab, k) for k in TAG_NEIGHBOUR_CHOICES}
-    best = max(TAG_NEIGHBOUR_CHOICES, key=lambda k: (np.mean([s["AUROC"] for s in by_k[k].values()]), -k))
+    best = choose_tag_neighbours(train, val, train_items, val_items, vocab)["chosen"]
     figures = summary(all_metrics(train, val, train_items, val_items, vocab, best))
     figures["a_tagging_neighbours"] = best
     trainer.image_head.train(), trainer.audio_head.train()
