@@ -9,12 +9,14 @@ import { REPO_ROOT, TEST_MODEL, gql, gqlUpload, image, removeDir, startTestApi, 
 test('a new bundle version re-embeds stored assets at start and rebuilds its indexes', async () => {
   const root = tempDir();
   const dataDir = join(root, 'data');
-  // the same towers published as version "2" of the bundle, in a models folder of our own
+  // the same towers published as the bundle's next version, in a models folder of our own
   const source = join(REPO_ROOT, 'models', TEST_MODEL);
   const models = join(root, 'models');
   mkdirSync(join(models, TEST_MODEL), { recursive: true });
   const manifest = JSON.parse(readFileSync(join(source, 'manifest.json'), 'utf8'));
-  writeFileSync(join(models, TEST_MODEL, 'manifest.json'), JSON.stringify({ ...manifest, version: '2' }));
+  const next = `${manifest.version}-next`;
+  assert.notEqual(manifest.version, next);
+  writeFileSync(join(models, TEST_MODEL, 'manifest.json'), JSON.stringify({ ...manifest, version: next }));
   for (const f of [manifest.audio.onnx, manifest.image.onnx]) symlinkSync(join(source, f), join(models, TEST_MODEL, f));
 
   let before: unknown;
@@ -35,7 +37,7 @@ test('a new bundle version re-embeds stored assets at start and rebuilds its ind
     assert.equal(v2.api.core.backfilled, 6);
     assert.deepEqual(v2.api.core.indexReport.map((r) => [r.action, r.reason]), [['rebuilt', 'bundle version changed'], ['rebuilt', 'bundle version changed']]);
     const stats = await gql(v2.url, '{ stats { bundle { name version } indexes { size } } }');
-    assert.deepEqual(stats.data.stats.bundle, { name: TEST_MODEL, version: '2' });
+    assert.deepEqual(stats.data.stats.bundle, { name: TEST_MODEL, version: next });
     assert.deepEqual(stats.data.stats.indexes.map((i: any) => i.size), [3, 3]);
     const after = (await gqlUpload(v2.url, 'query($i: Upload!) { searchMusicByImage(image: $i, first: 3) { score asset { id } } }', { i: null }, { 'variables.i': await image(9) })).data;
     assert.deepEqual(after, before, 'same towers, same vectors, same results');
