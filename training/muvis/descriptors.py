@@ -18,7 +18,6 @@ import math
 import torch
 from torch import nn
 
-AUDIO_READERS = ("fbank", "fbank-rhythm")
 
 
 def valid_frames(fbank: torch.Tensor) -> torch.Tensor:
@@ -56,6 +55,7 @@ class RhythmDescriptor(nn.Module):
         centres = torch.linspace(math.log(low_hz), math.log(high_hz), rates)
         step = centres[1] - centres[0]
         weights = (1 - (dense.log()[:, None] - centres[None, :]).abs() / step).clamp_min(0.0)   # [dense, rates]
+        self.rates_hz = centres.exp()  # each output band's centre (not a buffer: the graph never reads it)
         self.register_buffer("hz", dense)
         self.register_buffer("pool", weights / weights.sum(dim=0, keepdim=True))
 
@@ -99,3 +99,6 @@ AUDIO_READER_TEXT = {
     "fbank-rhythm": "per mel band: mean, spread and mean frame-to-frame change of the normalised fbank; per group of 16 bands: "
                     "the onset envelope's modulation magnitude in 24 log-spaced bands from 0.5 to 10 Hz",
 }
+
+
+AUDIO_READERS = tuple(AUDIO_READER_TEXT)

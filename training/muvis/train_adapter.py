@@ -118,6 +118,11 @@ def gather(args, base_dir: Path, mobilenet, structure: dict, items) -> dict:
     return data
 
 
+def joined_embedding(base: np.ndarray, h: np.ndarray, alpha: float) -> np.ndarray:
+    """[base, alpha * h] at unit length, as the joined graph computes it (both parts are unit vectors)."""
+    return np.concatenate([base, alpha * h], 1) / math.sqrt(1 + alpha ** 2)
+
+
 def t(x: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(x)).float()
 
@@ -268,8 +273,7 @@ class Trainer:
         a2 = self.args.alpha
         hi = self.image_head(t(part["reader"]["image"])).numpy()
         ha = self.audio_head(t(part["reader"]["music"])).numpy()
-        join = lambda b, h: np.concatenate([b, a2 * h], 1) / math.sqrt(1 + a2 ** 2)
-        return join(part["base"]["image"], hi), join(part["base"]["music"], ha)
+        return joined_embedding(part["base"]["image"], hi, a2), joined_embedding(part["base"]["music"], ha, a2)
 
     def validate(self) -> dict:
         self.image_head.eval(), self.audio_head.eval()
@@ -337,7 +341,7 @@ def val_report(trainer: Trainer, data: dict, train_items, val_items, alpha: floa
                 continue
             head = trainer.image_head if kind in ("image", "crop") else trainer.audio_head
             h = head(t(part["reader"][kind])).numpy()
-            out[kind] = np.concatenate([part["base"][kind], alpha * h], 1) / math.sqrt(1 + alpha ** 2)
+            out[kind] = joined_embedding(part["base"][kind], h, alpha)
         out.update({k: v for k, v in part["base"].items() if k.endswith("_owner")})
         return out
 
