@@ -271,6 +271,12 @@ test('an image ensemble of a bundle and its image-only fine-tune embeds the mean
   assert.ok(maxAbsDiff(retuned.audio[wav], mixed.audio[wav]) > 1e-5, 'the audio tower trained');
 });
 
+test('basic-pitch read into PyTorch matches the tfjs graph it is read from, and its chroma hears a C major triad', () => {
+  const printed = run(python, ['training/muvis/check_basic_pitch.py']);
+  assert.match(printed, /basic-pitch checks passed/);
+  for (const output of ['contour', 'note', 'onset']) assert.match(printed, new RegExp(`basic-pitch ${output} .*max \\|torch - tfjs\\|`));
+});
+
 test('the real-material adapter trains beside a bundle on corpus and real pairs, and the joined bundle embeds in Node as in Python', async () => {
   assert.ok(existsSync(join(bundle, 'manifest.json')), 'the tiny bundle of an earlier test');
   // a stand-in real set in the real set's shape: corpus items grouped into three "games", one per split

@@ -122,10 +122,36 @@ def check_joined_graph() -> None:
         assert diff < 1e-5, f"joined graph differs by {diff}"
 
 
+def check_real_probe() -> None:
+    """probe_real's leave-one-game-out map finds a link planted in every game, and none in noise."""
+    from muvis.probe_real import leave_one_game_out
+
+    rng = np.random.default_rng(3)
+    games = [f"g{i}" for i in range(5)]
+    image_game, track_game, pictures, tracks = [], [], [], []
+    for g in games:
+        mood = rng.normal(size=(10, 4))                       # ten tracks a game, each with its own "mood"
+        for t in range(10):
+            track_game.append(g)
+            tracks.append(np.concatenate([mood[t], rng.normal(size=20)]))
+            for _ in range(3):                                # three pictures a track, showing its mood
+                image_game.append(g)
+                pictures.append(np.concatenate([mood[t] + 0.3 * rng.normal(size=4), rng.normal(size=30)]))
+    pairs = np.zeros((len(pictures), len(tracks)), bool)
+    pairs[np.arange(len(pictures)), np.arange(len(pictures)) // 3] = True
+    structure = {"image_game": np.array(image_game), "track_game": np.array(track_game), "pairs": pairs}
+    planted = {"p": np.array(pictures), "t": np.array(tracks)}
+    linked = leave_one_game_out(planted, structure, games, "p", "t", 4, True)["mean"]
+    noise = leave_one_game_out({"p": rng.normal(size=planted["p"].shape), "t": planted["t"]}, structure, games, "p", "t", 4, True)["mean"]
+    print(f"probe: planted link {linked['ownImageToMusic']:.2f} / {linked['ownMusicToImage']:.2f} x chance, noise {noise['ownImageToMusic']:.2f} / {noise['ownMusicToImage']:.2f}")
+    if min(linked["ownImageToMusic"], linked["ownMusicToImage"]) < 1.5 or max(noise["ownImageToMusic"], noise["ownMusicToImage"]) > 1.3:
+        raise SystemExit(f"probe_real: planted link {linked}, noise {noise}")
+
+
 def main() -> None:
-    for check in (check_keras_layers, check_descriptor, check_info_nce, check_joined_graph):
+    for check in (check_keras_layers, check_descriptor, check_info_nce, check_joined_graph, check_real_probe):
         check()
-    print("ok: Keras layer reader, fbank and rhythm descriptors, multi-positive InfoNCE, joined ONNX graph")
+    print("ok: Keras layer reader, fbank and rhythm descriptors, multi-positive InfoNCE, joined ONNX graph, real-pair probe")
 
 
 if __name__ == "__main__":
