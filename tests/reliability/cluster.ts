@@ -7,6 +7,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
 import pg from 'pg';
+import { laneQueueName } from '../../apps/api/src/jobs/bullmq-job-runner.js';
+import { JOB_LANES } from '../../apps/api/src/jobs/job-runner.js';
 import { removeDir, tempDir, testEnv } from '../api/harness.js';
 import { Processes, type Proc } from '../api/processes.js';
 import { createTempDatabase } from '../api/pg.util.js';
@@ -108,9 +110,11 @@ export class Cluster {
     await this.processes.stopAll().catch((e) => console.error('stopping the processes:', e));
     await this.sql?.end().catch(() => undefined);
     if (this.options.redisUrl) {
-      const q = new Queue(this.queueName, { connection: { url: this.options.redisUrl } as never });
-      await q.obliterate({ force: true }).catch(() => undefined);
-      await q.close();
+      for (const lane of JOB_LANES) {
+        const q = new Queue(laneQueueName(this.queueName, lane), { connection: { url: this.options.redisUrl } as never });
+        await q.obliterate({ force: true }).catch(() => undefined);
+        await q.close();
+      }
     }
     if (this.redis) await killAndWait(this.redis);
     await this.database?.drop();

@@ -1,15 +1,23 @@
 import { Queue, Worker } from 'bullmq';
-import type { JobRunner } from './job-runner.js';
+import { JOB_LANES, type JobLane, type JobRunner } from './job-runner.js';
 import { withTimeout } from '../with-timeout.util.js';
 
 /** Closing waits this long for Redis to acknowledge, then drops the connections. */
 const CLOSE_TIMEOUT_MS = 5000;
 
-/** Job ids travel through Redis so that any API instance's worker can run them. */
+/** The Redis queue of a lane: batch jobs keep the configured name (the queue of earlier versions). */
+export function laneQueueName(queueName: string, lane: JobLane): string {
+  return lane === 'batch' ? queueName : `${queueName}-${lane}`;
+}
+
+/**
+ * Job ids travel through Redis so that any API instance's worker can run them: one queue per lane,
+ * and in each process one BullMQ worker per lane, each running one job at a time.
+ */
 export class BullMqJobRunner implements JobRunner {
   readonly kind = 'bullmq' as const;
-  private queue: Queue | null = null;
-  private worker: Worker | null = null;
+  private readonly queues = new Map<JobLane, Queue>();
+  private readonly workers: Worker[] = [];
 
   constructor(
     private readonly redisUrl: string,
@@ -31,34 +39,41 @@ export class BullMqJobRunner implements JobRunner {
   }
 
   async start(execute: (jobId: string) => Promise<void>): Promise<void> {
-    await this.openQueue();
-    this.worker = new Worker(this.queueName, async (job) => execute(String(job.data.jobId)), {
-      connection: this.connection(),
-      concurrency: 1,
-    });
-    this.worker.on('error', this.onError);
-    await this.worker.waitUntilReady();
+    await this.openQueues();
+    for (const lane of JOB_LANES) {
+      const worker = new Worker(laneQueueName(this.queueName, lane), async (job) => execute(String(job.data.jobId)), {
+        connection: this.connection(),
+        concurrency: 1,
+      });
+      worker.on('error', this.onError);
+      this.workers.push(worker);
+    }
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
   }
 
-  protected async openQueue(): Promise<void> {
-    // no offline queue: with Redis down, add() fails at once instead of waiting for it to return
-    this.queue = new Queue(this.queueName, { connection: { ...this.connection(), enableOfflineQueue: false } });
-    this.queue.on('error', this.onError);
-    await this.queue.waitUntilReady();
+  protected async openQueues(): Promise<void> {
+    for (const lane of JOB_LANES) {
+      // no offline queue: with Redis down, add() fails at once instead of waiting for it to return
+      const queue = new Queue(laneQueueName(this.queueName, lane), { connection: { ...this.connection(), enableOfflineQueue: false } });
+      queue.on('error', this.onError);
+      this.queues.set(lane, queue);
+    }
+    await Promise.all([...this.queues.values()].map((queue) => queue.waitUntilReady()));
   }
 
-  async dispatch(jobId: string, attempt: number): Promise<void> {
-    if (!this.queue) throw new Error('job runner is not running');
+  async dispatch(jobId: string, attempt: number, lane: JobLane): Promise<void> {
+    const queue = this.queues.get(lane);
+    if (!queue) throw new Error('job runner is not running');
     // BullMQ ignores an id it already holds: a re-delivery after a lapsed lease needs its own
-    await this.queue.add('run', { jobId }, { jobId: `${jobId}-${attempt}`, removeOnComplete: 1000, removeOnFail: 1000 });
+    await queue.add('run', { jobId }, { jobId: `${jobId}-${attempt}`, removeOnComplete: 1000, removeOnFail: 1000 });
   }
 
   async close(): Promise<void> {
-    const { worker, queue } = this;
+    const closing = [...this.workers, ...this.queues.values()];
     // with Redis gone a graceful close may never complete, or complete while ioredis keeps
     // reconnecting (and the process alive): bound it, then drop the connections either way
-    await withTimeout(Promise.all([worker?.close(), queue?.close()]), CLOSE_TIMEOUT_MS, 'Redis did not answer').catch(() => undefined);
-    await withTimeout(Promise.all([worker?.disconnect(), queue?.disconnect()]), CLOSE_TIMEOUT_MS, 'Redis did not answer').catch(() => undefined);
+    await withTimeout(Promise.all(closing.map((c) => c.close())), CLOSE_TIMEOUT_MS, 'Redis did not answer').catch(() => undefined);
+    await withTimeout(Promise.all(closing.map((c) => c.disconnect())), CLOSE_TIMEOUT_MS, 'Redis did not answer').catch(() => undefined);
   }
 }
 
@@ -68,6 +83,6 @@ export class BullMqJobRunner implements JobRunner {
  */
 export class BullMqEnqueueOnlyRunner extends BullMqJobRunner {
   override async start(_execute: (jobId: string) => Promise<void>): Promise<void> {
-    await this.openQueue();
+    await this.openQueues();
   }
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { JobRepository } from '../repositories/job.repository.js';
-import type { JobRunner } from '../jobs/job-runner.js';
+import type { JobLane, JobRunner } from '../jobs/job-runner.js';
 import { InProcessJobRunner } from '../jobs/in-process-job-runner.js';
 import { JobService, MAX_JOB_ATTEMPTS } from './job.service.js';
 import { DATABASE_BUSY_MESSAGE } from '../errors/error-code.util.js';
@@ -19,8 +19,11 @@ class ManualRunner implements JobRunner {
     this.execute = execute;
   }
 
-  async dispatch(jobId: string): Promise<void> {
+  readonly lanes: [string, JobLane][] = [];
+
+  async dispatch(jobId: string, _attempt = 0, lane: JobLane = 'batch'): Promise<void> {
     this.dispatched.push(jobId);
+    this.lanes.push([jobId, lane]);
   }
 
   deliver(jobId: string): Promise<void> {
@@ -198,6 +201,38 @@ test('the in-process runner runs one job at a time, in the order they were queue
   await service.close();
 });
 
+test('an interactive job runs beside a batch job that holds its lane', async () => {
+  const runner = new RecordingLaneRunner();
+  const { repo, service } = setup(runner);
+  const order: string[] = [];
+  const generation = gate('generation', order);
+  const ingest = gate('ingest', order);
+  service.register('GENERATE', generation.handler);
+  service.register('INGEST', ingest.handler, 'interactive');
+  await service.start();
+  const slow = await service.enqueue('GENERATE', {});
+  await until(() => order.includes('generation start'));
+  const quick = await service.enqueue('INGEST', {});
+  ingest.release();
+  await until(finished(repo, quick.id));
+  assert.deepEqual(order, ['generation start', 'ingest start', 'ingest end'], 'the ingest did not wait for the generation');
+  assert.equal(repo.jobs.get(slow.id)!.status, 'RUNNING');
+  assert.deepEqual(runner.lanes, [[slow.id, 'batch'], [quick.id, 'interactive']]);
+  generation.release();
+  await until(finished(repo, slow.id));
+  await service.close();
+});
+
+/** The in-process runner, recording the lane of each dispatch. */
+class RecordingLaneRunner extends InProcessJobRunner {
+  readonly lanes: [string, JobLane][] = [];
+
+  override async dispatch(jobId: string, attempt = 0, lane: JobLane = 'batch'): Promise<void> {
+    this.lanes.push([jobId, lane]);
+    return super.dispatch(jobId, attempt, lane);
+  }
+}
+
 test('a delivered job that already finished is not run again, and an unknown job id is ignored', async () => {
   const runner = new ManualRunner();
   const { repo, service } = setup(runner);
@@ -288,6 +323,17 @@ test('start delivers the QUEUED jobs and lapsed RUNNING jobs a previous process 
   service.register('ECHO', async (input) => input);
   await service.start();
   assert.deepEqual(runner.dispatched, [older.id, crashed.id, newer.id]);
+});
+
+test('a left-over job is delivered again in the lane of its type', async () => {
+  const runner = new ManualRunner('bullmq');
+  const { repo, service } = setup(runner);
+  const ingest = await repo.create('INGEST', {});
+  const generation = await repo.create('GENERATE', {});
+  service.register('INGEST', async () => null, 'interactive');
+  service.register('GENERATE', async () => null);
+  await service.start();
+  assert.deepEqual(runner.lanes, [[ingest.id, 'interactive'], [generation.id, 'batch']]);
 });
 
 test('with a shared queue (bullmq), start re-delivers only what nobody runs: a live lease is left alone', async () => {

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { AdmissionLimits, Job, JobRepository, LeaseState } from '../repositories/job.repository.js';
-import type { JobRunner } from '../jobs/job-runner.js';
+import type { JobLane, JobRunner } from '../jobs/job-runner.js';
 import { ConflictException, NotFoundException, ServiceUnavailableException, TooManyRequestsException } from '../errors/app.exception.js';
 import { withTimeout } from '../with-timeout.util.js';
 import { DATABASE_BUSY_MESSAGE, errorCodeOf, isDatabaseBusy } from '../errors/error-code.util.js';
@@ -82,6 +82,7 @@ export interface EnqueueOptions {
  */
 export class JobService {
   private readonly handlers = new Map<string, JobHandler>();
+  private readonly lanes = new Map<string, JobLane>();
   /** host:pid:random, unique per process */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private recoveryTimer: NodeJS.Timeout | null = null;
@@ -98,8 +99,14 @@ export class JobService {
     private readonly options: JobServiceOptions,
   ) {}
 
-  register(type: string, handler: JobHandler): void {
+  /** `lane`: 'interactive' for a job a request waits on (see JobLane), else 'batch'. */
+  register(type: string, handler: JobHandler, lane: JobLane = 'batch'): void {
     this.handlers.set(type, handler);
+    this.lanes.set(type, lane);
+  }
+
+  private laneOf(type: string): JobLane {
+    return this.lanes.get(type) ?? 'batch';
   }
 
   async start(): Promise<void> {
@@ -118,7 +125,7 @@ export class JobService {
     for (const job of await this.jobs.orphaned(queuedBefore)) {
       // in process, a QUEUED job is already waiting in this runner's queue unless this is the start
       if (job.status === 'QUEUED' && this.runner.kind === 'in-process' && this.recoveryTimer) continue;
-      await this.runner.dispatch(job.id, job.attempts).catch((err) => this.logger.warn({ err, jobId: job.id }, 'could not re-deliver a job'));
+      await this.runner.dispatch(job.id, job.attempts, this.laneOf(job.type)).catch((err) => this.logger.warn({ err, jobId: job.id }, 'could not re-deliver a job'));
     }
   }
 
@@ -142,7 +149,7 @@ export class JobService {
       job = await this.jobs.create(type, input, apiKeyId);
     }
     try {
-      await withTimeout(this.runner.dispatch(job.id, 0), DISPATCH_TIMEOUT_MS, `no answer within ${DISPATCH_TIMEOUT_MS / 1000} s`);
+      await withTimeout(this.runner.dispatch(job.id, 0, this.laneOf(type)), DISPATCH_TIMEOUT_MS, `no answer within ${DISPATCH_TIMEOUT_MS / 1000} s`);
     } catch (err) {
       const reason = `the job queue is unavailable: ${(err as Error).message}`;
       await this.jobs.markFailed(job.id, null, reason);

@@ -40,7 +40,8 @@ export class UploadIngestService {
     private readonly assets: AssetRepository,
     private readonly options: UploadIngestOptions,
   ) {
-    jobs.register(INGEST_ASSET_JOB, (input, _progress, signal, jobId) => this.runJob(input as StagedUpload, signal, jobId ?? null));
+    // a request waits on it: it runs beside generation, never behind it
+    jobs.register(INGEST_ASSET_JOB, (input, _progress, signal, jobId) => this.runJob(input as StagedUpload, signal, jobId ?? null), 'interactive');
   }
 
   get queued(): boolean {
