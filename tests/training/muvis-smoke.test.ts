@@ -272,7 +272,7 @@ test('an image ensemble of a bundle and its image-only fine-tune embeds the mean
 });
 
 test('basic-pitch read into PyTorch matches the tfjs graph it is read from, and its chroma hears a C major triad', () => {
-  const printed = run(python, ['training/muvis/check_basic_pitch.py']);
+  const printed = run(python, ['training/common/check_basic_pitch.py']);
   assert.match(printed, /basic-pitch checks passed/);
   for (const output of ['contour', 'note', 'onset']) assert.match(printed, new RegExp(`basic-pitch ${output} .*max \\|torch - tfjs\\|`));
 });

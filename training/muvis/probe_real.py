@@ -2,7 +2,7 @@
 
 For each picture: MobileNetV2's 1,280 ImageNet features (muvis/mobilenet.py) and 27 colour statistics
 (RGB and HSV means and spreads, a 12-bin hue histogram weighted by saturation). For each track: the
-fbank-rhythm descriptor (muvis/descriptors.py) and basic-pitch's descriptor (muvis/basic_pitch.py, a
+fbank-rhythm descriptor (muvis/descriptors.py) and basic-pitch's descriptor (common/basic_pitch.py, a
 network trained on real recordings). Then, leaving one game out at a time, the k directions shared by
 picture and track features are fitted on the other games' pairs (partial least squares) and the
 left-out game is ranked in them. MRR
@@ -29,8 +29,8 @@ import numpy as np
 import torch
 
 from common.runtime import log
-from muvis.basic_pitch import SAMPLE_RATE as PITCH_RATE
-from muvis.basic_pitch import PitchDescriptor
+from common.basic_pitch import SAMPLE_RATE as PITCH_RATE
+from common.basic_pitch import PitchDescriptor
 from muvis.descriptors import FbankRhythmDescriptor
 from muvis.eval import read_real_manifest, real_structure
 from muvis.features import load_image_tensor, load_rgb, load_wav_mono

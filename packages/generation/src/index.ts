@@ -31,7 +31,7 @@ export { OnnxDecoder, type Decoder, type DecoderSize, type DecoderFeeds, type De
 export { blendCondition, guideLogits, l2Normalise } from './imagic/guidance.js';
 export { forcedPrefix, type MusicControls, type ForcedPrefix } from './imagic/controls.js';
 export { midiPrompt, preparePrompt, promptPrefix, type MusicPrompt, type AudioTranscriber, type PreparedPrompt } from './imagic/prompt.js';
-// Audio prompts: audio → MIDI with basic-pitch (tfjs, loaded on first use)
+// Audio prompts: audio → MIDI with basic-pitch (ONNX in models/basic-pitch, opened on first use)
 export {
   createBasicPitchTranscriber, BasicPitchTranscriber, type TranscriberOptions, type Transcription,
 } from './transcribe/transcriber.js';

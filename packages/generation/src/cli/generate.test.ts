@@ -74,7 +74,7 @@ test('music --prompt-audio: the recording is transcribed (with progress), writte
   const result = run('music', '--image', image, '--prompt-audio', prompt, '--seconds', '5', '--seed', '3', '--bundle', BUNDLE, '--threads', '1', '--out', join(dir, 'audio'));
   assert.equal(result.status, 0, result.stderr);
   assert.match(result.stderr, /transcribing the audio prompt \[#+\] 100%/);
-  assert.match(result.stderr, /audio prompt: \d+ notes in 11\.1 s at 100 BPM, basic-pitch on the tfjs (wasm|cpu)/);
+  assert.match(result.stderr, /audio prompt: \d+ notes in 11\.1 s at 100 BPM, basic-pitch on onnxruntime/);
   const record = JSON.parse(readFileSync(join(dir, 'audio', 'shot-3.json'), 'utf8'));
   assert.equal(record.sources.promptMidi, undefined);
   assert.equal(record.sources.promptAudio.engine, 'basic-pitch');

@@ -99,8 +99,7 @@ async function transcribePrompt(path: string): Promise<Transcription> {
   const transcriber = new BasicPitchTranscriber({ onProgress: (f) => draw(f, 'transcribing the audio prompt', '', f >= 1) });
   const t = await transcriber.transcribe(new Uint8Array(readFileSync(path)));
   await transcriber.dispose();
-  const backend = t.model.fallbackReason ? `${t.model.backend} (wasm failed: ${t.model.fallbackReason})` : t.model.backend;
-  process.stderr.write(`audio prompt: ${t.notes.length} notes in ${t.audioSeconds.toFixed(1)} s at ${t.timeline.bpm} BPM, basic-pitch on the tfjs ${backend} backend `
+  process.stderr.write(`audio prompt: ${t.notes.length} notes in ${t.audioSeconds.toFixed(1)} s at ${t.timeline.bpm} BPM, basic-pitch on ${t.model.runtime} `
     + `in ${(t.timings.totalMs / 1000).toFixed(1)} s (model load ${(t.timings.modelLoadMs / 1000).toFixed(1)} s)\n`);
   return t;
 }
@@ -235,7 +234,7 @@ async function main(): Promise<void> {
     ...(promptPath && transcription && {
       promptAudio: {
         path: promptPath, sha256: await sha256File(promptPath), seconds: transcription.audioSeconds, transcribedMidi: `${stem}.prompt.mid`,
-        notes: transcription.notes.length, bpm: transcription.timeline.bpm, engine: 'basic-pitch', backend: transcription.model.backend,
+        notes: transcription.notes.length, bpm: transcription.timeline.bpm, engine: 'basic-pitch', runtime: transcription.model.runtime,
         transcribeMs: Math.round(transcription.timings.totalMs),
       },
     }),

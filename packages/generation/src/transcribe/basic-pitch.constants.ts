@@ -1,5 +1,5 @@
-// The geometry basic-pitch's network was trained with (basic_pitch/constants.py; the model's input is
-// [batch, 43844, 1] and each output [batch, 172, 88 | 264]). Fixed by the weights: change none of them.
+// The geometry basic-pitch's network was trained with (basic_pitch/constants.py; the shipped model's input is
+// [batch, 43844] and its outputs [batch, 172, 88]). Fixed by the weights: change none of them.
 
 export const BASIC_PITCH_SAMPLE_RATE = 22_050;
 /** samples between output frames (≈ 86 frames per second) */
@@ -16,6 +16,3 @@ export const WINDOW_HOP_SAMPLES = WINDOW_SAMPLES - OVERLAP_SAMPLES;
 /** pitch of the first of the 88 note bins (A0) */
 export const LOWEST_MIDI_PITCH = 21;
 export const NOTE_BINS = 88;
-/** graph output names: note activations ("frames"), onsets, and the 3-bins-per-semitone contour (unused here) */
-export const OUTPUT_FRAMES = 'Identity_1';
-export const OUTPUT_ONSETS = 'Identity_2';

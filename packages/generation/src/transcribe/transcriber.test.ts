@@ -1,13 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { encodeWav } from '@muse/immute';
 import { readMidi } from '../midi/read-midi.js';
 import { preparePrompt } from '../imagic/prompt.js';
 import { gradientPng } from '../testing/png.js';
 import { AUDIO_PROMPT_MAX_SECONDS } from './audio-input.js';
 import { noteAgreement, testMelodyNotes, testMelodyWav } from './test-melody.js';
+import { BasicPitchModel, BASIC_PITCH_MODEL_DIR } from './basic-pitch-model.js';
 import { BasicPitchTranscriber, createBasicPitchTranscriber } from './transcriber.js';
 
 const BPM = 100;
@@ -30,12 +32,12 @@ test('a rendered piano melody comes back note for note, on its tempo, as MIDI th
   const truth = testMelodyNotes(BPM);
   const score = noteAgreement(truth, t.notes, ONSET_TOLERANCE_SECONDS);
   const worstMs = Math.max(...score.onsetErrors.map((e) => Math.abs(e) * 1000));
-  console.log(`basic-pitch on tfjs ${t.model.backend}: F1 ${score.f1.toFixed(3)} (P ${score.precision.toFixed(3)}, R ${score.recall.toFixed(3)}, ${t.notes.length} notes for ${truth.length}), `
+  console.log(`basic-pitch on ${t.model.runtime}: F1 ${score.f1.toFixed(3)} (P ${score.precision.toFixed(3)}, R ${score.recall.toFixed(3)}, ${t.notes.length} notes for ${truth.length}), `
     + `worst onset ${worstMs.toFixed(0)} ms, tempo ${t.tempo.bpm.toFixed(2)} for ${BPM}; ${t.audioSeconds.toFixed(1)} s in ${(t.timings.totalMs / 1000).toFixed(2)} s `
     + `(model load ${(t.timings.modelLoadMs / 1000).toFixed(2)} s, network ${(t.timings.networkMs / 1000).toFixed(2)} s)`);
   assert.ok(score.f1 >= MIN_F1, `F1 ${score.f1} < ${MIN_F1}`);
   assert.ok(Math.abs(t.tempo.bpm / BPM - 1) <= TEMPO_TOLERANCE, `tempo ${t.tempo.bpm} is not within 4 % of ${BPM}`);
-  assert.ok(['wasm', 'cpu'].includes(t.model.backend));
+  assert.equal(t.model.runtime, 'onnxruntime');
   assert.equal(fractions[0], 0);
   assert.equal(fractions[fractions.length - 1], 1);
   assert.ok(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]), 'progress only grows');
@@ -86,11 +88,17 @@ test('refusals: empty, undecodable, not audio, too long, silent, no notes', asyn
   assert.throws(() => createBasicPitchTranscriber({ maxSeconds: 0 }), RangeError);
 });
 
-test('loading @muse/generation does not load tfjs (only a transcription does)', () => {
-  const index = fileURLToPath(new URL('../index.ts', import.meta.url));
-  const script = `await import(${JSON.stringify(index)}); const { createRequire } = await import('node:module');`
-    + `console.log(Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('@tensorflow')).length)`;
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  assert.equal(run.stdout.trim(), '0');
+test('the shipped model carries its licence and its source; a folder without a usable model is refused as BUNDLE_INVALID', async () => {
+  assert.match(readFileSync(join(BASIC_PITCH_MODEL_DIR, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0/);
+  const manifest = JSON.parse(readFileSync(join(BASIC_PITCH_MODEL_DIR, 'manifest.json'), 'utf8'));
+  assert.match(manifest.source, /@spotify\/basic-pitch@1\.0\.1 \(Apache-2\.0\)/);
+  const empty = mkdtempSync(join(tmpdir(), 'basic-pitch-'));
+  try {
+    await assert.rejects(BasicPitchModel.load(empty), { code: 'BUNDLE_INVALID', message: /Cannot load the basic-pitch transcription model/ });
+    writeFileSync(join(empty, 'manifest.json'), JSON.stringify({ ...manifest, windowFrames: 173 }));
+    copyFileSync(join(BASIC_PITCH_MODEL_DIR, 'model.onnx'), join(empty, 'model.onnx'));
+    await assert.rejects(BasicPitchModel.load(empty), { code: 'BUNDLE_INVALID', message: /window geometry/ });
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
 });

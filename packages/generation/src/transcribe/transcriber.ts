@@ -1,7 +1,7 @@
 // Audio prompts → MIDI: the AudioTranscriber that preparePrompt takes. Decode (any format @muse/embeddings reads),
 // mono, resample to 22,050 Hz, basic-pitch's network, its note decoder, a tempo from the onsets, a MIDI file on
 // that beat. The model is loaded on the first call (not at construction: refusals and callers that never
-// transcribe do not load tfjs) and then kept for the transcriber's life.
+// transcribe do not open it) and then kept for the transcriber's life.
 import type { AudioTranscriber } from '../imagic/prompt.js';
 import { badInput } from '../imagic/errors.js';
 import { AUDIO_PROMPT_MAX_SECONDS, readAudioPrompt } from './audio-input.js';
@@ -76,11 +76,11 @@ export class BasicPitchTranscriber {
     };
   }
 
-  /** frees the model's tensors; a later call loads it again */
+  /** closes the model's session; a later call loads it again */
   async dispose(): Promise<void> {
     const model = this.model;
     this.model = undefined;
-    if (model) (await model.catch(() => undefined))?.dispose();
+    if (model) await (await model.catch(() => undefined))?.dispose();
   }
 }
 

@@ -9,13 +9,21 @@ graph uses are implemented; an unknown op is refused when the graph is read, not
 Input: [batch, 43844] mono samples at 22,050 Hz (one network window, about 2 s).
 Outputs, each [batch, 172 frames, bins], probabilities in 0..1 (86 frames a second):
 ``contour`` (264 bins, 3 a semitone from A0), ``note`` (88, A0..C8), ``onset`` (88).
+
+Run as a script, it exports the network to ONNX for the transcriber of audio prompts
+(packages/generation/src/transcribe), which runs it with onnxruntime:
+
+    python3 training/common/basic_pitch.py --out packages/generation/models/basic-pitch
 """
 
 from __future__ import annotations
 
+import argparse
 import base64
 import json
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -201,13 +209,14 @@ class BasicPitch(nn.Module):
                 axes = [i for i, pair in enumerate(a[1]) if any(pair)]
                 assert len(axes) == 1, "reflection over one axis only"
                 axis = axes[0]
-                moved = a[0].movedim(axis, -1)
+                order = [d for d in range(a[0].dim()) if d != axis] + [axis]   # the padded axis last
+                moved = a[0].permute(*order)
                 shape = moved.shape
                 padded = F.pad(moved.reshape(-1, 1, shape[-1]), tuple(a[1][axis]), mode="reflect")
-                return padded.reshape(*shape[:-1], padded.shape[-1]).movedim(-1, axis)
+                return padded.reshape(*shape[:-1], padded.shape[-1]).permute(*[order.index(d) for d in range(len(order))])
             return F.pad(a[0], pads)
         if op == "Transpose":
-            return a[0].permute(*a[1])
+            return a[0].permute(*[p % a[0].dim() for p in a[1]])  # ONNX's Transpose takes no negative axes
         if op == "ExpandDims":
             return a[0].unsqueeze(a[1] if isinstance(a[1], int) else a[1][0])
         if op == "Squeeze":
@@ -314,3 +323,58 @@ class PitchDescriptor(nn.Module):
             spread = (frame_mean(x * x) - mean * mean).clamp_min(1e-8).sqrt()
             inner += [mean, spread]
         return torch.cat([chroma, tonal, register, activity, *inner], dim=1)
+
+
+class TranscriptionOutputs(nn.Module):
+    """The two outputs the transcriber reads, as named ONNX outputs."""
+
+    def __init__(self, net: BasicPitch):
+        super().__init__()
+        self.net = net
+
+    def forward(self, audio: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        out = self.net(audio)
+        return out["note"], out["onset"]
+
+
+def export_transcriber(out_dir: Path) -> dict:
+    """model.onnx ([batch, 43844] "audio" -> "note", "onset"), manifest.json and the package's
+    licence, written whole or not at all; the ONNX graph is checked against PyTorch on 3 windows."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from common.onnx_export import OPSET, ParityError, bundle_folder
+    from common.onnx_runner import cpu_session
+
+    net = BasicPitch().eval()
+    package = json.loads((net.model_dir.parent / "package.json").read_text())
+    t = torch.arange(WINDOW_SAMPLES) / SAMPLE_RATE
+    noise = torch.randn(2, WINDOW_SAMPLES, generator=torch.Generator().manual_seed(0))
+    # a tone, noise and near-silence (an all-zero window is degenerate: the graph's min-max scaling divides 0 by 0)
+    example = torch.stack([0.3 * torch.sin(2 * torch.pi * 261.63 * t), 0.1 * noise[0], 1e-3 * noise[1]])
+    with bundle_folder(out_dir) as tmp:
+        with torch.no_grad():
+            torch.onnx.export(TranscriptionOutputs(net), (example[:2],), str(tmp / "model.onnx"), input_names=["audio"],
+                              output_names=["note", "onset"], dynamic_axes={k: {0: "batch"} for k in ("audio", "note", "onset")},
+                              opset_version=OPSET, dynamo=False, do_constant_folding=True)
+            expected = net(example)
+        got = cpu_session(tmp / "model.onnx").run(["note", "onset"], {"audio": example.numpy()})
+        diff = max(float(np.abs(g - expected[k].numpy()).max()) for g, k in zip(got, ("note", "onset")))
+        if diff > 1e-4:
+            raise ParityError(f"basic-pitch ONNX differs from PyTorch by {diff:.2e}")
+        manifest = {
+            "name": "basic-pitch", "kind": "transcription",
+            "source": f"{package['name']}@{package['version']} ({package['license']}), its TensorFlow.js graph model, read node by node "
+                      "into PyTorch (training/common/basic_pitch.py) and exported to ONNX; the weights are Spotify's, unchanged",
+            "onnx": "model.onnx", "input": "audio", "outputs": {"note": "note", "onset": "onset"},
+            "sampleRate": SAMPLE_RATE, "windowSamples": WINDOW_SAMPLES, "windowFrames": WINDOW_FRAMES, "noteBins": 88, "lowestMidiPitch": 21,
+            "parity": {"onnxVsPytorch": diff},
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        shutil.copyfile(net.model_dir.parent / "LICENSE", tmp / "LICENSE")
+    return manifest
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description="export basic-pitch to ONNX for the audio-prompt transcriber")
+    ap.add_argument("--out", default="packages/generation/models/basic-pitch")
+    written = export_transcriber(Path(ap.parse_args().out))
+    print(json.dumps(written["parity"]))

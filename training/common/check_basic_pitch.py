@@ -1,4 +1,4 @@
-"""Checks of the PyTorch reading of basic-pitch (muvis/basic_pitch.py): its three outputs against
+"""Checks of the PyTorch reading of basic-pitch (common/basic_pitch.py): its three outputs against
 the same graph run by TensorFlow.js (the package's own runtime) on one synthetic window, and the
 descriptor's chroma on a C major triad. Run by tests/training/muvis-smoke.test.ts; exits non-zero
 with a message on the first failure."""
@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np
 import torch
 
-from muvis.basic_pitch import OUTPUTS, SAMPLE_RATE, WINDOW_SAMPLES, BasicPitch, PitchDescriptor
+from common.basic_pitch import OUTPUTS, SAMPLE_RATE, WINDOW_SAMPLES, BasicPitch, PitchDescriptor
 
 REPO = Path(__file__).resolve().parents[2]
 
