@@ -119,16 +119,14 @@ def _strided_slice(x, begin, end, strides, node):
         raise ValueError("StridedSlice with an ellipsis is not read here")
     begin_mask, end_mask = _attr(node, "begin_mask", 0), _attr(node, "end_mask", 0)
     shrink, new_axis = _attr(node, "shrink_axis_mask", 0), _attr(node, "new_axis_mask", 0)
-    index, dim = [], 0
+    index = []
     for i, (b, e, s) in enumerate(zip(begin, end, strides)):
         if new_axis >> i & 1:
             index.append(None)
-            continue
-        if shrink >> i & 1:
+        elif shrink >> i & 1:
             index.append(b)
         else:
             index.append(slice(None if begin_mask >> i & 1 else b, None if end_mask >> i & 1 else e, s))
-        dim += 1
     return x[tuple(index)]
 
 
@@ -154,8 +152,8 @@ class BasicPitch(nn.Module):
                 tensor = node["attr"]["value"]["tensor"]
                 dtype = _DTYPES[tensor["dtype"]]
                 shape = [int(d["size"]) for d in tensor.get("tensorShape", {}).get("dim", [])]
-                field = "intVal" if dtype == np.int32 else "floatVal"
-                value = np.array(tensor.get(field, []), dtype).reshape(shape) if shape or tensor.get(field) else np.zeros(shape, dtype)
+                values = tensor.get("intVal" if dtype == np.int32 else "floatVal")
+                value = np.array(values, dtype).reshape(shape) if values else np.zeros(shape, dtype)
             self.consts[node["name"]] = value
         # float constants become buffers (they move with .to() and land in the ONNX file); int
         # constants are shapes, paddings and axes, read as Python values
@@ -290,10 +288,6 @@ class PitchDescriptor(nn.Module):
         fold = torch.zeros(88, 12)
         fold[torch.arange(88), (torch.arange(88) + 21) % 12] = 1.0
         self.register_buffer("fold", fold)
-
-    @property
-    def features(self) -> int:
-        return 12 + 6 + 8 + 2 + 2 * (8 + 32 + 32)
 
     def forward(self, audio: torch.Tensor) -> torch.Tensor:
         b = audio.shape[0]
