@@ -1,7 +1,7 @@
 // `npm run eval:musim` end to end on the untrained bundle training/musim/export.py leaves at
 // data/musim/bundles/musim-untrained (MUSIM_TEST_BUNDLE overrides) and a small corpus: the built one's first test and
-// train items, linked into a temporary folder (MUSIM_TEST_CORPUS names another corpus to use whole). Without either
-// the tests skip, saying why.
+// train items, linked into a temporary folder, or — where no corpus is built (CI) — the first 120 rows rendered into
+// one (MUSIM_TEST_CORPUS names another corpus to use whole). Without the bundle the tests skip, saying why.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -13,25 +13,35 @@ import sharp from 'sharp';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BUNDLE = process.env.MUSIM_TEST_BUNDLE ?? join(ROOT, 'data/musim/bundles/musim-untrained');
-const SOURCE_CORPUS = process.env.MUSIM_TEST_CORPUS ?? join(ROOT, 'data/corpus');
+const BUILT_CORPUS = process.env.MUSIM_TEST_CORPUS ?? join(ROOT, 'data/corpus');
 const ITEMS = 6;
+/** rows rendered when no corpus is built: enough for ITEMS + 2 test items (about a tenth of the rows are test) */
+const RENDERED_ROWS = 120;
 const skip = !existsSync(join(BUNDLE, 'manifest.json'))
   ? `no MusIm bundle at ${BUNDLE}: run \`python3 training/musim/export.py --untrained --config tiny --seed 0 --out ${BUNDLE}\` (or set MUSIM_TEST_BUNDLE)`
-  : !existsSync(join(SOURCE_CORPUS, 'manifest.jsonl'))
-    ? `no corpus at ${SOURCE_CORPUS}: build one with \`npm run corpus -- build --out ${SOURCE_CORPUS}\` (or set MUSIM_TEST_CORPUS)`
-    : false;
+  : false;
 
 const work = mkdtempSync(join(tmpdir(), 'eval-musim-'));
-let corpus = SOURCE_CORPUS;
+let corpus = BUILT_CORPUS;
 
 /** a corpus of the source's first test and train items, its media folders linked, not copied */
-function smallCorpus(): string {
+function smallCorpus(source: string): string {
   const dir = join(work, 'corpus');
   mkdirSync(dir);
-  const lines = readFileSync(join(SOURCE_CORPUS, 'manifest.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
+  const lines = readFileSync(join(source, 'manifest.jsonl'), 'utf8').split('\n').filter((l) => l.trim());
   const of = (split: string) => lines.filter((l) => (JSON.parse(l) as { split: string }).split === split).slice(0, ITEMS + 2);
-  for (const folder of ['audio', 'images']) symlinkSync(join(SOURCE_CORPUS, folder), join(dir, folder));
+  assert.ok(of('test').length >= ITEMS, `${source} has ${of('test').length} test items, ${ITEMS} are needed`);
+  for (const folder of ['audio', 'images']) symlinkSync(join(source, folder), join(dir, folder));
   writeFileSync(join(dir, 'manifest.jsonl'), `${[...of('train'), ...of('test')].join('\n')}\n`);
+  return dir;
+}
+
+/** the corpus builder's first rows, rendered into the work folder */
+function renderedCorpus(): string {
+  const dir = join(work, 'rendered');
+  const build = spawnSync('npm', ['run', '--silent', 'corpus', '--', 'build', '--out', dir, '--limit', String(RENDERED_ROWS)],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(build.status, 0, build.stderr.slice(-3000));
   return dir;
 }
 
@@ -42,7 +52,8 @@ function evalMusim(args: string[]): { status: number | null; stdout: string; std
 }
 
 before(() => {
-  if (!skip && !process.env.MUSIM_TEST_CORPUS) corpus = smallCorpus();
+  if (skip || process.env.MUSIM_TEST_CORPUS) return;
+  corpus = smallCorpus(existsSync(join(BUILT_CORPUS, 'manifest.jsonl')) ? BUILT_CORPUS : renderedCorpus());
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
