@@ -132,6 +132,7 @@ export async function openCore(config: Config, logger: Logger): Promise<Core> {
         : new BullMqEnqueueOnlyRunner(config.redisUrl, config.queueName, onQueueError);
     jobs = new JobService(repos.jobs, runner, logger, {
       leaseMs: config.jobLeaseMs,
+      retentionMs: config.jobRetentionMs,
       exclusiveDatabase: db.engine === 'pglite',
       watchPollMs: config.jobWatchPollMs,
       maxWatches: config.maxSubscriptions,

@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   MUSE_READS_REQUIRE_KEY: flag.optional(),
   MUSE_CORS_ORIGINS: z.string().optional(),
   MUSE_JOB_LEASE_MS: z.coerce.number().int().min(1000).default(30_000),
+  MUSE_JOB_RETENTION_HOURS: z.coerce.number().min(0).default(720),
   MUSE_RUN_JOBS: flag.optional(),
   MUSE_MEDIA_DIR: z.string().min(1).optional(),
   MUSE_INDEX_FEED_POLL_MS: z.coerce.number().int().min(50).default(2000),
@@ -122,6 +123,8 @@ export interface Config {
   indexSaveDelayMs: number;
   /** how long a job's claim lasts without renewal (its owner renews it three times per period) */
   jobLeaseMs: number;
+  /** finished jobs are deleted this long after they finish (0: kept for good); see JobService.prune */
+  jobRetentionMs: number;
   /** This process runs jobs (default). false: it only enqueues them, for `npm run worker` processes to run (needs REDIS_URL). */
   runJobs: boolean;
   /** the media files (default DATA_DIR/media); replicas share one folder */
@@ -200,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     indexSaveDelayMs: e.MUSE_INDEX_SAVE_DELAY_MS,
     statementTimeoutMs: e.MUSE_STATEMENT_TIMEOUT_MS,
     jobLeaseMs: e.MUSE_JOB_LEASE_MS,
+    jobRetentionMs: e.MUSE_JOB_RETENTION_HOURS * 3_600_000,
     runJobs: e.MUSE_RUN_JOBS ?? true,
     mediaDir: resolve(e.MUSE_MEDIA_DIR ?? join(e.DATA_DIR, 'media')),
     indexFeedPollMs: e.MUSE_INDEX_FEED_POLL_MS,

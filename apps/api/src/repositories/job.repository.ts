@@ -50,6 +50,20 @@ export class JobRepository {
   }
 
   /** A key's finished jobs of one type, newest first (its history). */
+  /**
+   * Deletes the jobs that finished before `before` — all of them but the SUCCEEDED ones of `keepSucceeded`
+   * types — and says how many.
+   */
+  async deleteFinishedBefore(before: Date, keepSucceeded: string[]): Promise<number> {
+    const { count } = await this.prisma.job.deleteMany({
+      where: {
+        finishedAt: { lt: before },
+        OR: [{ status: { in: ['FAILED', 'CANCELLED'] } }, { status: 'SUCCEEDED', type: { notIn: keepSucceeded } }],
+      },
+    });
+    return count;
+  }
+
   succeededByKey(types: string[], apiKeyId: string, take: number): Promise<Job[]> {
     return this.prisma.job.findMany({ where: { type: { in: types }, apiKeyId, status: 'SUCCEEDED' }, orderBy: { createdAt: 'desc' }, take });
   }

@@ -113,7 +113,8 @@ export class GenerationService {
 
   constructor(private readonly deps: GenerationServiceDeps) {
     this.inputs = new GenerationInputs(deps);
-    deps.jobs.register(GENERATE_MUSIC_JOB, (input, progress, signal) => this.run(input as GenerateMusicJobInput, progress, signal));
+    // myGenerations lists a key's generations from their SUCCEEDED jobs: pruning keeps those
+    deps.jobs.register(GENERATE_MUSIC_JOB, (input, progress, signal) => this.run(input as GenerateMusicJobInput, progress, signal), { keepSucceeded: true });
   }
 
   /** Checks a request, stores its uploads and queues a GENERATE_MUSIC job. */

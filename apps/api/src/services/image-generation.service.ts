@@ -91,7 +91,8 @@ export class ImageGenerationService {
 
   constructor(private readonly deps: ImageGenerationServiceDeps) {
     this.inputs = new GenerationInputs(deps);
-    deps.jobs.register(GENERATE_IMAGE_JOB, (input, progress, signal) => this.run(input as GenerateImageJobInput, progress, signal));
+    // myGenerations lists a key's generations from their SUCCEEDED jobs: pruning keeps those
+    deps.jobs.register(GENERATE_IMAGE_JOB, (input, progress, signal) => this.run(input as GenerateImageJobInput, progress, signal), { keepSucceeded: true });
   }
 
   /** Checks a request, stores its uploads and queues a GENERATE_IMAGE job. */

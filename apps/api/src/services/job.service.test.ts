@@ -208,7 +208,7 @@ test('an interactive job runs beside a batch job that holds its lane', async () 
   const generation = gate('generation', order);
   const ingest = gate('ingest', order);
   service.register('GENERATE', generation.handler);
-  service.register('INGEST', ingest.handler, 'interactive');
+  service.register('INGEST', ingest.handler, { lane: 'interactive' });
   await service.start();
   const slow = await service.enqueue('GENERATE', {});
   await until(() => order.includes('generation start'));
@@ -330,7 +330,7 @@ test('a left-over job is delivered again in the lane of its type', async () => {
   const { repo, service } = setup(runner);
   const ingest = await repo.create('INGEST', {});
   const generation = await repo.create('GENERATE', {});
-  service.register('INGEST', async () => null, 'interactive');
+  service.register('INGEST', async () => null, { lane: 'interactive' });
   service.register('GENERATE', async () => null);
   await service.start();
   assert.deepEqual(runner.lanes, [[ingest.id, 'interactive'], [generation.id, 'batch']]);

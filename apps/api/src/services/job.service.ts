@@ -60,6 +60,8 @@ export interface JobServiceOptions {
   leaseMs: number;
   /** This process holds the database alone (PGlite): leases left by earlier processes are void at start. */
   exclusiveDatabase: boolean;
+  /** finished jobs older than this are deleted (see prune); 0 or unset keeps them */
+  retentionMs?: number;
   /** jobUpdated re-reads a job this often (default 1000 ms) */
   watchPollMs?: number;
   /** jobUpdated watches open at once (default 200) */
@@ -80,9 +82,14 @@ export interface EnqueueOptions {
  * up to MAX_JOB_ATTEMPTS times, then FAILED with the reason. A cancel request reaches the runner
  * through the row (at its next progress write, lease renewal or check), or at once in this process.
  */
+/** how often finished jobs are pruned (more often when the retention itself is shorter) */
+const PRUNE_INTERVAL_MS = 3_600_000;
+
 export class JobService {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly lanes = new Map<string, JobLane>();
+  private readonly keptSucceeded = new Set<string>();
+  private pruneTimer: NodeJS.Timeout | null = null;
   /** host:pid:random, unique per process */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private recoveryTimer: NodeJS.Timeout | null = null;
@@ -99,10 +106,14 @@ export class JobService {
     private readonly options: JobServiceOptions,
   ) {}
 
-  /** `lane`: 'interactive' for a job a request waits on (see JobLane), else 'batch'. */
-  register(type: string, handler: JobHandler, lane: JobLane = 'batch'): void {
+  /**
+   * `lane`: 'interactive' for a job a request waits on (see JobLane), else 'batch'. `keepSucceeded`: the type's
+   * SUCCEEDED rows are a record something reads later (myGenerations), so `prune` leaves them.
+   */
+  register(type: string, handler: JobHandler, options: { lane?: JobLane; keepSucceeded?: boolean } = {}): void {
     this.handlers.set(type, handler);
-    this.lanes.set(type, lane);
+    this.lanes.set(type, options.lane ?? 'batch');
+    if (options.keepSucceeded) this.keptSucceeded.add(type);
   }
 
   private laneOf(type: string): JobLane {
@@ -118,6 +129,30 @@ export class JobService {
       void this.recover(new Date(Date.now() - this.options.leaseMs)).catch((err) => this.logger.warn({ err }, 'job recovery failed'));
     }, this.options.leaseMs / 2);
     this.recoveryTimer.unref();
+    const retention = this.options.retentionMs ?? 0;
+    if (retention > 0) {
+      await this.prune();
+      this.pruneTimer = setInterval(() => void this.prune(), Math.min(retention / 2, PRUNE_INTERVAL_MS));
+      this.pruneTimer.unref();
+    }
+  }
+
+  /**
+   * Deletes the jobs that finished more than `retentionMs` ago (FAILED and CANCELLED ones of every type, SUCCEEDED
+   * ones unless their type keeps them), so that the table does not grow with every upload. Returns how many;
+   * a failure is logged, not thrown (the next round tries again).
+   */
+  async prune(now = new Date()): Promise<number> {
+    const retention = this.options.retentionMs ?? 0;
+    if (retention <= 0) return 0;
+    try {
+      const pruned = await this.jobs.deleteFinishedBefore(new Date(now.getTime() - retention), [...this.keptSucceeded]);
+      if (pruned) this.logger.info({ pruned }, 'deleted finished jobs past their retention');
+      return pruned;
+    } catch (err) {
+      this.logger.warn({ err }, 'could not prune finished jobs');
+      return 0;
+    }
   }
 
   /** Delivers jobs nobody is running: QUEUED before `queuedBefore`, or RUNNING with a lapsed lease. */
@@ -338,6 +373,7 @@ export class JobService {
   /** Stops taking work; jobs running here stop at their next check and are handed back unfinished. */
   async close(): Promise<void> {
     if (this.recoveryTimer) clearInterval(this.recoveryTimer);
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     for (const controller of this.running.values()) controller.abort(new JobInterruptedError());
     await this.runner.close();
   }

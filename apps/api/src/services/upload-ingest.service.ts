@@ -41,7 +41,7 @@ export class UploadIngestService {
     private readonly options: UploadIngestOptions,
   ) {
     // a request waits on it: it runs beside generation, never behind it
-    jobs.register(INGEST_ASSET_JOB, (input, _progress, signal, jobId) => this.runJob(input as StagedUpload, signal, jobId ?? null), 'interactive');
+    jobs.register(INGEST_ASSET_JOB, (input, _progress, signal, jobId) => this.runJob(input as StagedUpload, signal, jobId ?? null), { lane: 'interactive' });
   }
 
   get queued(): boolean {
