@@ -5,7 +5,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { Core } from '../core.js';
-import type { ApiContext } from '../schema/context.js';
+import { requestLoaders, type ApiContext } from '../schema/context.js';
 import { formatGraphQLError } from '../errors/error-code.util.js';
 import { complexityLimitPlugin } from './complexity.plugin.js';
 import { inputBoundsPlugin } from './input-bounds.plugin.js';
@@ -80,6 +80,7 @@ export async function createHttpApp(core: Core, schema: GraphQLSchema, logger: L
         principal: await authenticate(req),
         readsRequireKey: services.config.readsRequireKey,
         baseUrl: requestBaseUrl(req),
+        loaders: requestLoaders(services),
       }),
     }),
   );

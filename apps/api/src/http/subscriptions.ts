@@ -4,7 +4,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Logger } from 'pino';
 import type { Services } from '../services/services.js';
-import type { ApiContext } from '../schema/context.js';
+import { requestLoaders, type ApiContext } from '../schema/context.js';
 import { formatGraphQLError } from '../errors/error-code.util.js';
 import { requestAuthenticator } from './authenticate-request.js';
 import { upgradeBaseUrl } from './base-url.util.js';
@@ -65,7 +65,7 @@ export function createSubscriptionServer(server: Server, schema: GraphQLSchema, 
         const request = ctx.extra.request;
         const key = connectionKey(ctx.connectionParams) ?? request.headers.authorization;
         const principal = await authenticate({ headers: { ...request.headers, authorization: key }, socket: request.socket });
-        const contextValue: ApiContext = { services, principal, readsRequireKey: services.config.readsRequireKey, baseUrl: upgradeBaseUrl(request) };
+        const contextValue: ApiContext = { services, principal, readsRequireKey: services.config.readsRequireKey, baseUrl: upgradeBaseUrl(request), loaders: requestLoaders(services) };
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       onNext: (_ctx, _id, _payload, _args, result) => {

@@ -12,11 +12,14 @@ export type GenerationRow = Prisma.GenerationGetPayload<{ include: typeof genera
 export class GenerationRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** The generation record of an asset, with its sources (and their assets, when they still exist). */
-  async findByAssetId(assetId: string): Promise<GenerationRow | null> {
-    if (!isUuid(assetId)) return null;
-    return this.prisma.generation.findUnique({ where: { assetId }, include: generationWithSources });
+  /** The generation records of these assets (by asset id; an asset made otherwise has none), in one query. */
+  async findByAssetIds(assetIds: string[]): Promise<Map<string, GenerationRow>> {
+    const ids = assetIds.filter(isUuid);
+    if (!ids.length) return new Map();
+    const rows = await this.prisma.generation.findMany({ where: { assetId: { in: ids } }, include: generationWithSources });
+    return new Map(rows.map((row) => [row.assetId, row]));
   }
+
 
   /** The MIDI file of a generated asset: its media-store key. */
   async midiOf(assetId: string): Promise<string | null> {

@@ -1,6 +1,8 @@
 import type { AuthChecker } from 'type-graphql';
+import type { GenerationRow } from '../repositories/generation.repository.js';
 import type { Principal, Scope } from '../services/auth.service.js';
 import type { Services } from '../services/services.js';
+import { BatchLoader } from './batch-loader.js';
 import { ForbiddenException, UnauthenticatedException } from '../errors/app.exception.js';
 
 export interface ApiContext {
@@ -9,6 +11,17 @@ export interface ApiContext {
   readsRequireKey: boolean;
   /** scheme://host the client used (X-Forwarded-Host/-Proto from a loopback proxy honoured), for absolute media URLs */
   baseUrl: string;
+  /** per request: fields resolved on every item of a list, loaded in one query (see BatchLoader) */
+  loaders: RequestLoaders;
+}
+
+export interface RequestLoaders {
+  /** Asset.generation */
+  generation: BatchLoader<string, GenerationRow | null>;
+}
+
+export function requestLoaders(services: Services): RequestLoaders {
+  return { generation: new BatchLoader((ids) => services.generation.forAssets(ids), null) };
 }
 
 /** `@Authorized('write')` etc. No key → UNAUTHENTICATED; a key without the scope → FORBIDDEN. */

@@ -176,9 +176,9 @@ export class GenerationService {
     return (await this.deps.assets.findManyByIds(ids)).slice(0, first);
   }
 
-  /** How a GENERATED asset was made; null for any other asset. */
-  forAsset(assetId: string): Promise<GenerationRow | null> {
-    return this.deps.generations.findByAssetId(assetId);
+  /** How these GENERATED assets were made, by asset id (one query; any other asset has no entry). */
+  forAssets(assetIds: string[]): Promise<Map<string, GenerationRow>> {
+    return this.deps.generations.findByAssetIds(assetIds);
   }
 
   /** Where a generated asset's MIDI file is (for GET /media/:assetId/midi). */

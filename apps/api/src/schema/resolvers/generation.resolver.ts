@@ -63,7 +63,7 @@ export class GenerationResolver {
   @FieldResolver(() => Generation, { nullable: true, description: 'how it was made: null unless source is GENERATED' })
   async generation(@Root() asset: Asset, @Ctx() ctx: ApiContext): Promise<Generation | null> {
     if (asset.source !== AssetSource.GENERATED) return null;
-    const row = await ctx.services.generation.forAsset(asset.id);
+    const row = await ctx.loaders.generation.load(asset.id);
     return row ? toGeneration(row, ctx.baseUrl) : null;
   }
 }
