@@ -267,8 +267,14 @@ test('libraries: create, add and remove assets, list, delete', async () => {
   assert.equal(removed.data.removeAssetsFromLibrary.assetCount, 1);
   const unknown = await gql(server.url, 'mutation($id: ID!) { addAssetsToLibrary(libraryId: $id, assetIds: ["00000000-0000-4000-8000-000000000000"]) { id } }', { id }, { key: writeKey });
   assert.equal(codeOf(unknown), 'NOT_FOUND');
+  // two mutations in one request: each assetCount is read after its own mutation, not from the first
+  const both = await gql(server.url, `mutation($id: ID!, $a: [ID!]!, $b: [ID!]!) {
+    a: addAssetsToLibrary(libraryId: $id, assetIds: $a) { assetCount } b: addAssetsToLibrary(libraryId: $id, assetIds: $b) { assetCount } }`,
+  { id, a: [imageIds[1]], b: [imageIds[2]] }, { key: writeKey });
+  assert.deepEqual([both.data.a.assetCount, both.data.b.assetCount], [2, 3], JSON.stringify(both));
   const list = await gql(server.url, '{ libraries { name assetCount } }');
   assert.deepEqual(list.data.libraries.map((l: any) => l.name), ['Evens', 'Picks']);
+  assert.equal(list.data.libraries.find((l: any) => l.name === 'Picks').assetCount, 3, 'the list counts each library (one query for all)');
   const del = await gql(server.url, 'mutation($id: ID!) { deleteLibrary(id: $id) }', { id }, { key: writeKey });
   assert.equal(del.data.deleteLibrary, true);
   const gone = await gql(server.url, 'query($id: ID!) { library(id: $id) { id } }', { id });

@@ -41,8 +41,12 @@ export class LibraryRepository {
     return (await this.prisma.libraryAsset.deleteMany({ where: { libraryId, assetId: { in: assetIds.filter(isUuid) } } })).count;
   }
 
-  countAssets(libraryId: string): Promise<number> {
-    return this.prisma.libraryAsset.count({ where: { libraryId } });
+  /** How many assets each of these libraries holds, in one query (a library with none has no entry). */
+  async countAssets(libraryIds: string[]): Promise<Map<string, number>> {
+    const ids = libraryIds.filter(isUuid);
+    if (!ids.length) return new Map();
+    const groups = await this.prisma.libraryAsset.groupBy({ by: ['libraryId'], where: { libraryId: { in: ids } }, _count: { _all: true } });
+    return new Map(groups.map((g) => [g.libraryId, g._count._all]));
   }
 
   async countAll(): Promise<number> {

@@ -1,12 +1,12 @@
 /**
  * Collects the keys asked for in one tick of a request and loads them with one call, so a field
  * resolved on every item of a list (Asset.generation on 100 generations) costs one query, not one per
- * item. Each key is loaded once per loader; make a new loader per request (nothing is cached across
- * requests). A failed batch rejects every caller of that batch.
+ * item. A key asked for twice in one tick is loaded once; nothing is kept past its batch, so a field
+ * read after a mutation in the same request (two mutations, each returning assetCount) sees the
+ * mutation. A failed batch rejects every caller of that batch.
  */
 export class BatchLoader<K, V> {
-  private pending: { keys: K[]; done: Promise<Map<K, V>> } | null = null;
-  private readonly loaded = new Map<K, Promise<V>>();
+  private pending: { keys: Map<K, Promise<V>>; done: Promise<Map<K, V>> } | null = null;
 
   constructor(
     private readonly loadMany: (keys: K[]) => Promise<Map<K, V>>,
@@ -14,20 +14,21 @@ export class BatchLoader<K, V> {
   ) {}
 
   load(key: K): Promise<V> {
-    const known = this.loaded.get(key);
-    if (known) return known;
     if (!this.pending) {
-      const keys: K[] = [];
+      const keys = new Map<K, Promise<V>>();
       // the batch goes out once the resolvers of this tick have all asked
       const done = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
         this.pending = null;
-        return this.loadMany(keys);
+        return this.loadMany([...keys.keys()]);
       });
       this.pending = { keys, done };
     }
-    this.pending.keys.push(key);
-    const value = this.pending.done.then((found) => (found.has(key) ? found.get(key)! : this.missing));
-    this.loaded.set(key, value);
+    const { keys, done } = this.pending;
+    let value = keys.get(key);
+    if (!value) {
+      value = done.then((found) => (found.has(key) ? found.get(key)! : this.missing));
+      keys.set(key, value);
+    }
     return value;
   }
 }

@@ -18,10 +18,15 @@ export interface ApiContext {
 export interface RequestLoaders {
   /** Asset.generation */
   generation: BatchLoader<string, GenerationRow | null>;
+  /** Library.assetCount */
+  libraryAssetCount: BatchLoader<string, number>;
 }
 
 export function requestLoaders(services: Services): RequestLoaders {
-  return { generation: new BatchLoader((ids) => services.generation.forAssets(ids), null) };
+  return {
+    generation: new BatchLoader((ids) => services.generation.forAssets(ids), null),
+    libraryAssetCount: new BatchLoader((ids) => services.libraries.countAssets(ids), 0),
+  };
 }
 
 /** `@Authorized('write')` etc. No key → UNAUTHENTICATED; a key without the scope → FORBIDDEN. */

@@ -52,8 +52,9 @@ export class LibraryService {
     return lib;
   }
 
-  countAssets(id: string): Promise<number> {
-    return this.libraries.countAssets(id);
+  /** by library id; a library with no assets has no entry */
+  countAssets(ids: string[]): Promise<Map<string, number>> {
+    return this.libraries.countAssets(ids);
   }
 
   assetIds(id: string): Promise<string[]> {

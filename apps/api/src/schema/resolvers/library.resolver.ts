@@ -18,7 +18,7 @@ export class LibraryResolver {
 
   @FieldResolver(() => Int)
   async assetCount(@Root() library: Library, @Ctx() ctx: ApiContext): Promise<number> {
-    return ctx.services.libraries.countAssets(library.id);
+    return ctx.loaders.libraryAssetCount.load(library.id);
   }
 
   @Authorized('write')
