@@ -49,7 +49,6 @@ export class JobRepository {
     return activeCounts(this.prisma, type, apiKeyId);
   }
 
-  /** A key's finished jobs of one type, newest first (its history). */
   /**
    * Deletes the jobs that finished before `before` — all of them but the SUCCEEDED ones of `keepSucceeded`
    * types — and says how many.
@@ -64,6 +63,7 @@ export class JobRepository {
     return count;
   }
 
+  /** A key's finished jobs of one type, newest first (its history). */
   succeededByKey(types: string[], apiKeyId: string, take: number): Promise<Job[]> {
     return this.prisma.job.findMany({ where: { type: { in: types }, apiKeyId, status: 'SUCCEEDED' }, orderBy: { createdAt: 'desc' }, take });
   }

@@ -55,6 +55,9 @@ class LeaseLostError extends Error {
   }
 }
 
+/** how often finished jobs are pruned (more often when the retention itself is shorter) */
+const PRUNE_INTERVAL_MS = 3_600_000;
+
 export interface JobServiceOptions {
   /** How long a claim lasts without renewal; the owner renews it three times per period. */
   leaseMs: number;
@@ -82,9 +85,6 @@ export interface EnqueueOptions {
  * up to MAX_JOB_ATTEMPTS times, then FAILED with the reason. A cancel request reaches the runner
  * through the row (at its next progress write, lease renewal or check), or at once in this process.
  */
-/** how often finished jobs are pruned (more often when the retention itself is shorter) */
-const PRUNE_INTERVAL_MS = 3_600_000;
-
 export class JobService {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly lanes = new Map<string, JobLane>();
