@@ -26,10 +26,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from common.onnx_export import OPSET, ParityError, bundle_folder
+from common.onnx_runner import cpu_session
 
 SAMPLE_RATE = 22050
 WINDOW_SAMPLES = 43844
@@ -334,9 +340,6 @@ class TranscriptionOutputs(nn.Module):
 def export_transcriber(out_dir: Path) -> dict:
     """model.onnx ([batch, 43844] "audio" -> "note", "onset"), manifest.json and the package's
     licence, written whole or not at all; the ONNX graph is checked against PyTorch on 3 windows."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from common.onnx_export import OPSET, ParityError, bundle_folder
-    from common.onnx_runner import cpu_session
 
     net = BasicPitch().eval()
     package = json.loads((net.model_dir.parent / "package.json").read_text())

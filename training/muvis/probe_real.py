@@ -33,7 +33,7 @@ from common.basic_pitch import SAMPLE_RATE as PITCH_RATE
 from common.basic_pitch import PitchDescriptor
 from muvis.descriptors import FbankRhythmDescriptor
 from muvis.eval import read_real_manifest, real_structure
-from muvis.features import load_image_tensor, load_rgb, load_wav_mono
+from muvis.features import image_tensor, load_rgb, load_wav_mono
 from muvis.mobilenet import load_mobilenet
 from muvis.runner import Features, OnnxBundle
 from muvis.train_adapter import frame_rate, over_chance
@@ -42,8 +42,8 @@ PICTURE_READERS = ("mobilenet", "colour", "mobilenet+colour")
 TRACK_READERS = ("fbank-rhythm", "pitch", "fbank-rhythm+pitch")
 
 
-def colour_stats(path: Path) -> np.ndarray:
-    rgb = load_rgb(path).resize((64, 64))
+def colour_stats(picture) -> np.ndarray:
+    rgb = picture.resize((64, 64))
     a = np.asarray(rgb, np.float32) / 255
     hsv = np.asarray(rgb.convert("HSV"), np.float32) / 255
     hue = np.histogram(hsv[..., 0], 12, (0, 1), weights=hsv[..., 1])[0] / hsv[..., 0].size
@@ -66,9 +66,9 @@ def features(args, structure: dict) -> dict[str, np.ndarray]:
     out: dict[str, list] = {k: [] for k in ("mobilenet", "colour", "fbank-rhythm", "pitch")}
     with torch.no_grad():
         for _, f in structure["images"]:
-            pixels = torch.from_numpy(load_image_tensor(str(real / f), image["size"], image["mean"], image["std"]))[None]
-            out["mobilenet"].append(mobilenet(pixels)[0].numpy())
-            out["colour"].append(colour_stats(real / f))
+            picture = load_rgb(real / f)  # decoded once for both readers
+            out["mobilenet"].append(mobilenet(torch.from_numpy(image_tensor(picture, image["size"], image["mean"], image["std"]))[None])[0].numpy())
+            out["colour"].append(colour_stats(picture))
         for _, f in structure["tracks"]:
             fb = torch.from_numpy(feats.fbank(real / f)[:base.max_frames])[None]
             out["fbank-rhythm"].append(fbank_reader(fb)[0].numpy())

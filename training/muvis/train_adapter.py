@@ -417,11 +417,6 @@ def joined_parity(base_onnx: Path, adapter_onnx: Path, joined_onnx: Path, input_
     return diff
 
 
-def corpus_agreement(train_items) -> np.ndarray:
-    vocab = tag_vocabulary(train_items)
-    return caption_agreement(caption_categories(train_items, vocab), tag_matrix(train_items, vocab))
-
-
 def cross_validate(args, data: dict, structure: dict, games: list[str], agreement: np.ndarray, tags: np.ndarray,
                    categories: np.ndarray) -> None:
     """Leave one game out over the train and val games: train on the others for --steps (no early
@@ -495,10 +490,10 @@ def main(argv: list[str] | None = None) -> None:
     items = read_manifest(args.corpus)
     data = gather(args, base_dir, mobilenet, structure, items)
     train_items = by_split(items, "train")
-    agreement = corpus_agreement(train_items)
     vocab = tag_vocabulary(train_items)
-    tags = tag_matrix(train_items, vocab)
-    categories = np.unique(caption_categories(train_items, vocab), return_inverse=True)[1]
+    tags, category_names = tag_matrix(train_items, vocab), caption_categories(train_items, vocab)
+    agreement = caption_agreement(category_names, tags)
+    categories = np.unique(category_names, return_inverse=True)[1]
     split = structure["split"]
     train_games = sorted(g for g, s in split.items() if s == "train")
     val_games = sorted(g for g, s in split.items() if s == "val")
