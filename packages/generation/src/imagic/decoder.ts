@@ -2,7 +2,7 @@
 // static KV cache held in the caller's buffers. `Decoder` is what the sampling loop needs; `OnnxDecoder` runs a
 // bundle's decoder.onnx with onnxruntime-node, and tests drive the loop with a small fake instead.
 import * as ort from 'onnxruntime-node';
-import { openOnnxSession } from '@muse/embeddings';
+import { openContractSession } from '../onnx-contract.js';
 import { GenerationError } from './errors.js';
 
 /** Sizes the caller must know to hold the cache and read the outputs. */
@@ -66,20 +66,7 @@ export class OnnxDecoder implements Decoder {
   ) {}
 
   static async open(path: string, size: DecoderSize, options: OnnxDecoderOptions = {}): Promise<OnnxDecoder> {
-    let session: ort.InferenceSession;
-    try {
-      session = await openOnnxSession(path, options.intraOpThreads ?? 1);
-    } catch (error) {
-      throw new GenerationError('BUNDLE_INVALID', `Cannot load the Imagic decoder ${path}: ${(error as Error).message}`, { cause: error });
-    }
-    const missing = [
-      ...DECODER_INPUTS.filter((n) => !session.inputNames.includes(n)).map((n) => `input '${n}'`),
-      ...DECODER_OUTPUTS.filter((n) => !session.outputNames.includes(n)).map((n) => `output '${n}'`),
-    ];
-    if (missing.length) {
-      await session.release();
-      throw new GenerationError('BUNDLE_INVALID', `${path} does not follow the Imagic decoder contract: no ${missing.join(', ')} (has inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')})`);
-    }
+    const session = await openContractSession(path, 'Imagic decoder', DECODER_INPUTS, DECODER_OUTPUTS, options.intraOpThreads ?? 1);
     return new OnnxDecoder(session, size, path);
   }
 

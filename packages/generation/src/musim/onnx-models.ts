@@ -1,8 +1,8 @@
 // The bundle's three ONNX files behind the LatentDenoiser and Autoencoder interfaces, opened the project's one way
-// (openOnnxSession). Names and shapes are checked at open and at every run, so a bundle that breaks the contract
+// (onnx-contract.ts). Names and shapes are checked at open and at every run, so a bundle that breaks the contract
 // fails with BUNDLE_INVALID naming the file instead of a shape error deep in the loop.
 import * as ort from 'onnxruntime-node';
-import { openOnnxSession } from '@muse/embeddings';
+import { openContractSession } from '../onnx-contract.js';
 import { GenerationError } from '../imagic/errors.js';
 import { imageValues, latentValues, type Autoencoder, type DenoiserFeeds, type LatentDenoiser, type LatentShape } from './models.js';
 
@@ -11,23 +11,6 @@ export interface OnnxModelOptions {
   intraOpThreads?: number;
 }
 
-async function openChecked(path: string, role: string, inputs: readonly string[], outputs: readonly string[], threads: number): Promise<ort.InferenceSession> {
-  let session: ort.InferenceSession;
-  try {
-    session = await openOnnxSession(path, threads);
-  } catch (error) {
-    throw new GenerationError('BUNDLE_INVALID', `Cannot load the MusIm ${role} ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  const missing = [
-    ...inputs.filter((n) => !session.inputNames.includes(n)).map((n) => `input '${n}'`),
-    ...outputs.filter((n) => !session.outputNames.includes(n)).map((n) => `output '${n}'`),
-  ];
-  if (missing.length) {
-    await session.release();
-    throw new GenerationError('BUNDLE_INVALID', `${path} does not follow the MusIm ${role} contract: no ${missing.join(', ')} (has inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')})`);
-  }
-  return session;
-}
 
 function floatOutput(out: ort.InferenceSession.OnnxValueMapType, name: string, values: number, path: string): Float32Array {
   const t = out[name];
@@ -41,7 +24,7 @@ export class OnnxDenoiser implements LatentDenoiser {
   private constructor(private readonly session: ort.InferenceSession, readonly latent: LatentShape, readonly condDim: number, readonly path: string) {}
 
   static async open(path: string, latent: LatentShape, condDim: number, options: OnnxModelOptions = {}): Promise<OnnxDenoiser> {
-    const session = await openChecked(path, 'denoiser', ['latent', 'timestep', 'cond', 'cond_mask'], ['prediction'], options.intraOpThreads ?? 1);
+    const session = await openContractSession(path, 'MusIm denoiser', ['latent', 'timestep', 'cond', 'cond_mask'], ['prediction'], options.intraOpThreads ?? 1);
     return new OnnxDenoiser(session, latent, condDim, path);
   }
 
@@ -73,10 +56,10 @@ export class OnnxAutoencoder implements Autoencoder {
 
   static async open(paths: { encoder: string; decoder: string }, imageSize: number, latent: LatentShape, options: OnnxModelOptions = {}): Promise<OnnxAutoencoder> {
     const threads = options.intraOpThreads ?? 1;
-    const encoder = await openChecked(paths.encoder, 'encoder', ['image'], ['latent'], threads);
+    const encoder = await openContractSession(paths.encoder, 'MusIm encoder', ['image'], ['latent'], threads);
     let decoder: ort.InferenceSession;
     try {
-      decoder = await openChecked(paths.decoder, 'decoder', ['latent'], ['image'], threads);
+      decoder = await openContractSession(paths.decoder, 'MusIm decoder', ['latent'], ['image'], threads);
     } catch (error) {
       await encoder.release();
       throw error;

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { openOnnxSession } from '@muse/embeddings';
+import { openContractSession } from '../onnx-contract.js';
 import { GenerationError } from '../imagic/errors.js';
 import { NOTE_BINS, WINDOW_FRAMES, WINDOW_SAMPLES } from './basic-pitch.constants.js';
 import { KEPT_FRAMES_PER_WINDOW, keptRows, outputFrameCount, windowCount, windowSamples } from './network-windows.js';
@@ -46,20 +46,17 @@ export class BasicPitchModel {
   static async load(dir = BASIC_PITCH_MODEL_DIR): Promise<BasicPitchModel> {
     const started = performance.now();
     let manifest: Manifest;
-    let session: ort.InferenceSession;
     try {
       manifest = JSON.parse(await readFile(`${dir}/manifest.json`, 'utf8')) as Manifest;
-      session = await openOnnxSession(`${dir}/${manifest.onnx}`, 1);
     } catch (error) {
       throw new GenerationError('BUNDLE_INVALID', `Cannot load the basic-pitch transcription model in ${dir}: ${(error as Error).message}`, { cause: error });
     }
     // the windowing and the note decoder are written for the network's own geometry
-    const geometry = manifest.windowSamples === WINDOW_SAMPLES && manifest.windowFrames === WINDOW_FRAMES && manifest.noteBins === NOTE_BINS;
-    const names = session.inputNames.includes(manifest.input) && [manifest.outputs.note, manifest.outputs.onset].every((n) => session.outputNames.includes(n));
-    if (!geometry || !names) {
-      await session.release();
-      throw new GenerationError('BUNDLE_INVALID', `${dir}: the transcription model does not have basic-pitch's inputs, outputs or window geometry`);
+    if (manifest.windowSamples !== WINDOW_SAMPLES || manifest.windowFrames !== WINDOW_FRAMES || manifest.noteBins !== NOTE_BINS) {
+      throw new GenerationError('BUNDLE_INVALID', `${dir}: the transcription model does not have basic-pitch's window geometry`);
     }
+    const session = await openContractSession(`${dir}/${manifest.onnx}`, 'basic-pitch transcription model', [manifest.input],
+      [manifest.outputs.note, manifest.outputs.onset], 1);
     const model = new BasicPitchModel(session, manifest, { runtime: 'onnxruntime', modelMs: 0 });
     await model.runWindow(new Float32Array(WINDOW_SAMPLES));
     model.facts.modelMs = performance.now() - started;
