@@ -50,14 +50,14 @@ export class JobRepository {
   }
 
   /**
-   * Deletes the jobs that finished before `before` — all of them but the SUCCEEDED ones of `keepSucceeded`
-   * types — and says how many.
+   * Deletes the jobs that finished before `before` — FAILED and CANCELLED ones of any type, SUCCEEDED ones of the
+   * `prunableSucceeded` types only — and says how many.
    */
-  async deleteFinishedBefore(before: Date, keepSucceeded: string[]): Promise<number> {
+  async deleteFinishedBefore(before: Date, prunableSucceeded: string[]): Promise<number> {
     const { count } = await this.prisma.job.deleteMany({
       where: {
         finishedAt: { lt: before },
-        OR: [{ status: { in: ['FAILED', 'CANCELLED'] } }, { status: 'SUCCEEDED', type: { notIn: keepSucceeded } }],
+        OR: [{ status: { in: ['FAILED', 'CANCELLED'] } }, { status: 'SUCCEEDED', type: { in: prunableSucceeded } }],
       },
     });
     return count;

@@ -88,7 +88,8 @@ export interface EnqueueOptions {
 export class JobService {
   private readonly handlers = new Map<string, JobHandler>();
   private readonly lanes = new Map<string, JobLane>();
-  private readonly keptSucceeded = new Set<string>();
+  /** the types whose SUCCEEDED rows prune may delete: registered here without keepSucceeded (a type this process does not know is kept) */
+  private readonly prunableSucceeded = new Set<string>();
   private pruneTimer: NodeJS.Timeout | null = null;
   /** host:pid:random, unique per process */
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -113,7 +114,7 @@ export class JobService {
   register(type: string, handler: JobHandler, options: { lane?: JobLane; keepSucceeded?: boolean } = {}): void {
     this.handlers.set(type, handler);
     this.lanes.set(type, options.lane ?? 'batch');
-    if (options.keepSucceeded) this.keptSucceeded.add(type);
+    if (!options.keepSucceeded) this.prunableSucceeded.add(type);
   }
 
   private laneOf(type: string): JobLane {
@@ -139,14 +140,14 @@ export class JobService {
 
   /**
    * Deletes the jobs that finished more than `retentionMs` ago (FAILED and CANCELLED ones of every type, SUCCEEDED
-   * ones unless their type keeps them), so that the table does not grow with every upload. Returns how many;
+   * ones of the types registered here without keepSucceeded), so that the table does not grow with every upload. Returns how many;
    * a failure is logged, not thrown (the next round tries again).
    */
   async prune(now = new Date()): Promise<number> {
     const retention = this.options.retentionMs ?? 0;
     if (retention <= 0) return 0;
     try {
-      const pruned = await this.jobs.deleteFinishedBefore(new Date(now.getTime() - retention), [...this.keptSucceeded]);
+      const pruned = await this.jobs.deleteFinishedBefore(new Date(now.getTime() - retention), [...this.prunableSucceeded]);
       if (pruned) this.logger.info({ pruned }, 'deleted finished jobs past their retention');
       return pruned;
     } catch (err) {
